@@ -1,0 +1,11 @@
+//! One module per subcommand: each glues the library to the terminal and returns an exit code.
+
+pub mod check;
+pub mod explain;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the command ran and found a failure (a file failed a check, an upload failed).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status: usage or configuration error (bad arguments, unreadable input list).
+pub const EXIT_USAGE: u8 = 2;

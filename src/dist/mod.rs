@@ -1,0 +1,1 @@
+//! Reading distributions: filenames, archives and core metadata.

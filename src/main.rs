@@ -1,0 +1,16 @@
+//! The `hoist` command: parses the command line, runs the subcommand, maps the outcome to an
+//! exit code (0 success, 1 a file failed, 2 usage or configuration error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hoist::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => hoist::commands::check::run(&args),
+        Command::Explain(args) => hoist::commands::explain::run(&args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,1 @@
+//! Rendering reports: human text (coloured on a terminal), JSON, and GitHub Actions annotations.
