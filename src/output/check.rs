@@ -1,0 +1,1 @@
+//! Rendering of the `hoist check` report.
