@@ -3,8 +3,6 @@
 //! What each subcommand does lives in [`crate::commands`]; this module only says what a user
 //! may type, and `--help` is generated from the doc comments here.
 
-use std::path::PathBuf;
-
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A fast, safe, trusted-publishing-first uploader for Python distributions.
@@ -39,8 +37,10 @@ pub enum Format {
 
 /// Arguments of `hoist check`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 when every file passes, 1 when any file fails, 2 for usage errors.\n\
-With GITHUB_ACTIONS=true, every error is also written as a ::error annotation.")]
+#[command(
+    after_help = "Exit status: 0 when every file passes, 1 when any file fails, 2 for usage errors.\n\
+With GITHUB_ACTIONS=true, every error is also written as a ::error annotation."
+)]
 pub struct CheckArgs {
     /// Distributions to check (wheels and .tar.gz sdists). Quoted globs are expanded by hoist.
     #[arg(required = true, value_name = "FILES")]
@@ -64,11 +64,4 @@ pub struct CheckArgs {
 pub struct ExplainArgs {
     /// A rule code (`M012`) or name (`summary-too-long`). Without one, lists every rule.
     pub rule: Option<String>,
-}
-
-impl CheckArgs {
-    /// The paths named on the command line, for tests that build the struct by hand.
-    pub fn paths(&self) -> Vec<PathBuf> {
-        self.files.iter().map(PathBuf::from).collect()
-    }
 }

@@ -12,3 +12,4 @@ pub mod cli;
 pub mod commands;
 pub mod dist;
 pub mod output;
+pub mod pyrepr;

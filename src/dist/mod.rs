@@ -1,1 +1,11 @@
-//! Reading distributions: filenames, archives and core metadata.
+//! Reading distributions: filenames ([`filename`]), archives ([`zip`], [`tar`]), PyPI's content
+//! scan ([`scan`]) and core metadata ([`metadata`]).
+//!
+//! Everything here reads input that may be hostile: no panics, and bounded memory whatever the
+//! file claims about itself.
+
+pub mod filename;
+pub mod metadata;
+pub mod scan;
+pub mod tar;
+pub mod zip;

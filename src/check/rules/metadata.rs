@@ -1,0 +1,1010 @@
+//! Core-metadata rules: what PyPI's upload form validation (`packaging.metadata` plus
+//! Warehouse's own checks) refuses in the metadata hoist sends, which is the metadata file
+//! inside the distribution. Messages are PyPI's, ending in "See
+//! https://packaging.python.org/specifications/core-metadata for more information."
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use crate::check::context::MetadataState;
+use crate::check::{Diagnostics, Dist};
+use crate::declare_rule;
+use crate::dist::filename::is_valid_project_name;
+use crate::dist::metadata::{FIELDS, Field, Metadata, field_spec};
+use crate::pyrepr::{py_list_repr, py_repr};
+
+use super::urls::{email_problem, is_valid_url};
+
+/// The core-metadata specification, which PyPI's messages point to.
+pub const CM: &str = "https://packaging.python.org/specifications/core-metadata";
+
+/// PyPI's metadata message: the error, a `.` unless it has one, then where to read more.
+pub fn cm(message: &str) -> String {
+    let dot = if message.ends_with('.') { "" } else { "." };
+    format!("{message}{dot} See {CM} for more information.")
+}
+
+/// Metadata versions PyPI accepts (2.0 was never a real version and is refused).
+pub const METADATA_VERSIONS: &[&str] = &["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"];
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the metadata file (`*.dist-info/METADATA` or `PKG-INFO`) can be read:
+    /// UTF-8, not empty, of a reasonable size.
+    ///
+    /// ## Why is this bad?
+    /// hoist builds the upload form from this file; what it cannot read it cannot send.
+    ///
+    /// ## Fix
+    /// Rebuild the distribution with a current build backend.
+    pub static UNREADABLE_METADATA = ("M001", "unreadable-metadata", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Metadata-Version` is one PyPI accepts: 1.0, 1.1, 1.2, 2.1, 2.2, 2.3, 2.4 or 2.5.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses others: "'2.0' is not a valid metadata version. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Upgrade the build backend and rebuild.
+    pub static INVALID_METADATA_VERSION = ("M002", "invalid-metadata-version", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Name` is present and valid: ASCII letters, digits, `.`, `_` and `-`, starting
+    /// and ending with a letter or digit.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'foo-' is an invalid value for Name. Error: Start and end with a
+    /// letter or numeral containing only ASCII numeric and '.', '_' and '-'. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    /// A `Name: UNKNOWN` counts as missing.
+    ///
+    /// ## Fix
+    /// Set `[project] name` in `pyproject.toml`.
+    pub static INVALID_NAME = ("M003", "invalid-name", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Version` is present and a valid PEP 440 version.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'dog' is invalid for 'version'. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Use a PEP 440 version such as `1.2.0`, `1.2.0rc1` or `1.2.0.post1`.
+    pub static INVALID_VERSION = ("M004", "invalid-version", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the version has no local part (`+something`).
+    ///
+    /// ## Why is this bad?
+    /// Local versions are for builds that never leave a machine. PyPI refuses them: "The use
+    /// of local versions in '1.0+local' is not allowed. See
+    /// https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers
+    /// for more information."
+    ///
+    /// ## Fix
+    /// Release from a clean tag; setuptools-scm adds `+g<hash>` or `+dirty` to untagged or
+    /// modified checkouts (set `local_scheme = "no-local-version"` for test uploads).
+    pub static LOCAL_VERSION = ("M005", "local-version", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that no field is newer than the declared `Metadata-Version`.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "license-expression introduced in metadata version 2.4, not 2.3. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    /// This is the most common rejection in the wild (hatchling wrote `License-Expression`
+    /// under 2.3 for a while).
+    ///
+    /// ## Fix
+    /// Upgrade the build backend so it declares the metadata version its fields need.
+    pub static FIELD_TOO_NEW = ("M006", "field-too-new", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that single-use fields appear once and that `Project-URL` labels are unique.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'summary' has invalid data. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Remove the repeated field or label in `pyproject.toml`.
+    pub static REPEATED_FIELD = ("M007", "repeated-field", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Summary` is one line.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'summary' must be a single line. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    /// A summary folded over two header lines counts as two lines.
+    ///
+    /// ## Fix
+    /// Put the project's `description` in `pyproject.toml` on one line.
+    pub static SUMMARY_MULTILINE = ("M008", "summary-multiline", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Summary` is at most 512 characters.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'summary' field must be 512 characters or less. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Shorten it; the long text belongs in the README.
+    pub static SUMMARY_TOO_LONG = ("M009", "summary-too-long", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Description-Content-Type`: `text/plain`, `text/x-rst` or `text/markdown`,
+    /// charset exactly `UTF-8` if given, and for Markdown a variant of `GFM` or `CommonMark`.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses others: "'description-content-type' must be one of ['text/markdown',
+    /// 'text/plain', 'text/x-rst'], not 'text/html'. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    /// (PyPI's list order varies between requests; match the message by its start.)
+    ///
+    /// ## Fix
+    /// Set `readme = "README.md"` (or `.rst`) in `pyproject.toml` and let the backend fill it.
+    pub static INVALID_DESCRIPTION_CONTENT_TYPE = ("M010", "invalid-description-content-type", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Requires-Dist` is a valid PEP 508 requirement.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'foo >= dog' is invalid for 'requires-dist'. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Fix the dependency in `pyproject.toml`.
+    pub static INVALID_REQUIRES_DIST = ("M011", "invalid-requires-dist", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that no `Requires-Dist`, `Provides-Dist` or `Obsoletes-Dist` is a direct URL
+    /// reference (`foo @ https://…`).
+    ///
+    /// ## Why is this bad?
+    /// Packages on PyPI must be installable from PyPI. PyPI refuses it: "Can't have direct
+    /// dependency: foo @ https://example.com/foo-1.0.tar.gz. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Publish the dependency to PyPI and depend on it by name and version.
+    pub static DIRECT_URL_DEPENDENCY = ("M012", "direct-url-dependency", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Provides-Dist` and `Obsoletes-Dist` parses as a requirement.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'foo >= dog' is invalid: …" followed by the parser's explanation.
+    ///
+    /// ## Fix
+    /// These fields are rarely needed; remove them or fix their syntax.
+    pub static INVALID_PROVIDES_DIST = ("M013", "invalid-provides-dist", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Requires-Python` is a valid PEP 440 specifier set.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'>=3.x' is invalid for 'requires-python'. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Write it like `>=3.9`.
+    pub static INVALID_REQUIRES_PYTHON = ("M014", "invalid-requires-python", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Provides-Extra` is a valid name.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'foo bar' is invalid for 'provides-extra'. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Rename the extra in `[project.optional-dependencies]`.
+    pub static INVALID_PROVIDES_EXTRA = ("M015", "invalid-provides-extra", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Dynamic` names a core-metadata field other than `Name`, `Version`,
+    /// `Metadata-Version` and `Dynamic`.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'name' is not allowed as a dynamic field. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Upgrade the build backend; `Dynamic` is written by backends, not by hand.
+    pub static INVALID_DYNAMIC = ("M016", "invalid-dynamic", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the address in `Author-email` and `Maintainer-email` the way PyPI does (with
+    /// the `email-validator` rules, no deliverability check).
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'foo@bar' is not a valid email address: The part after the @-sign is
+    /// not valid. It should have a period. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Fix the address in `[project] authors` / `maintainers`.
+    pub static INVALID_EMAIL = ("M017", "invalid-email", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `Home-page` and `Download-URL` are valid http or https URLs.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses others: "'irc://example.com/' is not a valid url. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Use an `https://` URL, or move the link to `[project.urls]`.
+    pub static INVALID_URL = ("M018", "invalid-url", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Project-URL` is `Label, URL` with a label of 1 to 32 characters and an
+    /// http or https URL.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it, for example: "Must have a URL. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Fix `[project.urls]` in `pyproject.toml`.
+    pub static INVALID_PROJECT_URL = ("M019", "invalid-project-url", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Classifier` against the trove-classifiers list PyPI uses (the version is
+    /// recorded in `src/check/data/classifiers.txt`).
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses unknown ones, including every `Private :: …` classifier: "'Foo :: Bar' is
+    /// not a valid classifier. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Pick classifiers from https://pypi.org/classifiers/.
+    pub static INVALID_CLASSIFIER = ("M020", "invalid-classifier", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for deprecated classifiers.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses them: "The classifier 'Natural Language :: Ukranian' has been deprecated,
+    /// use one of ['Natural Language :: Ukrainian'] instead. See
+    /// https://packaging.python.org/specifications/core-metadata for more information."
+    ///
+    /// ## Fix
+    /// Use the replacement the message names, or drop the classifier.
+    pub static DEPRECATED_CLASSIFIER = ("M021", "deprecated-classifier", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `Import-Name` and `Import-Namespace` (metadata 2.5) is a dotted Python
+    /// identifier, not a keyword, optionally followed by `; private`.
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses it: "'1foo' is invalid for 'import-name'; '1foo' is not a valid
+    /// identifier. See https://packaging.python.org/specifications/core-metadata for more
+    /// information."
+    ///
+    /// ## Fix
+    /// Fix `[project] import-names` in `pyproject.toml`.
+    pub static INVALID_IMPORT_NAME = ("M022", "invalid-import-name", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports headers that are not core-metadata fields.
+    ///
+    /// ## Why is this bad?
+    /// PyPI ignores them silently, so whatever they were meant to say is lost; a typo such
+    /// as `Home-Page-URL` is the usual cause.
+    ///
+    /// ## Fix
+    /// Remove the header or spell the field as the specification does.
+    pub static UNKNOWN_FIELD = ("M023", "unknown-field", Warning);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a line inside the metadata headers that is not a header.
+    ///
+    /// ## Why is this bad?
+    /// Python's email parser, and so twine and PyPI's tools, end the headers at such a line:
+    /// every field after it becomes part of the description.
+    ///
+    /// ## Fix
+    /// Rebuild with a current backend; hand-written PKG-INFO files cause this.
+    pub static MALFORMED_HEADER_LINE = ("M024", "malformed-header-line", Warning);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports metadata that gives the description both as a `Description:` header and as
+    /// the message body.
+    ///
+    /// ## Why is this bad?
+    /// Tools disagree on which one wins (`packaging` refuses the file). hoist sends the body.
+    ///
+    /// ## Fix
+    /// Rebuild with a current backend, which writes the body only.
+    pub static DESCRIPTION_CONFLICT = ("M025", "description-conflict", Warning);
+}
+
+/// The values PyPI receives for a field: empty values and `UNKNOWN` are dropped.
+fn sent<'a>(md: &'a Metadata, email: &str) -> Vec<&'a Field> {
+    md.values(email)
+        .into_iter()
+        .filter(|f| !f.value.is_empty() && f.value.trim() != "UNKNOWN")
+        .collect()
+}
+
+fn first<'a>(md: &'a Metadata, email: &str) -> Option<&'a Field> {
+    sent(md, email).into_iter().next()
+}
+
+/// Compares metadata versions such as "1.2" and "2.1".
+fn mv_key(v: &str) -> (u32, u32) {
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// PyPI's form shows long names as the first 30 and last 30 characters.
+fn truncated_repr(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() > 60 {
+        let head: String = chars[..30].iter().collect();
+        let tail: String = chars[chars.len() - 30..].iter().collect();
+        py_repr(&format!("{head}...{tail}"))
+    } else {
+        py_repr(value)
+    }
+}
+
+pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
+    let (member, md) = match &dist.metadata {
+        MetadataState::Parsed { member, metadata } => (member.as_str(), metadata.as_ref()),
+        MetadataState::Unreadable { member, reason } => {
+            out.push(&UNREADABLE_METADATA, format!("cannot read {member}: {reason}"))
+                .at(member.clone(), None)
+                .hint("hoist builds the upload form from this file; rebuild the distribution with a current build backend.");
+            return;
+        }
+        MetadataState::NotFound { .. } => return,
+    };
+    let at = |d: &mut crate::check::Diagnostic, line: usize| {
+        d.at(member.to_string(), Some(line));
+    };
+
+    // The upload form's own validation (name) comes first at PyPI.
+    match first(md, "name") {
+        None => {
+            let d = out.push(
+                &INVALID_NAME,
+                format!("'' is an invalid value for Name. Error: This field is required. See {CM} for more information."),
+            );
+            d.hint("Set [project] name in pyproject.toml.");
+            d.at(member.to_string(), md.name.as_ref().map(|f| f.line));
+        }
+        Some(f) if !is_valid_project_name(&f.value) => {
+            let d = out.push(
+                &INVALID_NAME,
+                format!(
+                    "{} is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'. See {CM} for more information.",
+                    truncated_repr(&f.value)
+                ),
+            );
+            d.hint("Project names use ASCII letters, digits, '.', '_' and '-', and start and end with a letter or digit.");
+            at(d, f.line);
+        }
+        Some(_) => {}
+    }
+
+    for (email, line) in &md.repeated {
+        let form = field_spec(email).map(|s| s.form).unwrap_or(email);
+        let d = out.push(
+            &REPEATED_FIELD,
+            cm(&format!("{} has invalid data", py_repr(form))),
+        );
+        d.hint(format!(
+            "{} may appear only once; remove the repeat.",
+            field_spec(email).map(|s| s.title).unwrap_or(email)
+        ));
+        at(d, *line);
+    }
+
+    // Metadata-Version.
+    let mv = first(md, "metadata-version");
+    let mv_ok = match mv {
+        None => {
+            out.push(
+                &INVALID_METADATA_VERSION,
+                cm("None is not a valid metadata version"),
+            )
+            .hint(
+                "The metadata file has no Metadata-Version; rebuild with a current build backend.",
+            )
+            .at(member.to_string(), None);
+            false
+        }
+        Some(f) if !METADATA_VERSIONS.contains(&f.value.trim()) => {
+            let d = out.push(
+                &INVALID_METADATA_VERSION,
+                cm(&format!(
+                    "{} is not a valid metadata version",
+                    py_repr(&f.value)
+                )),
+            );
+            d.hint(format!(
+                "PyPI accepts metadata versions {}; upgrade the build backend.",
+                METADATA_VERSIONS.join(", ")
+            ));
+            at(d, f.line);
+            false
+        }
+        Some(_) => true,
+    };
+
+    // Version.
+    match first(md, "version") {
+        None => {
+            out.push(&INVALID_VERSION, cm("'version' is a required field"))
+                .hint("Set [project] version in pyproject.toml (or configure the dynamic version).")
+                .at(member.to_string(), md.version.as_ref().map(|f| f.line));
+        }
+        Some(f) => match Version::from_str(f.value.trim()) {
+            Err(_) => {
+                let d = out.push(
+                    &INVALID_VERSION,
+                    cm(&format!("{} is invalid for 'version'", py_repr(&f.value))),
+                );
+                d.hint("Use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1.");
+                at(d, f.line);
+            }
+            Ok(v) if !v.local().is_empty() => {
+                let d = out.push(
+                    &LOCAL_VERSION,
+                    format!(
+                        "The use of local versions in {} is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.",
+                        py_repr(&v.to_string())
+                    ),
+                );
+                d.hint("Release from a clean tag: setuptools-scm adds +g<hash> or +dirty to untagged or modified checkouts.");
+                at(d, f.line);
+            }
+            Ok(_) => {}
+        },
+    }
+
+    // Fields newer than the declared metadata version.
+    if let (true, Some(mv)) = (mv_ok, mv) {
+        let declared = mv.value.trim();
+        for spec in FIELDS {
+            if mv_key(spec.added) <= mv_key(declared) || spec.email == "license-file" {
+                continue;
+            }
+            let present_line = if spec.email == "description" {
+                md.description
+                    .as_ref()
+                    .filter(|d| !d.text.is_empty())
+                    .map(|d| d.line)
+            } else {
+                sent(md, spec.email).first().map(|f| f.line)
+            };
+            if let Some(line) = present_line {
+                let d = out.push(
+                    &FIELD_TOO_NEW,
+                    cm(&format!(
+                        "{} introduced in metadata version {}, not {}",
+                        spec.email, spec.added, declared
+                    )),
+                );
+                d.hint(format!(
+                    "{} needs Metadata-Version {} or later; upgrade the build backend so it declares the right version.",
+                    spec.title, spec.added
+                ));
+                at(d, line);
+            }
+        }
+    }
+
+    // Summary.
+    if let Some(f) = first(md, "summary") {
+        if f.value.contains('\n') {
+            let d = out.push(&SUMMARY_MULTILINE, cm("'summary' must be a single line"));
+            d.hint("Put the summary ([project] description) on one line.");
+            at(d, f.line);
+        }
+        let len = f.value.chars().count();
+        if len > 512 {
+            let d = out.push(
+                &SUMMARY_TOO_LONG,
+                cm("'summary' field must be 512 characters or less"),
+            );
+            d.hint(format!(
+                "The summary is {len} characters; move the detail to the README."
+            ));
+            at(d, f.line);
+        }
+    }
+
+    if let Some(f) = first(md, "description-content-type")
+        && let Some(message) = description_content_type_problem(&f.value)
+    {
+        let d = out.push(&INVALID_DESCRIPTION_CONTENT_TYPE, cm(&message));
+        d.hint("Use text/markdown, text/x-rst or text/plain (readme = \"README.md\" in pyproject.toml sets it for you).");
+        at(d, f.line);
+    }
+
+    dependencies(md, member, out);
+
+    for f in sent(md, "dynamic") {
+        let value = f.value.trim().to_lowercase();
+        let message = if ["name", "version", "metadata-version"].contains(&value.as_str()) {
+            Some(format!(
+                "{} is not allowed as a dynamic field",
+                py_repr(&value)
+            ))
+        } else if value == "dynamic" {
+            Some("Dynamic field 'dynamic' is not a valid dynamic field".to_string())
+        } else if field_spec(&value).is_none() {
+            Some(format!("{} is not a valid dynamic field", py_repr(&value)))
+        } else {
+            None
+        };
+        if let Some(m) = message {
+            let d = out.push(&INVALID_DYNAMIC, cm(&m));
+            d.hint("Dynamic may list any core-metadata field except Name, Version, Metadata-Version and Dynamic.");
+            at(d, f.line);
+        }
+    }
+
+    for field in ["author-email", "maintainer-email"] {
+        if let Some(f) = first(md, field)
+            && let Some((address, problem)) = email_problem(&f.value)
+        {
+            let d = out.push(
+                &INVALID_EMAIL,
+                cm(&format!(
+                    "{} is not a valid email address: {problem}",
+                    py_repr(&address)
+                )),
+            );
+            d.hint("Fix the address in [project] authors or maintainers.");
+            at(d, f.line);
+        }
+    }
+
+    for field in ["home-page", "download-url"] {
+        if let Some(f) = first(md, field)
+            && !is_valid_url(&f.value)
+        {
+            let d = out.push(
+                &INVALID_URL,
+                cm(&format!("{} is not a valid url", py_repr(&f.value))),
+            );
+            d.hint("Use an http:// or https:// URL.");
+            at(d, f.line);
+        }
+    }
+
+    project_urls(md, member, out);
+    classifiers(md, member, out);
+    import_names(md, member, out);
+
+    for (name, line) in &md.unknown {
+        let d = out.push(
+            &UNKNOWN_FIELD,
+            format!("{name} is not a core-metadata field; PyPI ignores it"),
+        );
+        d.hint("Remove it, or spell the field as the core-metadata specification does.");
+        at(d, *line);
+    }
+    if let Some(line) = md.stray_line {
+        let d = out.push(
+            &MALFORMED_HEADER_LINE,
+            format!("line {line} is not a header, so the headers end there and everything after it is read as the description"),
+        );
+        d.hint("Rebuild the distribution; every header line must be `Name: value`.");
+        at(d, line);
+    }
+    if let Some(line) = md.description_conflict {
+        let d = out.push(
+            &DESCRIPTION_CONFLICT,
+            "the description is given both as a Description header and as the message body; hoist sends the body",
+        );
+        d.hint("Rebuild with a current backend, which writes the description only as the body.");
+        at(d, line);
+    }
+}
+
+/// Python's `email` parsing of a Content-Type value: the lower-cased `type/subtype` (or
+/// `text/plain` when it does not parse) and the parameters.
+fn parse_content_type(value: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = value.split(';');
+    let main = parts.next().unwrap_or("").trim().to_lowercase();
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
+    };
+    let ctype = match main.split_once('/') {
+        Some((t, s)) if token(t) && token(s) => main.clone(),
+        _ => "text/plain".to_string(),
+    };
+    let params = parts
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
+            Some((k.trim().to_lowercase(), v.to_string()))
+        })
+        .collect();
+    (ctype, params)
+}
+
+/// `packaging`'s Description-Content-Type validation; the message without PyPI's suffix.
+pub fn description_content_type_problem(value: &str) -> Option<String> {
+    let (ctype, params) = parse_content_type(value);
+    let types = ["text/markdown", "text/plain", "text/x-rst"];
+    if !types.contains(&ctype.as_str()) || !value.to_lowercase().contains(&ctype) {
+        return Some(format!(
+            "'description-content-type' must be one of {}, not {}",
+            py_list_repr(&types),
+            py_repr(value)
+        ));
+    }
+    let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let charset = param("charset").unwrap_or("UTF-8");
+    if charset != "UTF-8" {
+        return Some(format!(
+            "'description-content-type' can only specify the UTF-8 charset, not {}",
+            py_repr(charset)
+        ));
+    }
+    let variant = param("variant").unwrap_or("GFM");
+    if ctype == "text/markdown" && !["GFM", "CommonMark"].contains(&variant) {
+        return Some(format!(
+            "valid Markdown variants for 'description-content-type' are {}, not {}",
+            py_list_repr(&["CommonMark", "GFM"]),
+            py_repr(variant)
+        ));
+    }
+    None
+}
+
+/// The content type that decides how PyPI renders the description: `None` means reStructuredText
+/// by default (no Description-Content-Type given).
+pub fn description_content_type(md: &Metadata) -> Option<String> {
+    first(md, "description-content-type").map(|f| parse_content_type(&f.value).0)
+}
+
+fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
+    for f in sent(md, "requires-dist") {
+        match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(f.value.trim()) {
+            Err(e) => {
+                out.push(
+                    &INVALID_REQUIRES_DIST,
+                    cm(&format!(
+                        "{} is invalid for 'requires-dist'",
+                        py_repr(&f.value)
+                    )),
+                )
+                .hint(format!("{e}"))
+                .at(member.to_string(), Some(f.line));
+            }
+            Ok(req) => {
+                if let Some(url) = direct_url(&req) {
+                    out.push(
+                        &DIRECT_URL_DEPENDENCY,
+                        cm(&format!(
+                            "Can't have direct dependency: {}",
+                            requirement_string(&req, &url)
+                        )),
+                    )
+                    .hint("Publish the dependency to PyPI and depend on it by name and version.")
+                    .at(member.to_string(), Some(f.line));
+                }
+            }
+        }
+    }
+    for field in ["provides-dist", "obsoletes-dist"] {
+        for f in sent(md, field) {
+            match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(f.value.trim()) {
+                Err(e) => {
+                    out.push(
+                        &INVALID_PROVIDES_DIST,
+                        format!("{} is invalid: {e}", py_repr(&f.value)),
+                    )
+                    .hint(format!(
+                        "Fix or remove {field}; it must parse as a requirement."
+                    ))
+                    .at(member.to_string(), Some(f.line));
+                }
+                Ok(req) => {
+                    if direct_url(&req).is_some() {
+                        out.push(
+                            &DIRECT_URL_DEPENDENCY,
+                            cm(&format!(
+                                "Can't have direct dependency: {}",
+                                py_repr(&f.value)
+                            )),
+                        )
+                        .hint("Remove the URL.")
+                        .at(member.to_string(), Some(f.line));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(f) = first(md, "requires-python")
+        && VersionSpecifiers::from_str(f.value.trim()).is_err()
+    {
+        out.push(
+            &INVALID_REQUIRES_PYTHON,
+            cm(&format!(
+                "{} is invalid for 'requires-python'",
+                py_repr(&f.value)
+            )),
+        )
+        .hint("Write it as a PEP 440 specifier, such as >=3.9.")
+        .at(member.to_string(), Some(f.line));
+    }
+    for f in sent(md, "provides-extra") {
+        if !is_valid_project_name(f.value.trim()) {
+            out.push(&INVALID_PROVIDES_EXTRA, cm(&format!("{} is invalid for 'provides-extra'", py_repr(&f.value))))
+                .hint("Extra names use ASCII letters, digits, '.', '_' and '-', and start and end with a letter or digit.")
+                .at(member.to_string(), Some(f.line));
+        }
+    }
+}
+
+fn direct_url(req: &pep508_rs::Requirement<pep508_rs::VerbatimUrl>) -> Option<String> {
+    match &req.version_or_url {
+        Some(pep508_rs::VersionOrUrl::Url(url)) => Some(
+            url.given()
+                .map(str::to_string)
+                .unwrap_or_else(|| url.to_string()),
+        ),
+        _ => None,
+    }
+}
+
+/// `str(packaging.requirements.Requirement)` for a URL requirement.
+fn requirement_string(req: &pep508_rs::Requirement<pep508_rs::VerbatimUrl>, url: &str) -> String {
+    let mut s = req.name.to_string();
+    if !req.extras.is_empty() {
+        let mut extras: Vec<String> = req.extras.iter().map(ToString::to_string).collect();
+        extras.sort();
+        s.push_str(&format!("[{}]", extras.join(",")));
+    }
+    s.push_str(" @ ");
+    s.push_str(url);
+    if let Some(marker) = req.marker.contents() {
+        s.push_str(&format!(" ; {marker}"));
+    }
+    s
+}
+
+fn project_urls(md: &Metadata, member: &str, out: &mut Diagnostics) {
+    let mut labels = HashSet::new();
+    for f in sent(md, "project-url") {
+        let (label, url) = match f.value.split_once(',') {
+            Some((l, u)) => (l.trim(), u.trim()),
+            None => (f.value.trim(), ""),
+        };
+        if !labels.insert(label.to_string()) {
+            out.push(&REPEATED_FIELD, cm("'project_urls' has invalid data"))
+                .hint(format!(
+                    "The label {label:?} is used twice in [project.urls]; labels must be unique."
+                ))
+                .at(member.to_string(), Some(f.line));
+            continue;
+        }
+        let message = if label.is_empty() {
+            Some("Must have a label".to_string())
+        } else if label.chars().count() > 32 {
+            Some(format!("{} must be 32 characters or less", py_repr(label)))
+        } else if url.is_empty() {
+            Some("Must have a URL".to_string())
+        } else if !is_valid_url(url) {
+            Some(format!("{} is not a valid url", py_repr(url)))
+        } else {
+            None
+        };
+        if let Some(m) = message {
+            out.push(&INVALID_PROJECT_URL, cm(&m))
+                .hint("Each Project-URL is \"Label, https://…\" with a label of at most 32 characters.")
+                .at(member.to_string(), Some(f.line));
+        }
+    }
+}
+
+struct Classifiers {
+    valid: HashSet<&'static str>,
+    deprecated: Vec<(&'static str, Vec<&'static str>)>,
+}
+
+fn classifier_data() -> &'static Classifiers {
+    static DATA: OnceLock<Classifiers> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let lines = |s: &'static str| s.lines().filter(|l| !l.starts_with('#') && !l.is_empty());
+        Classifiers {
+            valid: lines(include_str!("../data/classifiers.txt")).collect(),
+            deprecated: lines(include_str!("../data/deprecated-classifiers.txt"))
+                .map(|l| {
+                    let (old, new) = l.split_once('\t').unwrap_or((l, ""));
+                    (old, new.split('|').filter(|s| !s.is_empty()).collect())
+                })
+                .collect(),
+        }
+    })
+}
+
+/// The trove-classifiers release the bundled list was generated from.
+pub fn classifiers_version() -> &'static str {
+    include_str!("../data/classifiers.txt")
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# trove-classifiers "))
+        .and_then(|l| l.split(':').next())
+        .unwrap_or("unknown")
+}
+
+fn classifiers(md: &Metadata, member: &str, out: &mut Diagnostics) {
+    let data = classifier_data();
+    let fields = sent(md, "classifier");
+    let line_of = |c: &str| fields.iter().find(|f| f.value == c).map(|f| f.line);
+    let mut given: Vec<&str> = fields.iter().map(|f| f.value.as_str()).collect();
+    given.sort_unstable();
+    given.dedup();
+    let deprecated = |c: &str| data.deprecated.iter().find(|(d, _)| *d == c);
+    for c in &given {
+        if !data.valid.contains(c) && deprecated(c).is_none() {
+            let hint = if c.starts_with("Private ::") {
+                "A `Private :: ` classifier is how projects keep themselves off PyPI; remove it to upload.".to_string()
+            } else {
+                format!(
+                    "Pick classifiers from https://pypi.org/classifiers/ (hoist's list is trove-classifiers {}).",
+                    classifiers_version()
+                )
+            };
+            out.push(
+                &INVALID_CLASSIFIER,
+                cm(&format!("{} is not a valid classifier", py_repr(c))),
+            )
+            .hint(hint)
+            .at(member.to_string(), line_of(c));
+        }
+    }
+    for c in &given {
+        if let Some((_, replacements)) = deprecated(c) {
+            let message = if replacements.is_empty() {
+                format!("The classifier {} has been deprecated", py_repr(c))
+            } else {
+                format!(
+                    "The classifier {} has been deprecated, use one of {} instead",
+                    py_repr(c),
+                    py_list_repr(replacements)
+                )
+            };
+            out.push(&DEPRECATED_CLASSIFIER, cm(&message))
+                .hint("Replace or remove the deprecated classifier.")
+                .at(member.to_string(), line_of(c));
+        }
+    }
+}
+
+const PY_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c == '_' || unicode_ident::is_xid_start(c) => {
+            chars.all(unicode_ident::is_xid_continue)
+        }
+        _ => false,
+    }
+}
+
+/// The problem with one `Import-Name` / `Import-Namespace` value, without PyPI's suffix.
+pub fn import_name_problem(value: &str, field: &str) -> Option<String> {
+    let (name, option) = match value.split_once(';') {
+        Some((n, o)) => (n.trim(), Some(o.trim())),
+        None => (value.trim(), None),
+    };
+    if let Some(opt) = option
+        && opt != "private"
+    {
+        return Some(format!(
+            "{} is invalid for {}; the only valid option is 'private'",
+            py_repr(value),
+            py_repr(field)
+        ));
+    }
+    for part in name.split('.') {
+        if PY_KEYWORDS.contains(&part) {
+            return Some(format!(
+                "{} is invalid for {}; {} is a keyword",
+                py_repr(value),
+                py_repr(field),
+                py_repr(part)
+            ));
+        }
+        if !is_identifier(part) {
+            return Some(format!(
+                "{} is invalid for {}; {} is not a valid identifier",
+                py_repr(value),
+                py_repr(field),
+                py_repr(part)
+            ));
+        }
+    }
+    None
+}
+
+fn import_names(md: &Metadata, member: &str, out: &mut Diagnostics) {
+    for field in ["import-name", "import-namespace"] {
+        for f in sent(md, field) {
+            if let Some(m) = import_name_problem(&f.value, field) {
+                out.push(&INVALID_IMPORT_NAME, cm(&m))
+                    .hint("Import names are dotted Python identifiers, optionally followed by `; private`.")
+                    .at(member.to_string(), Some(f.line));
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Reading `.tar.gz` sdists in one streaming pass.
+//!
+//! A gzip stream cannot be read out of order, so [`TarScan::read`] goes through the archive
+//! once and keeps only what the checks need: every member's name, type, size and sparse flag,
+//! the bytes of the `<top>/PKG-INFO` candidates (bounded), and the result of PyPI's
+//! obfuscation scan on `.py` members. Memory stays bounded whatever the archive's size.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+
+use flate2::read::MultiGzDecoder;
+
+use super::scan::{Obfuscation, ObfuscationScan, is_scanned_member};
+use super::zip::MAX_MEMBERS;
+
+/// The largest metadata file hoist reads into memory.
+pub const METADATA_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// What kind of member a tar entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TarKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Other,
+}
+
+/// One member of a tar archive.
+#[derive(Debug, Clone)]
+pub struct TarMember {
+    /// The name as Python's `tarfile` reports it (a directory's trailing `/` removed).
+    pub name: String,
+    pub kind: TarKind,
+    pub size: u64,
+    /// A GNU or pax sparse member, which PyPI refuses.
+    pub sparse: bool,
+}
+
+/// Why a `.tar.gz` could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TarError {
+    /// Not a tar archive under any compression (PyPI: "File is not a tarfile").
+    #[error("File is not a tarfile")]
+    NotTar,
+    /// A tar, but not gzip-compressed (bz2, xz, or plain) although named `.tar.gz`.
+    #[error("the file is a tar archive but not gzip-compressed")]
+    NotGzip,
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+/// Everything hoist keeps from one pass over a `.tar.gz`.
+#[derive(Debug, Default)]
+pub struct TarScan {
+    pub members: Vec<TarMember>,
+    /// Bytes of members named `<dir>/PKG-INFO` (one level deep), keyed by normalised name.
+    pub pkg_info: HashMap<String, Result<Vec<u8>, String>>,
+    /// Members in which PyPI's scan finds obfuscated code.
+    pub obfuscated: Vec<(String, Obfuscation)>,
+    /// The stream broke after these members were read (truncated or corrupt gzip or tar).
+    pub corrupt: Option<String>,
+}
+
+/// Strips the `./` prefixes that do not change where a member lands.
+pub fn normalize_member_name(name: &str) -> &str {
+    let mut n = name;
+    while let Some(rest) = n.strip_prefix("./") {
+        n = rest;
+    }
+    n
+}
+
+fn is_pkg_info_candidate(name: &str) -> bool {
+    let n = normalize_member_name(name);
+    let mut parts = n.split('/');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(top), Some("PKG-INFO"), None) if !top.is_empty())
+}
+
+/// Whether a 512-byte block is a tar header with a valid checksum.
+fn is_tar_header(block: &[u8]) -> bool {
+    if block.len() < 512 || block.iter().all(|&b| b == 0) {
+        return false;
+    }
+    let field = &block[148..156];
+    let digits: String = field
+        .iter()
+        .map(|&b| b as char)
+        .filter(|c| c.is_digit(8))
+        .collect();
+    let Ok(stored) = u64::from_str_radix(&digits, 8) else {
+        return false;
+    };
+    let mut unsigned: u64 = 0;
+    let mut signed: i64 = 0;
+    for (i, &b) in block[..512].iter().enumerate() {
+        let b = if (148..156).contains(&i) { b' ' } else { b };
+        unsigned += b as u64;
+        signed += (b as i8) as i64;
+    }
+    stored == unsigned || stored as i64 == signed
+}
+
+/// Whether the file is a tar archive under any compression Python's `tarfile` knows
+/// (`tarfile.is_tarfile`): plain, gzip, bz2 or xz. Compressed forms other than gzip are
+/// recognised by their magic bytes only.
+pub fn is_tarfile(file: &mut File) -> io::Result<bool> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut head = [0u8; 512];
+    let n = read_up_to(file, &mut head)?;
+    if n >= 2 && head[..2] == [0x1f, 0x8b] {
+        file.seek(SeekFrom::Start(0))?;
+        let mut block = [0u8; 512];
+        let got = read_up_to(
+            &mut MultiGzDecoder::new(BufReader::new(&mut *file)),
+            &mut block,
+        )
+        .unwrap_or(0);
+        return Ok(got == 512 && is_tar_header(&block));
+    }
+    if head.starts_with(b"BZh") || head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        return Ok(true);
+    }
+    Ok(n == 512 && is_tar_header(&head))
+}
+
+fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+impl TarScan {
+    /// Reads a `.tar.gz` once, start to end.
+    pub fn read(file: &mut File) -> Result<TarScan, TarError> {
+        if !is_tarfile(file)? {
+            return Err(TarError::NotTar);
+        }
+        file.seek(SeekFrom::Start(0))?;
+        let mut magic = [0u8; 2];
+        if read_up_to(file, &mut magic)? < 2 || magic != [0x1f, 0x8b] {
+            return Err(TarError::NotGzip);
+        }
+        file.seek(SeekFrom::Start(0))?;
+        let mut gz = MultiGzDecoder::new(BufReader::with_capacity(64 * 1024, &mut *file));
+        let mut scan = TarScan::default();
+        if let Err(e) = scan.read_entries(&mut gz) {
+            scan.corrupt = Some(e.to_string());
+            return Ok(scan);
+        }
+        // PyPI reads the compressed stream to its end: a broken tail is still a broken file.
+        if let Err(e) = io::copy(&mut gz, &mut io::sink()) {
+            scan.corrupt = Some(e.to_string());
+        }
+        Ok(scan)
+    }
+
+    fn read_entries<R: Read>(&mut self, gz: &mut R) -> io::Result<()> {
+        let mut archive = tar::Archive::new(gz);
+        for entry in archive.entries()? {
+            let mut entry = entry?;
+            if self.members.len() >= MAX_MEMBERS {
+                return Err(io::Error::other(format!(
+                    "the archive has more than {MAX_MEMBERS} members"
+                )));
+            }
+            let header = entry.header();
+            let et = header.entry_type();
+            let kind = match et {
+                tar::EntryType::Regular | tar::EntryType::Continuous => TarKind::File,
+                tar::EntryType::Directory => TarKind::Dir,
+                tar::EntryType::Symlink => TarKind::Symlink,
+                tar::EntryType::Link => TarKind::Hardlink,
+                tar::EntryType::GNUSparse => TarKind::File,
+                _ => TarKind::Other,
+            };
+            let mut sparse = et == tar::EntryType::GNUSparse;
+            if let Ok(Some(pax)) = entry.pax_extensions() {
+                for ext in pax.flatten() {
+                    if ext.key_bytes().starts_with(b"GNU.sparse.") {
+                        sparse = true;
+                    }
+                }
+            }
+            let raw = entry.path_bytes();
+            let mut name = String::from_utf8_lossy(&raw).into_owned();
+            if kind == TarKind::Dir || (name.ends_with('/') && kind == TarKind::File) {
+                while name.len() > 1 && name.ends_with('/') {
+                    name.pop();
+                }
+            }
+            let size = entry.size();
+            if kind == TarKind::File && is_pkg_info_candidate(&name) {
+                let captured = if size > METADATA_LIMIT {
+                    Err(format!(
+                        "{name} is {size} bytes, more than the {METADATA_LIMIT} bytes hoist reads"
+                    ))
+                } else {
+                    let mut buf = Vec::with_capacity(size as usize);
+                    (&mut entry).take(METADATA_LIMIT).read_to_end(&mut buf)?;
+                    Ok(buf)
+                };
+                self.pkg_info
+                    .insert(normalize_member_name(&name).to_string(), captured);
+            } else if kind == TarKind::File && is_scanned_member(&name) {
+                let mut scanner = ObfuscationScan::default();
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = entry.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    scanner.feed(&buf[..n]);
+                }
+                if let Some(found) = scanner.finish() {
+                    self.obfuscated.push((name.clone(), found));
+                }
+            }
+            self.members.push(TarMember {
+                name,
+                kind,
+                size,
+                sparse,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `os.path.commonpath` over member names, the way PyPI finds an sdist's top directory:
+/// `None` when the names share no leading component (or mix absolute and relative names).
+pub fn common_top(names: &[&str]) -> Option<String> {
+    let split = |n: &str| -> (bool, Vec<String>) {
+        let abs = n.starts_with('/');
+        let parts = n
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .map(str::to_string)
+            .collect();
+        (abs, parts)
+    };
+    let mut iter = names.iter().map(|n| split(n));
+    let (abs, mut common) = iter.next()?;
+    for (a, parts) in iter {
+        if a != abs {
+            return None;
+        }
+        let same = common
+            .iter()
+            .zip(parts.iter())
+            .take_while(|(x, y)| x == y)
+            .count();
+        common.truncate(same);
+    }
+    if abs || common.is_empty() {
+        return None;
+    }
+    Some(common.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_top_matches_commonpath() {
+        assert_eq!(
+            common_top(&["./pkg-1.0/PKG-INFO", "pkg-1.0/setup.py", "pkg-1.0"]).as_deref(),
+            Some("pkg-1.0")
+        );
+        assert_eq!(common_top(&["a/PKG-INFO", "b/x"]), None);
+        assert_eq!(common_top(&["/a/x", "/a/y"]), None);
+        assert_eq!(
+            common_top(&["pkg-1.0/PKG-INFO"]).as_deref(),
+            Some("pkg-1.0/PKG-INFO")
+        );
+        assert_eq!(common_top(&["a/b/c", "a/b/d"]).as_deref(), Some("a/b"));
+    }
+
+    #[test]
+    fn pkg_info_candidates() {
+        assert!(is_pkg_info_candidate("pkg-1.0/PKG-INFO"));
+        assert!(is_pkg_info_candidate("./pkg-1.0/PKG-INFO"));
+        assert!(!is_pkg_info_candidate("pkg-1.0/pkg.egg-info/PKG-INFO"));
+        assert!(!is_pkg_info_candidate("PKG-INFO"));
+    }
+}
