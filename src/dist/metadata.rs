@@ -451,12 +451,13 @@ impl Metadata {
         }
     }
 
-    /// The value of a single-use field, trimmed, if present and not empty.
+    /// The value of a single-use field, trimmed, as PyPI receives it: `None` when absent,
+    /// empty, or `UNKNOWN` (which PyPI deletes).
     pub fn get(&self, email: &str) -> Option<&str> {
         self.values(email)
             .first()
             .map(|f| f.value.trim())
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && *v != "UNKNOWN")
     }
 }
 

@@ -276,7 +276,10 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                     tar.members.len()
                 ));
             }
-            sdist_layout(dist, out);
+            // A stream that broke early lists too few members to judge the layout.
+            if tar.corrupt.is_none() {
+                sdist_layout(dist, out);
+            }
             obfuscation(&tar.obfuscated, out);
         }
         Contents::NotOpened => {}

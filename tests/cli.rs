@@ -1,0 +1,201 @@
+//! `hoist check` and `hoist explain` end to end, through the real binary: exit codes, every
+//! file checked even after a failure, the human and JSON reports, GitHub annotations, and
+//! usage errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hoist(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoist"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("run hoist")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn good_fixtures_pass_with_exit_0() {
+    let o = hoist(&["check", "fixtures/dist/*"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("8 file(s) checked: 8 passed, 0 failed"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_failing_file_does_not_stop_the_others() {
+    let o = hoist(&[
+        "check",
+        "fixtures/bad/M020-invalid-classifier/demo-1.0-py3-none-any.whl",
+        "fixtures/dist/demo-1.0.tar.gz",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("demo-1.0-py3-none-any.whl: FAILED"), "{out}");
+    assert!(
+        out.contains("fixtures/dist/demo-1.0.tar.gz: PASSED"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("\u{1b}["),
+        "no colour codes when not on a terminal"
+    );
+}
+
+#[test]
+fn human_report_snapshot() {
+    let o = hoist(&[
+        "check",
+        "fixtures/bad/M020-invalid-classifier/demo-1.0-py3-none-any.whl",
+    ]);
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn json_report() {
+    let o = hoist(&[
+        "check",
+        "--format",
+        "json",
+        "fixtures/bad/M006-real-attrs/attrs-24.2.0-py3-none-any.whl",
+        "fixtures/dist/demo-1.0.tar.gz",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["summary"]["failed"], 1);
+    assert_eq!(v["summary"]["passed"], 1);
+    let first = &v["files"][0];
+    assert_eq!(first["status"], "failed");
+    assert_eq!(first["name"], "attrs");
+    assert_eq!(first["file_type"], "wheel");
+    let codes: Vec<&str> = first["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"M006"), "{codes:?}");
+    assert_eq!(v["files"][1]["status"], "passed");
+    insta::assert_snapshot!(serde_json::to_string_pretty(&first["diagnostics"]).expect("json"));
+}
+
+#[test]
+fn strict_fails_on_warnings() {
+    let file = "fixtures/bad/D002-missing-description-content-type/demo-1.0-py3-none-any.whl";
+    let o = hoist(&["check", file]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("PASSED with warnings"));
+    let o = hoist(&["check", "--strict", file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("FAILED due to warnings"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn github_annotations() {
+    let o = Command::new(env!("CARGO_BIN_EXE_hoist"))
+        .args([
+            "check",
+            "fixtures/bad/N002-unsupported-platform-tag/demo-1.0-cp312-cp312-linux_x86_64.whl",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .expect("run hoist");
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation in {out}"));
+    assert!(line.starts_with("::error file=fixtures/bad/N002-unsupported-platform-tag/demo-1.0-cp312-cp312-linux_x86_64.whl,title=hoist N002 unsupported-platform-tag::Binary wheel"), "{line}");
+    assert!(
+        line.contains("%0A"),
+        "the hint follows on an escaped new line: {line}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for (args, needle) in [
+        (
+            vec!["check", "fixtures/nothing-here/*.whl"],
+            "no files match",
+        ),
+        (vec!["check", "fixtures/dist"], "is a directory"),
+        (
+            vec!["check", "fixtures/dist/missing-1.0.tar.gz"],
+            "no such file",
+        ),
+        (vec!["check"], "FILES"),
+        (vec!["explain", "Z999"], "no rule"),
+    ] {
+        let o = hoist(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn files_that_are_not_distributions_fail_clearly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let readme = dir.path().join("README.txt");
+    std::fs::write(&readme, "hello").expect("write");
+    let o = hoist(&["check", readme.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("F001"), "{}", stdout(&o));
+    // Signatures and attestations beside the distributions are not distributions: skipped.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist/demo-1.0.tar.gz"),
+        dir.path().join("demo-1.0.tar.gz"),
+    )
+    .expect("copy");
+    std::fs::write(dir.path().join("demo-1.0.tar.gz.asc"), "sig").expect("write");
+    let pattern = format!("{}/demo-1.0.tar.gz*", dir.path().display());
+    let o = hoist(&["check", &pattern]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 file(s) checked"));
+}
+
+#[test]
+fn explain_prints_rule_docs() {
+    let o = hoist(&["explain", "M020"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("# M020 invalid-classifier (error)"),
+        "{out}"
+    );
+    assert!(out.contains("## What it does") && out.contains("## Fix"));
+    let by_name = hoist(&["rule", "invalid-classifier"]);
+    assert_eq!(stdout(&by_name), out);
+    let list = stdout(&hoist(&["explain"]));
+    assert_eq!(list.lines().count(), hoist::check::rules::ALL.len());
+}
+
+#[test]
+fn version_and_help() {
+    let o = hoist(&["--version"]);
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("hoist {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = stdout(&hoist(&["check", "--help"]));
+    for flag in ["--strict", "--format", "--max-file-size", "Exit status"] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+}
