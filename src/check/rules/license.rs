@@ -151,7 +151,11 @@ pub fn license_expression_problem(raw: &str) -> Result<(), String> {
     for t in &tokens {
         match *t {
             "or" | "and" | "(" | ")" => {
-                if *t == "(" && shape.last().is_some_and(|l| *l != "or" && *l != "and") {
+                if *t == "("
+                    && shape
+                        .last()
+                        .is_some_and(|l| !["or", "and", "("].contains(l))
+                {
                     return Err("a parenthesis follows an operand".into());
                 }
                 shape.push(t);

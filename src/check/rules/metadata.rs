@@ -728,6 +728,36 @@ pub fn description_content_type(md: &Metadata) -> Option<String> {
     first(md, "description-content-type").map(|f| parse_content_type(&f.value).0)
 }
 
+/// Whether `value` parses as a PEP 440 version (what PyPI requires of `Version`).
+pub fn is_valid_version(value: &str) -> bool {
+    Version::from_str(value.trim()).is_ok()
+}
+
+/// Whether `value` parses as a PEP 440 specifier set (`Requires-Python`), as `packaging`'s
+/// `SpecifierSet` does: empty comma-separated items are ignored, and `===` (arbitrary
+/// equality) takes any string.
+pub fn is_valid_specifiers(value: &str) -> bool {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .all(|spec| match spec.strip_prefix("===") {
+            Some(arbitrary) => {
+                let a = arbitrary.trim();
+                !a.is_empty() && !a.contains(char::is_whitespace) && !a.contains(';')
+            }
+            None => VersionSpecifiers::from_str(spec).is_ok(),
+        })
+}
+
+/// Parses a PEP 508 requirement (`Requires-Dist`, `Provides-Dist`, `Obsoletes-Dist`).
+pub fn parse_requirement(
+    value: &str,
+) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
+    pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(value.trim())
+        .map_err(|e| e.to_string())
+}
+
 fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for f in sent(md, "requires-dist") {
         match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(f.value.trim()) {
