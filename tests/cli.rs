@@ -199,3 +199,17 @@ fn version_and_help() {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    for r in hoist::check::rules::ALL {
+        let row = format!("| `{}` | `{}` | {} |", r.code, r.name, r.severity.as_str());
+        assert!(
+            readme.contains(&row),
+            "README.md lacks the row for {}",
+            r.code
+        );
+    }
+}

@@ -164,6 +164,13 @@ pub fn all() -> Vec<Case> {
                 ..s().named("demo-1.0.zip")
             },
         ),
+        case(
+            "N008-stdlib-name",
+            "The name 'xml' isn't allowed (conflict with Python Standard Library module name).",
+            Spec::wheel()
+                .named("xml-1.0-py3-none-any.whl")
+                .set("Name", "xml"),
+        ),
         // Archive structure.
         raw(
             "A001-not-a-zipfile",

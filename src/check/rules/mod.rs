@@ -3,7 +3,7 @@
 //! | family | codes | file |
 //! |---|---|---|
 //! | the file and its name | F001–F006, N001–N003 | [`filename`] |
-//! | filename against metadata | N004–N007 | [`names`] |
+//! | filename against metadata, project name | N004–N008 | [`names`] |
 //! | archive structure | A001–A013 | [`archive`] |
 //! | wheel contents | W001–W004 | [`wheel`] |
 //! | core metadata | M001–M025 | [`metadata`] |
@@ -50,6 +50,7 @@ pub static ALL: &[&Rule] = &[
     &names::WHEEL_NAME_NOT_NORMALIZED,
     &names::FILENAME_VERSION_MISMATCH,
     &names::SDIST_NAME_NOT_NORMALIZED,
+    &names::STDLIB_NAME,
     &archive::NOT_A_ZIPFILE,
     &archive::NOT_A_TARFILE,
     &archive::CORRUPT_ARCHIVE,

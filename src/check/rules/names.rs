@@ -68,7 +68,43 @@ declare_rule! {
     pub static SDIST_NAME_NOT_NORMALIZED = ("N007", "sdist-name-not-normalized", Error);
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Checks the project name against every standard-library module name and dotted prefix
+    /// of every Python version (normalised, as PyPI compares them).
+    ///
+    /// ## Why is this bad?
+    /// PyPI refuses to *create* such a project: "The name 'xml' isn't allowed (conflict with
+    /// Python Standard Library module name). See https://pypi.org/help/#project-name for more
+    /// information." A project that already exists under that name can still upload, which is
+    /// why this is a warning.
+    ///
+    /// ## Fix
+    /// Pick another name before the first release.
+    pub static STDLIB_NAME = ("N008", "stdlib-name", Warning);
+}
+
+fn is_stdlib_name(name: &str) -> bool {
+    let canonical = canonicalize_name(name.trim_matches(['-', '_', '.']));
+    include_str!("../data/stdlib-names.txt")
+        .lines()
+        .skip(1)
+        .any(|l| l == canonical)
+}
+
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
+    if let Some(name) = dist.metadata_value("name")
+        && is_stdlib_name(name)
+    {
+        out.push(
+            &STDLIB_NAME,
+            format!(
+                "The name {} isn't allowed (conflict with Python Standard Library module name). See https://pypi.org/help/#project-name for more information.",
+                py_repr(name)
+            ),
+        )
+        .hint("PyPI refuses to create a project with this name; an existing project keeps it. Pick another name before the first release.");
+    }
     let Some(ext) = &dist.extension else {
         return;
     };
