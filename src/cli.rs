@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Check wheels and sdists offline for everything PyPI would reject.
     Check(CheckArgs),
+    /// Upload distributions to PyPI or another index (a drop-in for `twine upload`).
+    Upload(UploadArgs),
     /// Explain a check rule: what it does, why, and how to fix it (`hoist explain M012`).
     #[command(alias = "rule")]
     Explain(ExplainArgs),
@@ -57,6 +59,116 @@ pub struct CheckArgs {
     /// Largest file PyPI accepts, in bytes. PyPI's default is 100 MiB; projects can be granted more.
     #[arg(long, value_name = "BYTES", default_value_t = crate::check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+}
+
+/// Arguments of `hoist upload`. Flags, `TWINE_*` variables and `.pypirc` work as in twine;
+/// each `TWINE_X` variable also exists as `HOIST_X`, which wins. Precedence: flag, then
+/// `HOIST_*`, then `TWINE_*`, then `.pypirc`, then the default.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 when every file was uploaded or skipped as already present, 1 when any \
+file failed or was not attempted, 2 for usage or configuration errors (bad arguments, bad .pypirc, missing \
+credentials in non-interactive mode), 3 when the pre-upload check rejected a file (nothing was sent).\n\n\
+Environment: HOIST_REPOSITORY/TWINE_REPOSITORY, HOIST_REPOSITORY_URL/TWINE_REPOSITORY_URL, \
+HOIST_USERNAME/TWINE_USERNAME, HOIST_PASSWORD/TWINE_PASSWORD, HOIST_CERT/TWINE_CERT, \
+HOIST_NON_INTERACTIVE/TWINE_NON_INTERACTIVE, and the proxy variables HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY.")]
+pub struct UploadArgs {
+    /// Distributions to upload. Quoted globs are expanded by hoist. Wheels are uploaded before
+    /// sdists; `*.asc` and `*.attestation` files are never uploaded as distributions.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<String>,
+
+    /// The repository to upload to: `pypi`, `testpypi`, or a section of `.pypirc`.
+    #[arg(short = 'r', long, value_name = "NAME")]
+    pub repository: Option<String>,
+
+    /// The upload URL, overriding --repository; `.pypirc` is then not read.
+    #[arg(long, value_name = "URL")]
+    pub repository_url: Option<String>,
+
+    /// The username (`__token__` for API tokens, the default on PyPI and TestPyPI).
+    #[arg(short = 'u', long, value_name = "USERNAME")]
+    pub username: Option<String>,
+
+    /// The password or API token. Prefer HOIST_PASSWORD / TWINE_PASSWORD: flags show up in
+    /// process listings and shell history.
+    #[arg(short = 'p', long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+
+    /// Never prompt; fail when a credential is missing (also HOIST_/TWINE_NON_INTERACTIVE).
+    #[arg(long)]
+    pub non_interactive: bool,
+
+    /// Treat files the index already has as skipped, not failed, so a rerun completes a release.
+    #[arg(long)]
+    pub skip_existing: bool,
+
+    /// The `.pypirc` file to read (default `~/.pypirc`).
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<std::path::PathBuf>,
+
+    /// A CA bundle (PEM) to verify the index's certificate with, instead of the system roots.
+    #[arg(long, value_name = "PATH")]
+    pub cert: Option<std::path::PathBuf>,
+
+    /// A PEM file holding the client certificate and its key, for indexes that require mTLS.
+    #[arg(long, value_name = "PATH")]
+    pub client_cert: Option<std::path::PathBuf>,
+
+    /// A comment to store with each uploaded file.
+    #[arg(short = 'c', long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Print more about what happens (credential sources, each request and response). Secrets
+    /// are never printed.
+    #[arg(long)]
+    pub verbose: bool,
+
+    /// Do not draw progress bars (they are also off when stderr is not a terminal).
+    #[arg(long)]
+    pub disable_progress_bar: bool,
+
+    /// Upload the `*.attestation` files beside each distribution (PEP 740). Reserved: not
+    /// supported yet.
+    #[arg(long)]
+    pub attestations: bool,
+
+    /// Check every file and build every request, then print what would be sent; send nothing.
+    /// Needs no credentials.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Upload this many wheels at once (sdists always go last, after every wheel).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub jobs: u16,
+
+    /// Upload even if `hoist check` finds errors (PyPI will probably refuse the file).
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// Read each file twice: hash first, then send the digests before the file, for indexes
+    /// that need them before the content.
+    #[arg(long)]
+    pub digests_first: bool,
+
+    /// Output format of the final report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Largest file the index accepts, in bytes (for the pre-upload check).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::check::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+
+    /// Accepted for twine compatibility and ignored: PyPI has ignored PGP signatures since 2023.
+    #[arg(short = 's', long, hide = true)]
+    pub sign: bool,
+
+    /// Accepted for twine compatibility and ignored.
+    #[arg(long, value_name = "PROG", hide = true)]
+    pub sign_with: Option<String>,
+
+    /// Accepted for twine compatibility and ignored.
+    #[arg(short = 'i', long, value_name = "ID", hide = true)]
+    pub identity: Option<String>,
 }
 
 /// Arguments of `hoist explain`.

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => hoist::commands::check::run(&args),
         Command::Explain(args) => hoist::commands::explain::run(&args),
+        Command::Upload(args) => hoist::commands::upload::run(&args),
     };
     ExitCode::from(code)
 }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod upload;
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
