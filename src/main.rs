@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => hoist::commands::check::run(&args),
         Command::Explain(args) => hoist::commands::explain::run(&args),
+        Command::Audit(args) => hoist::commands::audit::run(&args),
+        Command::Token(args) => hoist::commands::token::run(&args),
     };
     ExitCode::from(code)
 }
