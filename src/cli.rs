@@ -3,6 +3,8 @@
 //! What each subcommand does lives in [`crate::commands`]; this module only says what a user
 //! may type, and `--help` is generated from the doc comments here.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A fast, safe, trusted-publishing-first uploader for Python distributions.
@@ -25,6 +27,11 @@ pub enum Command {
     /// Explain a check rule: what it does, why, and how to fix it (`hoist explain M012`).
     #[command(alias = "rule")]
     Explain(ExplainArgs),
+    /// Find the long-lived PyPI tokens a project still depends on (committed tokens, CI
+    /// secrets, .pypirc passwords) and the trusted publishers that replace them.
+    Audit(AuditArgs),
+    /// Work with PyPI API tokens offline (`hoist token inspect`).
+    Token(TokenArgs),
 }
 
 /// How a report is printed.
@@ -104,15 +111,15 @@ pub struct UploadArgs {
 
     /// The `.pypirc` file to read (default `~/.pypirc`).
     #[arg(long, value_name = "PATH")]
-    pub config_file: Option<std::path::PathBuf>,
+    pub config_file: Option<PathBuf>,
 
     /// A CA bundle (PEM) to verify the index's certificate with, instead of the system roots.
     #[arg(long, value_name = "PATH")]
-    pub cert: Option<std::path::PathBuf>,
+    pub cert: Option<PathBuf>,
 
     /// A PEM file holding the client certificate and its key, for indexes that require mTLS.
     #[arg(long, value_name = "PATH")]
-    pub client_cert: Option<std::path::PathBuf>,
+    pub client_cert: Option<PathBuf>,
 
     /// A comment to store with each uploaded file.
     #[arg(short = 'c', long, value_name = "TEXT")]
@@ -176,4 +183,113 @@ pub struct UploadArgs {
 pub struct ExplainArgs {
     /// A rule code (`M012`) or name (`summary-too-long`). Without one, lists every rule.
     pub rule: Option<String>,
+}
+
+
+/// How an audit report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum AuditFormat {
+    /// Readable text grouped by severity, coloured on a terminal.
+    #[default]
+    Human,
+    /// One JSON document on stdout, for CI and scripts.
+    Json,
+    /// SARIF 2.1.0 on stdout, for GitHub code scanning (`github/codeql-action/upload-sarif`).
+    Sarif,
+}
+
+/// The lowest severity that makes `hoist audit` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Only a live token committed and still present at HEAD.
+    Critical,
+    /// Any committed token (any scope), a workflow or pipeline using a stored token, a
+    /// committed .pypirc password.
+    #[default]
+    High,
+    /// Also: uncommitted .pypirc passwords, publishing jobs missing the OIDC permission.
+    Medium,
+    /// Also: expired tokens and strings shaped like tokens that do not decode.
+    Low,
+    /// Any finding at all.
+    Info,
+    /// Never fail (exit 0 whatever is found).
+    Never,
+}
+
+/// Arguments of `hoist audit`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Scans the work tree and every commit on every ref (each blob once) for PyPI \
+tokens, reads GitHub workflows, .gitlab-ci.yml and .pypirc files for stored credentials, and prints \
+the trusted publisher that replaces each.\n\n\
+Suppress a false positive with a `hoist-audit: ignore` (or `hoist-audit: ignore[AUD001]`) comment on \
+the line or the line above, or an entry in .hoist-audit-ignore (`AUD001 fingerprint:HEX`, \
+`AUD101 path/glob`, `* path:LINE`).\n\n\
+Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage errors \
+(bad arguments, an unreadable path or ignore file, git failing)."
+)]
+pub struct AuditArgs {
+    /// The repository (or any directory inside it) to audit.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+
+    /// Exit 1 when any finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    /// Do not scan the git history, only the work tree and the CI configuration.
+    #[arg(long)]
+    pub no_history: bool,
+
+    /// Skip blobs and files larger than this many bytes (they are listed in the notes).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::audit::DEFAULT_MAX_BLOB_SIZE)]
+    pub max_blob_size: u64,
+
+    /// Read suppressions from this file instead of PATH/.hoist-audit-ignore.
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+
+    /// Also list suppressed findings in the human report (JSON and SARIF always include them).
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
+
+/// Arguments of `hoist token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+/// Subcommands of `hoist token`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Decode a PyPI API token offline: index, token id, kind and projects, expiry.
+    ///
+    /// The token is read from standard input by default, so that it stays out of shell
+    /// history (`hoist token inspect < token.txt`, or paste it and press Enter). It is never
+    /// printed: only its first 12 characters and a SHA-256 fingerprint are shown.
+    Inspect(TokenInspectArgs),
+}
+
+/// Arguments of `hoist token inspect`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 when the token decodes, 1 when it does not, 2 for usage errors \
+(no token given)."
+)]
+pub struct TokenInspectArgs {
+    /// The token, or `-` (the default) to read it from standard input. A token given here is
+    /// kept in your shell history: prefer standard input.
+    #[arg(value_name = "TOKEN|-")]
+    pub token: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }

@@ -6,7 +6,9 @@
 //! - [`dist`]: reading wheels and sdists (filenames, archives, core metadata).
 //! - [`check`]: the offline rules that decide whether PyPI would accept a file.
 //! - [`output`]: human, JSON and GitHub Actions renderings of a report.
+//! - [`audit`]: finding the long-lived PyPI tokens a project depends on, and their replacements.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod commands;

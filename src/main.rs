@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         Command::Check(args) => hoist::commands::check::run(&args),
         Command::Explain(args) => hoist::commands::explain::run(&args),
         Command::Upload(args) => hoist::commands::upload::run(&args),
+        Command::Audit(args) => hoist::commands::audit::run(&args),
+        Command::Token(args) => hoist::commands::token::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,8 +1,10 @@
 //! One module per subcommand: each glues the library to the terminal and returns an exit code.
 
+pub mod audit;
 pub mod check;
 pub mod explain;
 pub mod upload;
+pub mod token;
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;

@@ -5,4 +5,5 @@
 //!
 //! Nothing outside this module writes report text to the terminal.
 
+pub mod audit;
 pub mod check;
