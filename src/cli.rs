@@ -72,12 +72,14 @@ pub struct CheckArgs {
 /// each `TWINE_X` variable also exists as `HOIST_X`, which wins. Precedence: flag, then
 /// `HOIST_*`, then `TWINE_*`, then `.pypirc`, then the default.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 when every file was uploaded or skipped as already present, 1 when any \
+#[command(
+    after_help = "Exit status: 0 when every file was uploaded or skipped as already present, 1 when any \
 file failed or was not attempted, 2 for usage or configuration errors (bad arguments, bad .pypirc, missing \
 credentials in non-interactive mode), 3 when the pre-upload check rejected a file (nothing was sent).\n\n\
 Environment: HOIST_REPOSITORY/TWINE_REPOSITORY, HOIST_REPOSITORY_URL/TWINE_REPOSITORY_URL, \
 HOIST_USERNAME/TWINE_USERNAME, HOIST_PASSWORD/TWINE_PASSWORD, HOIST_CERT/TWINE_CERT, \
-HOIST_NON_INTERACTIVE/TWINE_NON_INTERACTIVE, and the proxy variables HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY.")]
+HOIST_NON_INTERACTIVE/TWINE_NON_INTERACTIVE, and the proxy variables HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY."
+)]
 pub struct UploadArgs {
     /// Distributions to upload. Quoted globs are expanded by hoist. Wheels are uploaded before
     /// sdists; `*.asc` and `*.attestation` files are never uploaded as distributions.
@@ -184,7 +186,6 @@ pub struct ExplainArgs {
     /// A rule code (`M012`) or name (`summary-too-long`). Without one, lists every rule.
     pub rule: Option<String>,
 }
-
 
 /// How an audit report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -3,8 +3,8 @@
 pub mod audit;
 pub mod check;
 pub mod explain;
-pub mod upload;
 pub mod token;
+pub mod upload;
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
