@@ -23,7 +23,7 @@ pub enum Command {
     /// Check wheels and sdists offline for everything PyPI would reject.
     Check(CheckArgs),
     /// Upload distributions to PyPI or another index (a drop-in for `twine upload`).
-    Upload(UploadArgs),
+    Upload(Box<UploadArgs>),
     /// Explain a check rule: what it does, why, and how to fix it (`hoist explain M012`).
     #[command(alias = "rule")]
     Explain(ExplainArgs),
