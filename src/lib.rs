@@ -9,9 +9,11 @@
 //! - [`audit`]: finding the long-lived PyPI tokens a project depends on, and their replacements.
 
 pub mod audit;
+pub mod auth;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod digest;
 pub mod dist;
 pub mod output;
 pub mod pyrepr;

@@ -1,0 +1,533 @@
+//! Where the index URL and the credentials come from, in twine's order: a flag, then
+//! `HOIST_*`, then `TWINE_*`, then `.pypirc` (or credentials in the URL), then the keyring
+//! (the `keyring` command, never in non-interactive mode), then a prompt on a terminal.
+//! On PyPI and TestPyPI the username defaults to `__token__`.
+//!
+//! Credentials are [`Secret`]s: nothing here prints them. Trusted publishing plugs in between
+//! the configuration and the keyring (a later release).
+
+mod keyring;
+pub mod pypirc;
+mod secret;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use reqwest::Url;
+
+pub use pypirc::{ConfigError, PypiRc, PYPI_URL, TESTPYPI_URL};
+pub use secret::Secret;
+
+/// Where a setting came from, for `--verbose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Flag(&'static str),
+    Env(String),
+    /// Credentials written into the repository URL.
+    Url,
+    Config(String),
+    Keyring,
+    Prompt,
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag(flag) => write!(f, "the {flag} option"),
+            Source::Env(var) => write!(f, "${var}"),
+            Source::Url => f.write_str("the repository URL"),
+            Source::Config(path) => write!(f, "{path}"),
+            Source::Keyring => f.write_str("the keyring"),
+            Source::Prompt => f.write_str("the prompt"),
+            Source::Default => f.write_str("the default"),
+        }
+    }
+}
+
+/// Which index this is, as far as hoist treats them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndexKind {
+    Pypi,
+    TestPypi,
+    Other,
+}
+
+/// Why the target or the credentials could not be resolved. All are configuration errors.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("invalid repository URL {url:?}: {why}")]
+    BadUrl { url: String, why: String },
+    #[error("{url} is the legacy PyPI site, which no longer accepts uploads; use https://upload.pypi.org/legacy/ (or -r testpypi)")]
+    LegacyPypi { url: String },
+    #[error("no {what} for {url}: {hint}")]
+    Missing {
+        what: &'static str,
+        url: String,
+        hint: String,
+    },
+    #[error("cannot read the {what}: {reason}")]
+    Prompt { what: &'static str, reason: String },
+}
+
+/// The settings hoist reads the target and credentials from.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub repository: Option<String>,
+    pub repository_url: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub config_file: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub non_interactive: bool,
+}
+
+/// Reads an environment variable; injectable for tests.
+pub type EnvFn<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `HOIST_<name>`, else `TWINE_<name>`: the value and the variable it came from.
+pub fn env_pair(env: EnvFn<'_>, name: &str) -> Option<(String, String)> {
+    for prefix in ["HOIST_", "TWINE_"] {
+        let var = format!("{prefix}{name}");
+        if let Some(v) = env(&var) {
+            return Some((v, var));
+        }
+    }
+    None
+}
+
+/// twine's truthiness for `TWINE_NON_INTERACTIVE`: set and not empty, `0`, `false` or `no`.
+pub fn env_flag(env: EnvFn<'_>, name: &str) -> bool {
+    env_pair(env, name).is_some_and(|(v, _)| {
+        !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no")
+    })
+}
+
+/// The index to upload to, with what `.pypirc` or the URL said about credentials.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The upload URL, without any credentials in it.
+    pub url: Url,
+    /// The `.pypirc` section or `-r` name, when one was used.
+    pub name: Option<String>,
+    pub kind: IndexKind,
+    pub ca_cert: Option<(PathBuf, Source)>,
+    pub client_cert: Option<(PathBuf, Source)>,
+    config_username: Option<(String, Source)>,
+    config_password: Option<(Secret, Source)>,
+    /// The `.pypirc` consulted, if any (for `--verbose`).
+    pub config_path: Option<String>,
+}
+
+/// The username and password (or `__token__` and token) for the upload.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub username: String,
+    pub password: Secret,
+    pub username_source: Source,
+    pub password_source: Source,
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.trim_start_matches('[').trim_end_matches(']') == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Target {
+    /// Whether credentials may be sent to this URL: over https, or to this machine.
+    pub fn allows_credentials(&self) -> bool {
+        self.url.scheme() == "https" || self.url.host_str().is_some_and(is_loopback)
+    }
+
+    /// The project page for "View at:", for PyPI and TestPyPI.
+    pub fn project_url(&self, name: &str, version: &str) -> Option<String> {
+        let host = match self.kind {
+            IndexKind::Pypi => "https://pypi.org",
+            IndexKind::TestPypi => "https://test.pypi.org",
+            IndexKind::Other => return None,
+        };
+        Some(format!(
+            "{host}/project/{}/{version}/",
+            crate::dist::filename::canonicalize_name(name)
+        ))
+    }
+}
+
+/// Parses and normalises an upload URL as twine does; returns it without userinfo, plus any
+/// username and password it carried.
+pub fn parse_upload_url(raw: &str) -> Result<(Url, Option<String>, Option<Secret>), AuthError> {
+    let bad = |why: &str| AuthError::BadUrl {
+        url: redact_url(raw),
+        why: why.to_string(),
+    };
+    let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(bad(&format!(
+            "the scheme must be http or https, not {:?}",
+            url.scheme()
+        )));
+    }
+    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        return Err(bad("it has no host"));
+    };
+    if host == "pypi.python.org" || host == "testpypi.python.org" {
+        return Err(AuthError::LegacyPypi {
+            url: redact_url(raw),
+        });
+    }
+    if (host == "upload.pypi.org" || host == "test.pypi.org") && url.scheme() == "http" {
+        let _ = url.set_scheme("https");
+    }
+    let username = (!url.username().is_empty()).then(|| percent_decode(url.username()));
+    let password = url.password().map(|p| Secret::new(percent_decode(p)));
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Ok((url, username, password))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A URL fit for messages: any `user:password@` replaced by `********@`.
+pub fn redact_url(raw: &str) -> String {
+    match raw.find("://") {
+        Some(start) => {
+            let rest = &raw[start + 3..];
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..end].rfind('@') {
+                Some(at) => format!("{}********{}", &raw[..start + 3], &rest[at..]),
+                None => raw.to_string(),
+            }
+        }
+        None => raw.to_string(),
+    }
+}
+
+fn kind_of(url: &Url) -> IndexKind {
+    match url.host_str() {
+        Some("upload.pypi.org") => IndexKind::Pypi,
+        Some("test.pypi.org") => IndexKind::TestPypi,
+        _ => IndexKind::Other,
+    }
+}
+
+fn default_config_path(env: EnvFn<'_>) -> PathBuf {
+    let home = env("HOME")
+        .or_else(|| env("USERPROFILE"))
+        .unwrap_or_else(|| ".".into());
+    PathBuf::from(home).join(".pypirc")
+}
+
+/// Finds the index to upload to.
+pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthError> {
+    let url_input = inputs
+        .repository_url
+        .clone()
+        .map(|u| (u, Source::Flag("--repository-url")))
+        .or_else(|| {
+            env_pair(env, "REPOSITORY_URL")
+                .filter(|(v, _)| !v.is_empty())
+                .map(|(v, var)| (v, Source::Env(var)))
+        });
+    let cert = inputs
+        .cert
+        .clone()
+        .map(|c| (c, Source::Flag("--cert")))
+        .or_else(|| env_pair(env, "CERT").map(|(v, var)| (PathBuf::from(v), Source::Env(var))));
+    let client_cert = inputs
+        .client_cert
+        .clone()
+        .map(|c| (c, Source::Flag("--client-cert")));
+    if let Some((raw, _)) = url_input {
+        let (url, username, password) = parse_upload_url(&raw)?;
+        return Ok(Target {
+            kind: kind_of(&url),
+            url,
+            name: None,
+            ca_cert: cert,
+            client_cert,
+            config_username: username.map(|u| (u, Source::Url)),
+            config_password: password.map(|p| (p, Source::Url)),
+            config_path: None,
+        });
+    }
+    let name = inputs
+        .repository
+        .clone()
+        .or_else(|| env_pair(env, "REPOSITORY").map(|(v, _)| v))
+        .unwrap_or_else(|| "pypi".into());
+    let (path, explicit) = match &inputs.config_file {
+        Some(p) => (p.clone(), true),
+        None => (default_config_path(env), false),
+    };
+    let rc = PypiRc::load(&path, explicit)?;
+    let repo = rc.repository(&name)?;
+    let (url, url_user, url_pass) = parse_upload_url(&repo.url)?;
+    let src = || Source::Config(rc.path().to_string());
+    Ok(Target {
+        kind: kind_of(&url),
+        url,
+        name: Some(name),
+        ca_cert: cert.or(repo.ca_cert.map(|c| (c, src()))),
+        client_cert: client_cert.or(repo.client_cert.map(|c| (c, src()))),
+        config_username: repo
+            .username
+            .map(|u| (u, src()))
+            .or(url_user.map(|u| (u, Source::Url))),
+        config_password: repo
+            .password
+            .map(|p| (p, src()))
+            .or(url_pass.map(|p| (p, Source::Url))),
+        config_path: Some(rc.path().to_string()),
+    })
+}
+
+/// How hoist may ask for missing credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interaction {
+    /// Keyring and a prompt on a terminal are allowed.
+    Interactive,
+    /// Neither: a missing credential is an error.
+    NonInteractive,
+}
+
+/// Resolves the username and password for `target`.
+pub fn resolve_credentials(
+    target: &Target,
+    inputs: &Inputs,
+    env: EnvFn<'_>,
+    interaction: Interaction,
+) -> Result<Credentials, AuthError> {
+    let url = target.url.to_string();
+    let on_pypi = target.kind != IndexKind::Other;
+    let (username, username_source) = match inputs
+        .username
+        .clone()
+        .map(|u| (u, Source::Flag("--username")))
+        .or_else(|| env_pair(env, "USERNAME").map(|(v, var)| (v, Source::Env(var))))
+    {
+        Some((u, s)) if !(on_pypi && u.is_empty()) => (u, s),
+        _ if on_pypi => ("__token__".to_string(), Source::Default),
+        _ => match &target.config_username {
+            Some((u, s)) => (u.clone(), s.clone()),
+            None if interaction == Interaction::Interactive && std::io::stdin().is_terminal() => {
+                (prompt_line("Enter your username: ")?, Source::Prompt)
+            }
+            None => {
+                return Err(AuthError::Missing {
+                    what: "username",
+                    url,
+                    hint: "pass --username, set HOIST_USERNAME (or TWINE_USERNAME), or add it to .pypirc".into(),
+                });
+            }
+        },
+    };
+    let explicit = inputs
+        .password
+        .clone()
+        .map(|p| (Secret::new(p), Source::Flag("--password")))
+        .or_else(|| {
+            env_pair(env, "PASSWORD").map(|(v, var)| (Secret::new(v), Source::Env(var)))
+        })
+        .or_else(|| target.config_password.clone());
+    let (password, password_source) = match explicit {
+        Some(found) => found,
+        None => {
+            let from_keyring = if interaction == Interaction::Interactive {
+                keyring::get(&url, &username)
+            } else {
+                None
+            };
+            match from_keyring {
+                Some(p) => (p, Source::Keyring),
+                None if target.client_cert.is_some() => (Secret::new(""), Source::Default),
+                None if interaction == Interaction::Interactive && std::io::stdin().is_terminal() => {
+                    let what = if on_pypi { "API token" } else { "password" };
+                    let value = rpassword::prompt_password(format!("Enter your {what}: "))
+                        .map_err(|e| AuthError::Prompt { what, reason: e.to_string() })?;
+                    (Secret::new(value), Source::Prompt)
+                }
+                None => {
+                    return Err(AuthError::Missing {
+                        what: if on_pypi { "API token" } else { "password" },
+                        url,
+                        hint: if on_pypi {
+                            "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc".into()
+                        } else {
+                            "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc".into()
+                        },
+                    });
+                }
+            }
+        }
+    };
+    Ok(Credentials {
+        username,
+        password,
+        username_source,
+        password_source,
+    })
+}
+
+fn prompt_line(prompt: &str) -> Result<String, AuthError> {
+    use std::io::Write;
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| AuthError::Prompt {
+            what: "username",
+            reason: e.to_string(),
+        })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn precedence_flag_then_hoist_then_twine_then_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("pypirc");
+        std::fs::write(&rc, "[distutils]\nindex-servers = private\n[private]\nrepository = https://example.com/legacy/\nusername = cfguser\npassword = cfgpass\n").unwrap();
+        let base = Inputs {
+            repository: Some("private".into()),
+            config_file: Some(rc),
+            ..Inputs::default()
+        };
+        let env = env_of(&[]);
+        let t = resolve_target(&base, &env).unwrap();
+        let c = resolve_credentials(&t, &base, &env, Interaction::NonInteractive).unwrap();
+        assert_eq!(c.username, "cfguser");
+        assert!(matches!(c.password_source, Source::Config(_)));
+        let env = env_of(&[("TWINE_PASSWORD", "twinepw"), ("HOIST_PASSWORD", "hoistpw")]);
+        let c = resolve_credentials(&t, &base, &env, Interaction::NonInteractive).unwrap();
+        assert_eq!(c.password, Secret::new("hoistpw"));
+        assert_eq!(c.password_source, Source::Env("HOIST_PASSWORD".into()));
+        let flag = Inputs { password: Some("flagpw".into()), ..base.clone() };
+        let c = resolve_credentials(&t, &flag, &env, Interaction::NonInteractive).unwrap();
+        assert_eq!(c.password, Secret::new("flagpw"));
+    }
+
+    #[test]
+    fn pypi_defaults_to_token_username_and_ignores_config_username() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("pypirc");
+        std::fs::write(&rc, "[pypi]\nusername = olduser\npassword = pypi-abc\n").unwrap();
+        let inputs = Inputs { config_file: Some(rc), ..Inputs::default() };
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        assert_eq!(t.kind, IndexKind::Pypi);
+        assert_eq!(t.url.as_str(), PYPI_URL);
+        let c = resolve_credentials(&t, &inputs, &env, Interaction::NonInteractive).unwrap();
+        assert_eq!(c.username, "__token__");
+        assert_eq!(c.password, Secret::new("pypi-abc"));
+    }
+
+    #[test]
+    fn repository_url_skips_pypirc_and_takes_userinfo() {
+        let inputs = Inputs {
+            repository_url: Some("https://bob:s%40cret@example.com:8443/simple/legacy/".into()),
+            config_file: Some("/nonexistent/pypirc".into()),
+            ..Inputs::default()
+        };
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        assert_eq!(t.url.as_str(), "https://example.com:8443/simple/legacy/");
+        let c = resolve_credentials(&t, &inputs, &env, Interaction::NonInteractive).unwrap();
+        assert_eq!(c.username, "bob");
+        assert_eq!(c.password, Secret::new("s@cret"));
+        assert_eq!(c.password_source, Source::Url);
+    }
+
+    #[test]
+    fn missing_credentials_in_non_interactive_mode() {
+        let inputs = Inputs {
+            repository_url: Some("https://example.com/legacy/".into()),
+            username: Some("me".into()),
+            ..Inputs::default()
+        };
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let e = resolve_credentials(&t, &inputs, &env, Interaction::NonInteractive).unwrap_err();
+        assert!(e.to_string().starts_with("no password for https://example.com/legacy/"), "{e}");
+    }
+
+    #[test]
+    fn urls_are_checked_and_normalised() {
+        assert!(parse_upload_url("ftp://example.com/").is_err());
+        assert!(parse_upload_url("https://").is_err());
+        assert!(parse_upload_url("//example.com/legacy/").is_err());
+        assert!(parse_upload_url("example.com").is_err());
+        assert!(matches!(
+            parse_upload_url("https://pypi.python.org/pypi"),
+            Err(AuthError::LegacyPypi { .. })
+        ));
+        let (u, _, _) = parse_upload_url("http://upload.pypi.org/legacy/").unwrap();
+        assert_eq!(u.scheme(), "https");
+        assert_eq!(
+            redact_url("https://u:p@example.com/legacy/"),
+            "https://********@example.com/legacy/"
+        );
+    }
+
+    #[test]
+    fn credentials_only_over_https_or_loopback() {
+        let env = env_of(&[]);
+        for (url, ok) in [
+            ("https://example.com/", true),
+            ("http://example.com/", false),
+            ("http://127.0.0.1:8080/", true),
+            ("http://localhost/", true),
+            ("http://[::1]:9/", true),
+        ] {
+            let t = resolve_target(
+                &Inputs { repository_url: Some(url.into()), ..Inputs::default() },
+                &env,
+            )
+            .unwrap();
+            assert_eq!(t.allows_credentials(), ok, "{url}");
+        }
+    }
+
+    #[test]
+    fn non_interactive_truthiness() {
+        for (v, want) in [("1", true), ("true", true), ("", false), ("0", false), ("No", false)] {
+            let pairs = [("TWINE_NON_INTERACTIVE", v)];
+            let env = env_of(&pairs);
+            assert_eq!(env_flag(&env, "NON_INTERACTIVE"), want, "{v:?}");
+        }
+    }
+}
