@@ -92,7 +92,10 @@ mod tests {
         h.update(b"ab");
         h.update(b"c");
         let d = h.finish();
-        assert_eq!(d.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            d.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert_eq!(
             d.blake2_256,
             "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319"

@@ -17,3 +17,4 @@ pub mod digest;
 pub mod dist;
 pub mod output;
 pub mod pyrepr;
+pub mod upload;

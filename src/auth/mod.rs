@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use reqwest::Url;
 
-pub use pypirc::{ConfigError, PypiRc, PYPI_URL, TESTPYPI_URL};
+pub use pypirc::{ConfigError, PYPI_URL, PypiRc, TESTPYPI_URL};
 pub use secret::Secret;
 
 /// Where a setting came from, for `--verbose`.
@@ -61,7 +61,9 @@ pub enum AuthError {
     Config(#[from] ConfigError),
     #[error("invalid repository URL {url:?}: {why}")]
     BadUrl { url: String, why: String },
-    #[error("{url} is the legacy PyPI site, which no longer accepts uploads; use https://upload.pypi.org/legacy/ (or -r testpypi)")]
+    #[error(
+        "{url} is the legacy PyPI site, which no longer accepts uploads; use https://upload.pypi.org/legacy/ (or -r testpypi)"
+    )]
     LegacyPypi { url: String },
     #[error("no {what} for {url}: {hint}")]
     Missing {
@@ -103,7 +105,10 @@ pub fn env_pair(env: EnvFn<'_>, name: &str) -> Option<(String, String)> {
 /// twine's truthiness for `TWINE_NON_INTERACTIVE`: set and not empty, `0`, `false` or `no`.
 pub fn env_flag(env: EnvFn<'_>, name: &str) -> bool {
     env_pair(env, name).is_some_and(|(v, _)| {
-        !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no")
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "" | "0" | "false" | "no"
+        )
     })
 }
 
@@ -349,9 +354,7 @@ pub fn resolve_credentials(
         .password
         .clone()
         .map(|p| (Secret::new(p), Source::Flag("--password")))
-        .or_else(|| {
-            env_pair(env, "PASSWORD").map(|(v, var)| (Secret::new(v), Source::Env(var)))
-        })
+        .or_else(|| env_pair(env, "PASSWORD").map(|(v, var)| (Secret::new(v), Source::Env(var))))
         .or_else(|| target.config_password.clone());
     let (password, password_source) = match explicit {
         Some(found) => found,
@@ -364,10 +367,15 @@ pub fn resolve_credentials(
             match from_keyring {
                 Some(p) => (p, Source::Keyring),
                 None if target.client_cert.is_some() => (Secret::new(""), Source::Default),
-                None if interaction == Interaction::Interactive && std::io::stdin().is_terminal() => {
+                None if interaction == Interaction::Interactive
+                    && std::io::stdin().is_terminal() =>
+                {
                     let what = if on_pypi { "API token" } else { "password" };
                     let value = rpassword::prompt_password(format!("Enter your {what}: "))
-                        .map_err(|e| AuthError::Prompt { what, reason: e.to_string() })?;
+                        .map_err(|e| AuthError::Prompt {
+                            what,
+                            reason: e.to_string(),
+                        })?;
                     (Secret::new(value), Source::Prompt)
                 }
                 None => {
@@ -412,8 +420,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -436,7 +446,10 @@ mod tests {
         let c = resolve_credentials(&t, &base, &env, Interaction::NonInteractive).unwrap();
         assert_eq!(c.password, Secret::new("hoistpw"));
         assert_eq!(c.password_source, Source::Env("HOIST_PASSWORD".into()));
-        let flag = Inputs { password: Some("flagpw".into()), ..base.clone() };
+        let flag = Inputs {
+            password: Some("flagpw".into()),
+            ..base.clone()
+        };
         let c = resolve_credentials(&t, &flag, &env, Interaction::NonInteractive).unwrap();
         assert_eq!(c.password, Secret::new("flagpw"));
     }
@@ -446,7 +459,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rc = dir.path().join("pypirc");
         std::fs::write(&rc, "[pypi]\nusername = olduser\npassword = pypi-abc\n").unwrap();
-        let inputs = Inputs { config_file: Some(rc), ..Inputs::default() };
+        let inputs = Inputs {
+            config_file: Some(rc),
+            ..Inputs::default()
+        };
         let env = env_of(&[]);
         let t = resolve_target(&inputs, &env).unwrap();
         assert_eq!(t.kind, IndexKind::Pypi);
@@ -482,7 +498,11 @@ mod tests {
         let env = env_of(&[]);
         let t = resolve_target(&inputs, &env).unwrap();
         let e = resolve_credentials(&t, &inputs, &env, Interaction::NonInteractive).unwrap_err();
-        assert!(e.to_string().starts_with("no password for https://example.com/legacy/"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("no password for https://example.com/legacy/"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -514,7 +534,10 @@ mod tests {
             ("http://[::1]:9/", true),
         ] {
             let t = resolve_target(
-                &Inputs { repository_url: Some(url.into()), ..Inputs::default() },
+                &Inputs {
+                    repository_url: Some(url.into()),
+                    ..Inputs::default()
+                },
                 &env,
             )
             .unwrap();
@@ -524,7 +547,13 @@ mod tests {
 
     #[test]
     fn non_interactive_truthiness() {
-        for (v, want) in [("1", true), ("true", true), ("", false), ("0", false), ("No", false)] {
+        for (v, want) in [
+            ("1", true),
+            ("true", true),
+            ("", false),
+            ("0", false),
+            ("No", false),
+        ] {
             let pairs = [("TWINE_NON_INTERACTIVE", v)];
             let env = env_of(&pairs);
             assert_eq!(env_flag(&env, "NON_INTERACTIVE"), want, "{v:?}");

@@ -22,10 +22,18 @@ pub enum ConfigError {
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: String, reason: String },
     #[error("{path}:{line}: {what} (see https://packaging.python.org/specifications/pypirc/)")]
-    Malformed { path: String, line: usize, what: String },
-    #[error("Missing '{name}' section from {path}: add [{name}] with a repository URL, or list it in [distutils] index-servers")]
+    Malformed {
+        path: String,
+        line: usize,
+        what: String,
+    },
+    #[error(
+        "Missing '{name}' section from {path}: add [{name}] with a repository URL, or list it in [distutils] index-servers"
+    )]
     MissingSection { name: String, path: String },
-    #[error("the [{name}] section of {path} has no repository URL: add `repository = https://…/legacy/`")]
+    #[error(
+        "the [{name}] section of {path} has no repository URL: add `repository = https://…/legacy/`"
+    )]
     MissingRepository { name: String, path: String },
 }
 
@@ -100,7 +108,10 @@ impl PypiRc {
             if let (Some(section), Some((key, key_indent))) = (&current, &last)
                 && indent > *key_indent
             {
-                if let Some(v) = sections.get_mut(section).and_then(|s| s.values.get_mut(key)) {
+                if let Some(v) = sections
+                    .get_mut(section)
+                    .and_then(|s| s.values.get_mut(key))
+                {
                     v.push('\n');
                     v.push_str(stripped);
                 }
@@ -129,7 +140,10 @@ impl PypiRc {
                 (a, b) => a.or(b),
             };
             let Some(at) = split else {
-                return Err(malformed(n, "a line that is neither `key = value` nor a section header"));
+                return Err(malformed(
+                    n,
+                    "a line that is neither `key = value` nor a section header",
+                ));
             };
             let key = raw[..at].trim().to_lowercase();
             if key.is_empty() {
@@ -138,7 +152,10 @@ impl PypiRc {
             let value = raw[at + 1..].trim().to_string();
             let entry = sections.entry(section.clone()).or_default();
             if entry.values.contains_key(&key) {
-                return Err(malformed(n, &format!("key `{key}` appears twice in [{section}]")));
+                return Err(malformed(
+                    n,
+                    &format!("key `{key}` appears twice in [{section}]"),
+                ));
             }
             entry.values.insert(key.clone(), value);
             last = Some((key, indent));
@@ -150,7 +167,11 @@ impl PypiRc {
     }
 
     fn get(&self, section: &str, key: &str) -> Option<&str> {
-        self.sections.get(section)?.values.get(key).map(String::as_str)
+        self.sections
+            .get(section)?
+            .values
+            .get(key)
+            .map(String::as_str)
     }
 
     /// The repositories `index-servers` lists (default: `pypi testpypi`).
@@ -162,15 +183,15 @@ impl PypiRc {
     /// The repository called `name`, with twine's defaults for `pypi` and `testpypi`.
     pub fn repository(&self, name: &str) -> Result<RepositoryConfig, ConfigError> {
         let servers = self.index_servers();
-        let listed = servers
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|x| x == name));
+        let listed = servers.as_ref().is_none_or(|s| s.iter().any(|x| x == name));
         let default_url = match name {
             "pypi" => Some(PYPI_URL),
             "testpypi" if listed => Some(TESTPYPI_URL),
             _ => None,
         };
-        let section_ok = servers.as_ref().is_some_and(|s| s.iter().any(|x| x == name))
+        let section_ok = servers
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|x| x == name))
             || (servers.is_none() && default_url.is_some());
         let has_section = section_ok && self.sections.contains_key(name);
         if default_url.is_none() && !has_section {
@@ -233,7 +254,10 @@ mod tests {
         // testpypi exists only when listed (or when index-servers is absent).
         assert_eq!(
             rc.repository("testpypi").unwrap_err(),
-            ConfigError::MissingSection { name: "testpypi".into(), path: "~/.pypirc".into() }
+            ConfigError::MissingSection {
+                name: "testpypi".into(),
+                path: "~/.pypirc".into()
+            }
         );
     }
 
@@ -252,17 +276,26 @@ mod tests {
             "rc",
         )
         .unwrap();
-        assert_eq!(rc.repository("pypi").unwrap().password, Some(Secret::new("oldpw")));
-        assert_eq!(rc.repository("private").unwrap().username.as_deref(), Some("old"));
+        assert_eq!(
+            rc.repository("pypi").unwrap().password,
+            Some(Secret::new("oldpw"))
+        );
+        assert_eq!(
+            rc.repository("private").unwrap().username.as_deref(),
+            Some("old")
+        );
     }
 
     #[test]
     fn errors_name_the_line_and_never_the_content() {
         let e = PypiRc::parse("pypi-AgEIcHlwaS5vcmcTOKEN\n[pypi]\n", "rc").unwrap_err();
-        assert_eq!(e.to_string().contains("rc:1:"), true);
+        assert!(e.to_string().contains("rc:1:"));
         assert!(!e.to_string().contains("pypi-AgE"));
         let e = PypiRc::parse("[a]\nx = 1\nx = 2\n", "rc").unwrap_err();
-        assert!(e.to_string().starts_with("rc:3: key `x` appears twice"), "{e}");
+        assert!(
+            e.to_string().starts_with("rc:3: key `x` appears twice"),
+            "{e}"
+        );
         let e = PypiRc::parse("[a]\n[a]\n", "rc").unwrap_err();
         assert!(e.to_string().starts_with("rc:2:"));
         let e = PypiRc::parse("[distutils]\nindex-servers = x\n[x]\nusername = u\n", "rc")

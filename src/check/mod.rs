@@ -16,7 +16,7 @@ pub mod rules;
 
 use std::path::{Path, PathBuf};
 
-pub use context::{Contents, Dist};
+pub use context::{Contents, Dist, MetadataState};
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
 pub use rule::{Rule, Severity};
 
@@ -94,10 +94,15 @@ impl FileReport {
 
 /// Checks one file. Never panics and never fails: every problem is a diagnostic.
 pub fn check_file(path: &Path, options: &Options) -> FileReport {
+    inspect(path, options).0
+}
+
+/// Checks one file and also returns what was read from it (for building an upload).
+pub fn inspect(path: &Path, options: &Options) -> (FileReport, Dist) {
     let mut diagnostics = Diagnostics::default();
     let dist = Dist::read(path, options);
     rules::run(&dist, options, &mut diagnostics);
-    FileReport {
+    let report = FileReport {
         path: path.to_path_buf(),
         filename: dist.filename.clone(),
         file_type: dist.extension.as_ref().map(|e| e.file_type),
@@ -105,7 +110,8 @@ pub fn check_file(path: &Path, options: &Options) -> FileReport {
         version: dist.metadata_value("version").map(str::to_string),
         size: dist.size,
         diagnostics: diagnostics.into_vec(),
-    }
+    };
+    (report, dist)
 }
 
 /// Checks every file, then the rules that look across files.

@@ -1,8 +1,277 @@
-//! `hoist upload`.
+//! `hoist upload`: expands the arguments, checks every file (errors abort before anything is
+//! sent), resolves the index and credentials, uploads wheels then sdists, and prints a
+//! summary. Exit status: 0 all uploaded or skipped, 1 a file failed or was not attempted,
+//! 2 usage or configuration error, 3 the pre-upload check rejected a file (nothing sent).
 
-use crate::cli::UploadArgs;
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
 
-pub fn run(_args: &UploadArgs) -> u8 {
-    eprintln!("error: hoist upload is not available in this build yet");
-    super::EXIT_USAGE
+use crate::auth::{self, Inputs, Interaction};
+use crate::check::{self, Options as CheckOptions, Severity};
+use crate::cli::{Format, UploadArgs};
+use crate::dist::filename::FileType;
+use crate::output;
+use crate::upload::{self, FileResult, Outcome, Prepared, Uploader, multipart, progress};
+
+use super::check::expand_inputs;
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+
+/// Exit status: the pre-upload check rejected a file, and nothing was sent.
+pub const EXIT_CHECK_FAILED: u8 = 3;
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn usage(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    EXIT_USAGE
+}
+
+pub fn run(args: &UploadArgs) -> u8 {
+    if args.attestations {
+        return usage(
+            "--attestations is not supported yet: PEP 740 attestations arrive in a later release of hoist",
+        );
+    }
+    if args.sign || args.sign_with.is_some() || args.identity.is_some() {
+        eprintln!(
+            "warning: --sign, --sign-with and --identity are ignored: PyPI has ignored PGP signatures since 2023"
+        );
+    }
+    let paths = match expand_inputs(&args.files) {
+        Ok(p) if p.is_empty() => {
+            return usage(
+                "no distributions to upload (only signature or attestation files were given)",
+            );
+        }
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+
+    // 1. Check and prepare every file before anything is sent.
+    let check_options = CheckOptions {
+        max_file_size: args.max_file_size,
+    };
+    let mut reports = Vec::new();
+    let mut prepared: Vec<Prepared> = Vec::new();
+    let mut unpreparable = Vec::new();
+    for path in &paths {
+        let (report, dist) = check::inspect(path, &check_options);
+        match upload::prepare(&dist, args.comment.as_deref()) {
+            Ok(p) => prepared.push(p),
+            Err(e) => unpreparable.push(e.to_string()),
+        }
+        reports.push(report);
+    }
+    check::rules::release::check(&mut reports);
+    let failing: Vec<_> = reports
+        .iter()
+        .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
+        .collect();
+    if !failing.is_empty() && !args.no_check {
+        let mut out = anstream::AutoStream::auto(io::stderr());
+        let _ = output::check::write_human(&mut out, &reports, false);
+        eprintln!(
+            "error: {} of {} file(s) would be rejected by PyPI; nothing was uploaded. Fix them, or pass --no-check to upload anyway.",
+            failing.len(),
+            reports.len()
+        );
+        return EXIT_CHECK_FAILED;
+    }
+    if !unpreparable.is_empty() {
+        for e in &unpreparable {
+            eprintln!("error: {e}");
+        }
+        eprintln!("error: nothing was uploaded");
+        return EXIT_CHECK_FAILED;
+    }
+    // Wheels before sdists, otherwise in the order given.
+    prepared.sort_by_key(|p| p.file_type != FileType::Wheel);
+
+    // 2. Where to, and as whom.
+    let inputs = Inputs {
+        repository: args.repository.clone(),
+        repository_url: args.repository_url.clone(),
+        username: args.username.clone(),
+        password: args.password.clone(),
+        config_file: args.config_file.clone(),
+        cert: args.cert.clone(),
+        client_cert: args.client_cert.clone(),
+        non_interactive: args.non_interactive || auth::env_flag(&env, "NON_INTERACTIVE"),
+    };
+    let target = match auth::resolve_target(&inputs, &env) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    if args.verbose {
+        if let Some(path) = &target.config_path {
+            eprintln!("Using configuration from {path}");
+        }
+        for p in &prepared {
+            eprintln!("{} ({})", p.path.display(), progress::human_size(p.size));
+        }
+    }
+    if args.dry_run {
+        return dry_run(args, &prepared, &target);
+    }
+    if !target.allows_credentials() {
+        return usage(format!(
+            "refusing to send credentials to {} over plain http; use https (plain http is allowed only to this machine)",
+            target.url
+        ));
+    }
+    let interaction = if inputs.non_interactive {
+        Interaction::NonInteractive
+    } else {
+        Interaction::Interactive
+    };
+    let credentials = match auth::resolve_credentials(&target, &inputs, &env, interaction) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    if args.verbose {
+        eprintln!(
+            "username: {} (from {})",
+            credentials.username, credentials.username_source
+        );
+        eprintln!(
+            "password: {} (from {})",
+            credentials.password.describe(),
+            credentials.password_source
+        );
+    }
+
+    // 3. Send.
+    let client = match upload::client::build(
+        target.ca_cert.as_ref().map(|(p, _)| p.as_path()),
+        target.client_cert.as_ref().map(|(p, _)| p.as_path()),
+    ) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let show_bars =
+        !args.disable_progress_bar && args.format == Format::Human && io::stderr().is_terminal();
+    let total: u64 = prepared.iter().map(|p| p.size).sum();
+    let reporter: Arc<dyn progress::Reporter> = if show_bars {
+        Arc::new(progress::Bars::new(total))
+    } else {
+        Arc::new(progress::Lines)
+    };
+    let mut options = upload::Options {
+        skip_existing: args.skip_existing,
+        jobs: args.jobs as usize,
+        digests_first: args.digests_first,
+        verbose: args.verbose,
+        ..upload::Options::default()
+    };
+    if let Some(ms) = env("HOIST_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
+        options.retry.base = std::time::Duration::from_millis(ms);
+    }
+    if let Some(s) = env("HOIST_STALL_TIMEOUT").and_then(|v| v.parse::<u64>().ok()) {
+        options.stall_timeout = std::time::Duration::from_secs(s);
+        options.response_timeout = std::time::Duration::from_secs(s);
+    }
+    eprintln!("Uploading {} file(s) to {}", prepared.len(), target.url);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot start the async runtime: {e}")),
+    };
+    let uploader = Uploader::new(
+        client,
+        target.clone(),
+        Some(credentials),
+        options,
+        reporter.clone(),
+    );
+    let results = runtime.block_on(uploader.run(prepared));
+    drop(reporter);
+
+    // 4. Report.
+    let mut view_at: Vec<String> = Vec::new();
+    for r in &results {
+        if matches!(r.outcome, Outcome::Uploaded { .. })
+            && let Some(u) = target.project_url(&r.name, &r.version)
+            && !view_at.contains(&u)
+        {
+            view_at.push(u);
+        }
+    }
+    let url = target.url.to_string();
+    let written = match args.format {
+        Format::Json => {
+            output::upload::write_json(&mut io::stdout().lock(), &results, &url, &view_at)
+        }
+        Format::Human => {
+            let mut out = anstream::AutoStream::auto(io::stdout().lock());
+            output::upload::write_human(&mut out, &results, &url, &view_at)
+                .and_then(|()| out.flush())
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the report: {e}");
+    }
+    exit_code(&results)
+}
+
+fn exit_code(results: &[FileResult]) -> u8 {
+    if results.iter().any(|r| {
+        matches!(
+            r.outcome,
+            Outcome::Failed { .. } | Outcome::NotAttempted { .. }
+        )
+    }) {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+fn dry_run(args: &UploadArgs, prepared: &[Prepared], target: &auth::Target) -> u8 {
+    let mut plan = Vec::new();
+    for p in prepared {
+        let digests = match crate::digest::digest_file(&p.path, false) {
+            Ok(d) => d,
+            Err(e) => return usage(format!("cannot read {}: {e}", p.path.display())),
+        };
+        let first = args.digests_first.then(|| digests.clone());
+        let body = multipart::MultipartBody::new(
+            &p.fields,
+            p.path.clone(),
+            &p.filename,
+            p.size,
+            first,
+            multipart::new_boundary(),
+        );
+        plan.push(output::upload::PlannedRequest {
+            filename: p.filename.clone(),
+            path: p.path.display().to_string(),
+            size: p.size,
+            method: "POST",
+            url: target.url.to_string(),
+            content_length: body.content_length(),
+            fields: p.fields.clone(),
+            digests,
+            digests_after_content: !args.digests_first,
+        });
+    }
+    let written = match args.format {
+        Format::Json => output::upload::write_dry_run_json(&mut io::stdout().lock(), &plan),
+        Format::Human => {
+            let mut out = anstream::AutoStream::auto(io::stdout().lock());
+            output::upload::write_dry_run_human(&mut out, &plan).and_then(|()| out.flush())
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the plan: {e}");
+    }
+    EXIT_OK
 }

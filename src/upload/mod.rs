@@ -1,0 +1,731 @@
+//! Uploading distributions, in phases with their own modules:
+//! - preparing a file: its form ([`form`]) and streamed body ([`multipart`]);
+//! - sending it: the client ([`client`]), retries ([`retry`]) and a stall watchdog here;
+//! - knowing what the index already has ([`existing`]);
+//! - telling the user ([`progress`]).
+//!
+//! Wheels go first (in parallel with `--jobs`), then sdists, so an sdist never appears
+//! alone while wheels are still missing. After a failure no new file is started, and the
+//! report says which files were not attempted: a rerun with `--skip-existing` completes the
+//! release.
+
+pub mod client;
+pub mod existing;
+pub mod form;
+pub mod multipart;
+pub mod progress;
+pub mod retry;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::{Client, Url};
+
+use crate::auth::{Credentials, Target};
+use crate::check::Dist;
+use crate::check::MetadataState;
+use crate::digest::Digests;
+use crate::dist::filename::FileType;
+use existing::Listing;
+use form::FormField;
+use multipart::MultipartBody;
+use progress::Reporter;
+
+/// One file, ready to upload.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub path: PathBuf,
+    pub filename: String,
+    pub file_type: FileType,
+    pub name: String,
+    pub version: String,
+    pub size: u64,
+    /// The text fields sent before the file.
+    pub fields: Vec<FormField>,
+}
+
+/// Why a file cannot be prepared for upload.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("{0}: not a wheel or sdist")]
+    NotADistribution(String),
+    #[error("{0}: its metadata cannot be read, so there is nothing to build the upload form from")]
+    NoMetadata(String),
+}
+
+/// Builds the upload form for a file that `check` has read.
+pub fn prepare(dist: &Dist, comment: Option<&str>) -> Result<Prepared, PrepareError> {
+    let ext = dist
+        .extension
+        .as_ref()
+        .ok_or_else(|| PrepareError::NotADistribution(dist.filename.clone()))?;
+    let MetadataState::Parsed { metadata, .. } = &dist.metadata else {
+        return Err(PrepareError::NoMetadata(dist.filename.clone()));
+    };
+    let pyversion = match (&ext.file_type, &dist.wheel_name) {
+        (FileType::Wheel, Some(Ok(w))) => w.pyversion(),
+        (FileType::Wheel, _) => "any".to_string(),
+        (FileType::Sdist, _) => "source".to_string(),
+    };
+    Ok(Prepared {
+        path: dist.path.clone(),
+        filename: dist.filename.clone(),
+        file_type: ext.file_type,
+        name: metadata.get("name").unwrap_or("").to_string(),
+        version: metadata.get("version").unwrap_or("").to_string(),
+        size: dist.size.unwrap_or(0),
+        fields: form::leading_fields(metadata, ext.file_type, &pyversion, comment),
+    })
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    Uploaded {
+        attempts: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        http_status: Option<u16>,
+        /// The server's reason phrase verbatim, or what went wrong on the way.
+        reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hint: Option<String>,
+        attempts: u32,
+    },
+    NotAttempted {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Uploaded { .. } => "uploaded",
+            Outcome::Skipped { .. } => "skipped",
+            Outcome::Failed { .. } => "failed",
+            Outcome::NotAttempted { .. } => "not attempted",
+        }
+    }
+}
+
+/// The result for one file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub filename: String,
+    pub name: String,
+    pub version: String,
+    pub size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digests: Option<Digests>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    pub elapsed_ms: u64,
+}
+
+/// Settings for an upload run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub skip_existing: bool,
+    pub jobs: usize,
+    pub digests_first: bool,
+    pub retry: retry::Policy,
+    /// How long the upload may make no progress before the attempt is abandoned.
+    pub stall_timeout: Duration,
+    /// How long to wait for the answer once the whole file is sent.
+    pub response_timeout: Duration,
+    pub verbose: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            skip_existing: false,
+            jobs: 1,
+            digests_first: false,
+            retry: retry::Policy::default(),
+            stall_timeout: Duration::from_secs(60),
+            response_timeout: Duration::from_secs(600),
+            verbose: false,
+        }
+    }
+}
+
+/// The answer to one attempt.
+#[derive(Debug)]
+enum Attempt {
+    Response {
+        status: u16,
+        reason: String,
+        body: String,
+        location: Option<String>,
+        retry_after: Option<Duration>,
+        sent_all: bool,
+        digests: Option<Digests>,
+    },
+    Transport {
+        error: String,
+        retryable: bool,
+        sent_all: bool,
+    },
+}
+
+/// Uploads files to one index.
+pub struct Uploader {
+    client: Client,
+    target: Target,
+    credentials: Option<Credentials>,
+    options: Options,
+    reporter: Arc<dyn Reporter>,
+    stop: AtomicBool,
+    listings: tokio::sync::Mutex<HashMap<String, Option<(Url, String)>>>,
+}
+
+const ACCEPT_VALUE: &str = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
+const BODY_LIMIT: usize = 64 * 1024;
+
+fn describe_transport(e: &reqwest::Error) -> (String, bool) {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    let lower = text.to_ascii_lowercase();
+    let tls = lower.contains("certificate")
+        || lower.contains("invalidcertificate")
+        || lower.contains("unknownissuer");
+    let retryable = !tls
+        && (e.is_connect()
+            || e.is_timeout()
+            || e.is_request()
+            || e.is_body()
+            || lower.contains("connection")
+            || lower.contains("reset")
+            || lower.contains("broken pipe")
+            || lower.contains("eof"));
+    (text, retryable)
+}
+
+impl Uploader {
+    pub fn new(
+        client: Client,
+        target: Target,
+        credentials: Option<Credentials>,
+        options: Options,
+        reporter: Arc<dyn Reporter>,
+    ) -> Uploader {
+        Uploader {
+            client,
+            target,
+            credentials,
+            options,
+            reporter,
+            stop: AtomicBool::new(false),
+            listings: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Removes the password from text that came from the server, in case it echoes it.
+    fn scrub(&self, text: &str) -> String {
+        match &self.credentials {
+            Some(c) if !c.password.is_empty() && text.contains(c.password.expose()) => {
+                text.replace(c.password.expose(), "********")
+            }
+            _ => text.to_string(),
+        }
+    }
+
+    /// Uploads every file: wheels first (`jobs` at a time), then sdists one by one.
+    pub async fn run(&self, files: Vec<Prepared>) -> Vec<FileResult> {
+        let (wheels, sdists): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|p| p.file_type == FileType::Wheel);
+        let mut results: Vec<FileResult> = futures_util::stream::iter(wheels)
+            .map(|p| async move { self.upload_one(&p).await })
+            .buffered(self.options.jobs.max(1))
+            .collect()
+            .await;
+        for p in sdists {
+            if !self.stop.load(Ordering::SeqCst)
+                && results
+                    .iter()
+                    .any(|r| matches!(r.outcome, Outcome::Failed { .. }))
+            {
+                self.stop.store(true, Ordering::SeqCst);
+            }
+            results.push(self.upload_one(&p).await);
+        }
+        results
+    }
+
+    fn result(
+        &self,
+        p: &Prepared,
+        outcome: Outcome,
+        digests: Option<Digests>,
+        start: Instant,
+    ) -> FileResult {
+        FileResult {
+            path: p.path.clone(),
+            filename: p.filename.clone(),
+            name: p.name.clone(),
+            version: p.version.clone(),
+            size: p.size,
+            digests,
+            outcome,
+            elapsed_ms: start.elapsed().as_millis() as u64,
+        }
+    }
+
+    async fn local_digests(&self, p: &Prepared) -> Option<Digests> {
+        let path = p.path.clone();
+        tokio::task::spawn_blocking(move || crate::digest::digest_file(&path, false).ok())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Looks the file up on the index's simple API: `None` when no page could be read.
+    async fn lookup(&self, p: &Prepared) -> Option<Listing> {
+        let mut cache = self.listings.lock().await;
+        if !cache.contains_key(&p.name) {
+            let mut found = None;
+            for url in existing::simple_urls(&self.target, &p.name) {
+                let mut req = self
+                    .client
+                    .get(url.clone())
+                    .header(
+                        ACCEPT,
+                        "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
+                    )
+                    .timeout(Duration::from_secs(60));
+                if let Some(c) = &self.credentials
+                    && self.target.url.host() == url.host()
+                {
+                    req = req.basic_auth(&c.username, Some(c.password.expose()));
+                }
+                if let Ok(resp) = req.send().await
+                    && resp.status().is_success()
+                    && let Ok(text) = resp.text().await
+                {
+                    found = Some((url, text));
+                    break;
+                }
+            }
+            cache.insert(p.name.clone(), found);
+        }
+        let (_, page) = cache.get(&p.name)?.as_ref()?;
+        Some(existing::find_in_page(page, &p.filename))
+    }
+
+    async fn upload_one(&self, p: &Prepared) -> FileResult {
+        let start = Instant::now();
+        if self.stop.load(Ordering::SeqCst) {
+            return self.result(
+                p,
+                Outcome::NotAttempted {
+                    reason:
+                        "an earlier file failed; rerun with --skip-existing to finish the release"
+                            .into(),
+                },
+                None,
+                start,
+            );
+        }
+        // With --skip-existing, ask the index first: a rerun then sends nothing it already has.
+        let mut digests = None;
+        if self.options.skip_existing
+            && let Some(Listing::Present { sha256 }) = self.lookup(p).await
+        {
+            digests = self.local_digests(p).await;
+            let local = digests.as_ref().map(|d| d.sha256.clone());
+            let outcome = match (sha256, local) {
+                (Some(remote), Some(local)) if remote != local => self.fail(
+                    None,
+                    format!("a different {} is already on the index (its sha256 is {remote}, this file's is {local})", p.filename),
+                    Some("An index never replaces a file: build the release again with a new version number.".into()),
+                    0,
+                ),
+                (Some(_), Some(_)) => Outcome::Skipped { reason: "already on the index with the same sha256".into() },
+                _ => Outcome::Skipped { reason: "already on the index (it shows no hash to compare)".into() },
+            };
+            self.reporter.finish(&p.filename, outcome.label());
+            return self.result(p, outcome, digests, start);
+        }
+        let digests_first = if self.options.digests_first {
+            if digests.is_none() {
+                digests = self.local_digests(p).await;
+            }
+            digests.clone()
+        } else {
+            None
+        };
+        let body = MultipartBody::new(
+            &p.fields,
+            p.path.clone(),
+            &p.filename,
+            p.size,
+            digests_first,
+            multipart::new_boundary(),
+        );
+        let mut url = self.target.url.clone();
+        let mut attempts = 0u32;
+        let mut redirects = 0u32;
+        let mut maybe_landed = false;
+        self.reporter.start(&p.filename, p.size);
+        let outcome = loop {
+            attempts += 1;
+            let answer = self.attempt(&url, &body, p).await;
+            match answer {
+                Attempt::Response {
+                    status,
+                    reason,
+                    body: text,
+                    location,
+                    retry_after,
+                    sent_all,
+                    digests: d,
+                } => {
+                    if d.is_some() {
+                        digests = d;
+                    }
+                    let reason = self.scrub(&reason);
+                    let text = self.scrub(&text);
+                    if self.options.verbose {
+                        self.reporter
+                            .note(&format!("Response from {url}: {status} {reason}"));
+                    }
+                    if (200..300).contains(&status) {
+                        let note = maybe_landed.then(|| {
+                            "an earlier attempt may have landed; the index accepted this one"
+                                .to_string()
+                        });
+                        break Outcome::Uploaded { attempts, note };
+                    }
+                    if (300..400).contains(&status) {
+                        match self.redirect(&url, status, location.as_deref()) {
+                            Ok(next) if redirects < 5 => {
+                                redirects += 1;
+                                self.reporter.note(&format!("{url} redirected ({status}) to {next}; following it on the same host"));
+                                url = next;
+                                attempts -= 1;
+                                continue;
+                            }
+                            Ok(next) => {
+                                break self.fail(
+                                    Some(status),
+                                    format!("too many redirects (last to {next})"),
+                                    None,
+                                    attempts,
+                                );
+                            }
+                            Err((why, hint)) => {
+                                break self.fail(Some(status), why, Some(hint), attempts);
+                            }
+                        }
+                    }
+                    if existing::is_already_exists(status, &reason, &text) {
+                        if maybe_landed {
+                            break self
+                                .verify_landed(p, &mut digests, status, &reason, attempts)
+                                .await;
+                        }
+                        if self.options.skip_existing {
+                            break Outcome::Skipped {
+                                reason: format!("the index answered {status} {reason}"),
+                            };
+                        }
+                        break self.fail(Some(status), reason, Some("The index already has this file. Rerun with --skip-existing to treat files already uploaded as done.".into()), attempts);
+                    }
+                    if retry::retryable_status(status) && attempts <= self.options.retry.retries {
+                        maybe_landed |= sent_all;
+                        let wait = self.options.retry.delay(attempts, retry_after);
+                        self.reporter.retry(
+                            &p.filename,
+                            attempts,
+                            &format!("{status} {reason}"),
+                            wait,
+                        );
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let hint = self.hint_for(status, &reason);
+                    let reason = if reason.is_empty() {
+                        text.lines().next().unwrap_or("").to_string()
+                    } else {
+                        reason
+                    };
+                    break self.fail(Some(status), reason, hint, attempts);
+                }
+                Attempt::Transport {
+                    error,
+                    retryable,
+                    sent_all,
+                } => {
+                    let error = self.scrub(&error);
+                    if retryable && attempts <= self.options.retry.retries {
+                        maybe_landed |= sent_all;
+                        let wait = self.options.retry.delay(attempts, None);
+                        self.reporter.retry(&p.filename, attempts, &error, wait);
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let hint = if error.to_ascii_lowercase().contains("certificate") {
+                        Some("The index's TLS certificate is not trusted: pass its CA bundle with --cert (or TWINE_CERT).".to_string())
+                    } else {
+                        Some(format!(
+                            "Gave up after {attempts} attempt(s). Check the network and the URL, then rerun with --skip-existing."
+                        ))
+                    };
+                    break self.fail(None, error, hint, attempts);
+                }
+            }
+        };
+        if matches!(outcome, Outcome::Failed { .. }) {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+        self.reporter.finish(&p.filename, outcome.label());
+        self.result(p, outcome, digests, start)
+    }
+
+    fn fail(
+        &self,
+        status: Option<u16>,
+        reason: String,
+        hint: Option<String>,
+        attempts: u32,
+    ) -> Outcome {
+        Outcome::Failed {
+            http_status: status,
+            reason,
+            hint,
+            attempts,
+        }
+    }
+
+    /// After a retry met "already exists": the earlier attempt landed if the index has the
+    /// same bytes.
+    async fn verify_landed(
+        &self,
+        p: &Prepared,
+        digests: &mut Option<Digests>,
+        status: u16,
+        reason: &str,
+        attempts: u32,
+    ) -> Outcome {
+        if digests.is_none() {
+            *digests = self.local_digests(p).await;
+        }
+        self.listings.lock().await.remove(&p.name);
+        match self.lookup(p).await {
+            Some(Listing::Present {
+                sha256: Some(remote),
+            }) if digests.as_ref().is_some_and(|d| d.sha256 != remote) => self.fail(
+                Some(status),
+                reason.to_string(),
+                Some(format!(
+                    "The index has a different {} (sha256 {remote}); PyPI never replaces a file.",
+                    p.filename
+                )),
+                attempts,
+            ),
+            Some(Listing::Present { sha256: Some(_) }) => Outcome::Uploaded {
+                attempts,
+                note: Some("an earlier attempt had landed; the index has the same sha256".into()),
+            },
+            _ => Outcome::Uploaded {
+                attempts,
+                note: Some(format!(
+                    "an earlier attempt had landed (the index answered {status} {reason}); the hash could not be compared"
+                )),
+            },
+        }
+    }
+
+    /// A 307/308 to the same host is followed; anything else is explained.
+    fn redirect(
+        &self,
+        url: &Url,
+        status: u16,
+        location: Option<&str>,
+    ) -> Result<Url, (String, String)> {
+        let Some(loc) = location else {
+            return Err((
+                format!("the index answered {status} without a Location"),
+                "Check the repository URL.".into(),
+            ));
+        };
+        let Ok(next) = url.join(loc) else {
+            return Err((
+                format!("the index redirected to an invalid URL {loc:?}"),
+                "Check the repository URL.".into(),
+            ));
+        };
+        let same_origin = next.scheme() == url.scheme()
+            && next.host() == url.host()
+            && next.port_or_known_default() == url.port_or_known_default();
+        let slash = format!("{}/", url.as_str().trim_end_matches('/'));
+        if next.as_str() == slash && !url.as_str().ends_with('/') {
+            return Err((
+                format!(
+                    "{url} redirected ({status}) to {next}: the repository URL is missing its trailing slash"
+                ),
+                format!("Use --repository-url {next}"),
+            ));
+        }
+        if matches!(status, 307 | 308) && same_origin {
+            return Ok(next);
+        }
+        Err((
+            format!(
+                "{url} redirected ({status}) to {next}; hoist does not follow a POST redirect{}",
+                if same_origin { "" } else { " to another host" }
+            ),
+            format!("If you trust it, use --repository-url {next}"),
+        ))
+    }
+
+    fn hint_for(&self, status: u16, reason: &str) -> Option<String> {
+        let lower = reason.to_ascii_lowercase();
+        Some(match status {
+            401 => "The index wants credentials: set HOIST_USERNAME and HOIST_PASSWORD (or TWINE_*), or add them to .pypirc.".into(),
+            403 if lower.contains("invalid or non-existent authentication") || lower.contains("username/password") => {
+                "Use an API token: username __token__ and the token (pypi-…) as the password; check it is for this index (PyPI and TestPyPI have separate tokens).".into()
+            }
+            403 if lower.contains("isn't allowed to upload") || lower.contains("not allowed to upload") => {
+                "The credentials are valid but may not upload to this project: check the token's scope and your role on the project.".into()
+            }
+            403 => "The index refused the credentials or the upload; check the token and its scope.".into(),
+            405 => "This URL does not accept uploads: is it the simple index URL instead of the upload URL (for PyPI, https://upload.pypi.org/legacy/)?".into(),
+            413 => "The file is larger than the index (or a proxy in front of it) accepts.".into(),
+            400 if lower.contains("previously used") => "PyPI never reuses a filename, even of a deleted file: release a new version.".into(),
+            400 => "The index refused the file; run `hoist check` on it to see what PyPI rejects.".into(),
+            _ => return None,
+        })
+    }
+
+    async fn attempt(&self, url: &Url, body: &MultipartBody, p: &Prepared) -> Attempt {
+        let sent = Arc::new(AtomicU64::new(0));
+        let reporter = self.reporter.clone();
+        let filename = p.filename.clone();
+        let (rx, handle) = body.stream(
+            sent.clone(),
+            Arc::new(move |n| reporter.advance(&filename, n)),
+        );
+        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        });
+        let mut req = self
+            .client
+            .post(url.clone())
+            .header(CONTENT_TYPE, body.content_type())
+            .header(CONTENT_LENGTH, body.content_length())
+            .header(ACCEPT, ACCEPT_VALUE)
+            .body(reqwest::Body::wrap_stream(
+                stream.map(|r: std::io::Result<Bytes>| r),
+            ));
+        if let Some(c) = &self.credentials {
+            req = req.basic_auth(&c.username, Some(c.password.expose()));
+        }
+        let send = req.send();
+        tokio::pin!(send);
+        let mut last = 0u64;
+        let mut since = Instant::now();
+        let result = loop {
+            tokio::select! {
+                r = &mut send => break Some(r),
+                _ = tokio::time::sleep(Duration::from_millis(250)) => {
+                    let now = sent.load(Ordering::Relaxed);
+                    if now != last {
+                        last = now;
+                        since = Instant::now();
+                    }
+                    let limit = if now >= body.file_len { self.options.response_timeout } else { self.options.stall_timeout };
+                    if since.elapsed() > limit {
+                        break None;
+                    }
+                }
+            }
+        };
+        let sent_all = sent.load(Ordering::Relaxed) >= body.file_len;
+        let digests = tokio::task::spawn_blocking(move || handle.join().ok().and_then(Result::ok))
+            .await
+            .ok()
+            .flatten();
+        match result {
+            None => Attempt::Transport {
+                error: if sent_all {
+                    format!(
+                        "no answer within {}s after the whole file was sent",
+                        self.options.response_timeout.as_secs()
+                    )
+                } else {
+                    format!(
+                        "the upload stalled: no progress for {}s",
+                        self.options.stall_timeout.as_secs()
+                    )
+                },
+                retryable: true,
+                sent_all,
+            },
+            Some(Err(e)) => {
+                let (error, retryable) = describe_transport(&e);
+                Attempt::Transport {
+                    error,
+                    retryable,
+                    sent_all,
+                }
+            }
+            Some(Ok(resp)) => {
+                let status = resp.status().as_u16();
+                let reason = resp
+                    .extensions()
+                    .get::<hyper::ext::ReasonPhrase>()
+                    .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+                    .or_else(|| resp.status().canonical_reason().map(str::to_string))
+                    .unwrap_or_default();
+                let header = |name| {
+                    resp.headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                };
+                let location = header(LOCATION);
+                let retry_after = header(RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v));
+                let mut resp = resp;
+                let mut collected = Vec::new();
+                while collected.len() < BODY_LIMIT {
+                    match resp.chunk().await {
+                        Ok(Some(c)) => collected.extend_from_slice(&c),
+                        _ => break,
+                    }
+                }
+                collected.truncate(BODY_LIMIT);
+                Attempt::Response {
+                    status,
+                    reason,
+                    body: String::from_utf8_lossy(&collected).into_owned(),
+                    location,
+                    retry_after,
+                    sent_all,
+                    digests,
+                }
+            }
+        }
+    }
+}
