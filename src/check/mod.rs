@@ -4,6 +4,7 @@
 //! [`rules`]. [`check_file`] runs every rule that applies to one file and returns a
 //! [`FileReport`]; [`check_files`] also runs the rules that look across files.
 
+pub mod rst;
 mod rule;
 pub mod rules;
 
