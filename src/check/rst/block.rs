@@ -200,10 +200,10 @@ fn option_ends(l: &[char], i: usize) -> Vec<usize> {
     let c1 = l.get(i + 1).copied();
     if (c0 == Some('-') || c0 == Some('+')) && c1.is_some_and(|c| c.is_ascii_alphanumeric()) {
         let e = i + 2;
-        if l.get(e) == Some(&' ') {
-            if let Some(x) = optarg(l, e + 1) {
-                out.push(x);
-            }
+        if l.get(e) == Some(&' ')
+            && let Some(x) = optarg(l, e + 1)
+        {
+            out.push(x);
         }
         if let Some(x) = optarg(l, e) {
             out.push(x);
@@ -222,10 +222,10 @@ fn option_ends(l: &[char], i: usize) -> Vec<usize> {
         while e < l.len() && (l[e].is_ascii_alphanumeric() || l[e] == '_' || l[e] == '-') {
             e += 1;
         }
-        if matches!(l.get(e), Some(' ') | Some('=')) {
-            if let Some(x) = optarg(l, e + 1) {
-                out.push(x);
-            }
+        if matches!(l.get(e), Some(' ') | Some('='))
+            && let Some(x) = optarg(l, e + 1)
+        {
+            out.push(x);
         }
         out.push(e);
     }
@@ -237,10 +237,11 @@ fn match_options_from(l: &[char], i: usize, depth: usize) -> Option<usize> {
         return None;
     }
     for e in option_ends(l, i) {
-        if l.get(e) == Some(&',') && l.get(e + 1) == Some(&' ') {
-            if let Some(x) = match_options_from(l, e + 2, depth + 1) {
-                return Some(x);
-            }
+        if l.get(e) == Some(&',')
+            && l.get(e + 1) == Some(&' ')
+            && let Some(x) = match_options_from(l, e + 2, depth + 1)
+        {
+            return Some(x);
         }
         // (  +| ?$)
         if l.get(e) == Some(&' ') && l.get(e + 1) == Some(&' ') {
@@ -267,10 +268,10 @@ fn classify(l: &[char]) -> Tr {
     if l[0] == ' ' {
         return Tr::Indent;
     }
-    if matches!(l[0], '-' | '+' | '*' | '\u{2022}' | '\u{2023}' | '\u{2043}') {
-        if let Some(e) = spaces_or_end(l, 1) {
-            return Tr::Bullet(e);
-        }
+    if matches!(l[0], '-' | '+' | '*' | '\u{2022}' | '\u{2023}' | '\u{2043}')
+        && let Some(e) = spaces_or_end(l, 1)
+    {
+        return Tr::Bullet(e);
     }
     if let Some(m) = match_enumerator(l) {
         return Tr::Enumerator(m);
@@ -284,10 +285,10 @@ fn classify(l: &[char]) -> Tr {
     if l.starts_with(&['>', '>', '>']) && spaces_or_end(l, 3).is_some() {
         return Tr::Doctest;
     }
-    if l[0] == '|' {
-        if let Some(e) = spaces_or_end(l, 1) {
-            return Tr::LineBlock(e);
-        }
+    if l[0] == '|'
+        && let Some(e) = spaces_or_end(l, 1)
+    {
+        return Tr::LineBlock(e);
     }
     if is_grid_top(l) {
         return Tr::GridTop;
@@ -298,10 +299,10 @@ fn classify(l: &[char]) -> Tr {
     if l.starts_with(&['.', '.']) && spaces_or_end(l, 2).is_some() {
         return Tr::Explicit;
     }
-    if l.starts_with(&['_', '_']) {
-        if let Some(e) = spaces_or_end(l, 2) {
-            return Tr::Anonymous(e);
-        }
+    if l.starts_with(&['_', '_'])
+        && let Some(e) = spaces_or_end(l, 2)
+    {
+        return Tr::Anonymous(e);
     }
     if is_line(l) {
         return Tr::Line;
@@ -340,26 +341,27 @@ fn rstrip_spaces(l: &[char]) -> &[char] {
 }
 
 /// Roman numeral value, if `s` is well-formed (docutils accepts 1..=4999 in canonical form).
+const ROMAN: [(u32, &str); 13] = [
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+];
+
 fn roman(s: &str) -> Option<u32> {
     let up = s.to_ascii_uppercase();
-    let table = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
     let mut rest = up.as_str();
     let mut total = 0u32;
-    for (v, sym) in table {
+    for (v, sym) in ROMAN {
         while let Some(r) = rest.strip_prefix(sym) {
             total += v;
             rest = r;
@@ -372,23 +374,8 @@ fn roman(s: &str) -> Option<u32> {
 }
 
 fn to_roman(mut n: u32) -> String {
-    let table = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
     let mut out = String::new();
-    for (v, sym) in table {
+    for (v, sym) in ROMAN {
         while n >= v {
             n -= v;
             out.push_str(sym);
@@ -501,7 +488,6 @@ pub(super) struct Sm<'a, 'd> {
     pub match_titles: bool,
     pub out: Vec<Elem>,
     pub in_subst: bool,
-    pub in_body_element: bool,
 }
 
 /// Depth guard: docutils recurses too; we refuse absurd nesting instead of overflowing.
@@ -521,7 +507,6 @@ impl<'a, 'd> Sm<'a, 'd> {
             match_titles,
             out: Vec::new(),
             in_subst: false,
-            in_body_element: !match_titles,
         }
     }
 
@@ -798,24 +783,24 @@ impl<'a, 'd> Sm<'a, 'd> {
         for i in 0..indented.len() {
             let line = rstrip(self.text_of(indented[i]));
             if !line.is_empty() {
-                if nonblank_seen && blank == Some(i.wrapping_sub(1)) {
-                    if let Some(mend) = attribution_match(line) {
-                        if let Some((aend, ind)) = self.check_attribution(indented, i) {
-                            let mut a: Vec<L> = indented[i..aend].to_vec();
-                            if let Some(f) = a.first_mut() {
-                                f.start = (f.start + mend).min(f.end);
-                            }
-                            for l in a.iter_mut().skip(1) {
-                                l.start = (l.start + ind).min(l.end);
-                            }
-                            let line = indented[i].abs + 1;
-                            return (
-                                indented[..i].to_vec(),
-                                Some((a, line)),
-                                indented[aend..].to_vec(),
-                            );
-                        }
+                if nonblank_seen
+                    && blank == Some(i.wrapping_sub(1))
+                    && let Some(mend) = attribution_match(line)
+                    && let Some((aend, ind)) = self.check_attribution(indented, i)
+                {
+                    let mut a: Vec<L> = indented[i..aend].to_vec();
+                    if let Some(f) = a.first_mut() {
+                        f.start = (f.start + mend).min(f.end);
                     }
+                    for l in a.iter_mut().skip(1) {
+                        l.start = (l.start + ind).min(l.end);
+                    }
+                    let line = indented[i].abs + 1;
+                    return (
+                        indented[..i].to_vec(),
+                        Some((a, line)),
+                        indented[aend..].to_vec(),
+                    );
                 }
                 nonblank_seen = true;
             } else {
@@ -912,7 +897,6 @@ impl<'a, 'd> Sm<'a, 'd> {
         let enumtype = if seq == Seq::Auto { Seq::Arabic } else { seq };
         let mut auto = seq == Seq::Auto;
         let mut last = ord.unwrap_or(1);
-        let single_line = self.next >= self.lines.len() || is_blank(self.text(self.next));
         let (_item, mut blank_finish) = self.list_item(m.end)?;
         while self.next < self.lines.len() {
             let l = self.text(self.next);
@@ -938,7 +922,7 @@ impl<'a, 'd> Sm<'a, 'd> {
                 _ => break,
             }
         }
-        self.push(Elem::EnumList { single_line });
+        self.push(Elem::EnumList);
         if !blank_finish {
             return Err(self.unindent_warning("Enumerated list"));
         }
@@ -1262,39 +1246,21 @@ impl<'a, 'd> Sm<'a, 'd> {
     // ----- explicit markup -----
 
     fn explicit_markup(&mut self) -> R {
-        let (elems, mut blank_finish) = self.explicit_construct()?;
+        let (elems, blank_finish) = self.explicit_construct()?;
         for e in elems {
             self.push(e);
         }
-        // the Explicit state: more constructs directly following (a blank line ends it)
-        while self.next < self.lines.len() {
-            let l = self.text(self.next);
-            match classify(l) {
-                Tr::Explicit => {
-                    self.next += 1;
-                    let (elems, bf) = self.explicit_construct()?;
-                    for e in elems {
-                        self.push(e);
-                    }
-                    blank_finish = bf;
-                }
-                Tr::Anonymous(e) => {
-                    self.next += 1;
-                    blank_finish = self.anonymous_target(e)?;
-                    self.push(Elem::Target);
-                }
-                _ => break,
-            }
-        }
-        if !blank_finish {
-            return Err(self.unindent_warning("Explicit markup"));
-        }
-        Ok(())
+        self.explicit_list(blank_finish)
     }
 
     fn anonymous(&mut self, end: usize) -> R {
-        let mut blank_finish = self.anonymous_target(end)?;
+        let blank_finish = self.anonymous_target(end)?;
         self.push(Elem::Target);
+        self.explicit_list(blank_finish)
+    }
+
+    /// The Explicit state: more constructs directly following (a blank line ends it).
+    fn explicit_list(&mut self, mut blank_finish: bool) -> R {
         while self.next < self.lines.len() {
             let l = self.text(self.next);
             match classify(l) {
@@ -1344,10 +1310,10 @@ impl<'a, 'd> Sm<'a, 'd> {
         }
         let has_space = p > 2;
         if has_space {
-            if line.get(p) == Some(&'[') {
-                if let Some((label, end)) = footnote_label(line, p) {
-                    return self.footnote_or_citation(label, end, lineno);
-                }
+            if line.get(p) == Some(&'[')
+                && let Some((label, end)) = footnote_label(line, p)
+            {
+                return self.footnote_or_citation(label, end, lineno);
             }
             if line.get(p) == Some(&'_') && !matches!(line.get(p + 1), None | Some(' ')) {
                 return match self.hyperlink_target(p + 1, lineno) {
@@ -1519,10 +1485,12 @@ impl<'a, 'd> Sm<'a, 'd> {
             .map(|l| escape2null(rstrip(self.text_of(*l))))
             .unwrap_or_default();
         let mut bi = 0;
+        let mut from = 1;
         let m = loop {
-            if let Some(m) = subst_match(&escaped) {
+            if let Some(m) = subst_match(&escaped, from) {
                 break m;
             }
+            from = escaped.len().max(1);
             bi += 1;
             let Some(&l) = block.get(bi) else {
                 return Err(self
@@ -2047,10 +2015,11 @@ pub(super) fn directive_marker(l: &[char], p: usize) -> Option<(String, usize)> 
         if l.get(k) == Some(&' ') {
             k += 1;
         }
-        if l.get(k) == Some(&':') && l.get(k + 1) == Some(&':') {
-            if let Some(end) = spaces_or_end(l, k + 2) {
-                return Some((l[p..e].iter().collect(), end));
-            }
+        if l.get(k) == Some(&':')
+            && l.get(k + 1) == Some(&':')
+            && let Some(end) = spaces_or_end(l, k + 2)
+        {
+            return Some((l[p..e].iter().collect(), end));
         }
     }
     None
@@ -2067,10 +2036,10 @@ fn target_match(s: &[char], from: usize) -> Option<(Option<Vec<char>>, usize)> {
         if s.get(k) == Some(&' ') {
             k += 1;
         }
-        if s.get(k) == Some(&':') {
-            if let Some(e) = spaces_or_end(s, k + 1) {
-                return Some((None, e));
-            }
+        if s.get(k) == Some(&':')
+            && let Some(e) = spaces_or_end(s, k + 1)
+        {
+            return Some((None, e));
         }
         return None;
     }
@@ -2120,15 +2089,17 @@ fn target_match(s: &[char], from: usize) -> Option<(Option<Vec<char>>, usize)> {
 }
 
 /// The substitution pattern: `(?![ ])(.+?)(?<![\s\0])\|([ ]+|$)`; returns (name end, match end).
-fn subst_match(s: &[char]) -> Option<(usize, usize)> {
+fn subst_match(s: &[char], from: usize) -> Option<(usize, usize)> {
     if matches!(s.first(), None | Some(' ')) {
         return None;
     }
-    for i in 1..s.len() {
-        if s[i] == '|' && !is_space(s[i - 1]) && s[i - 1] != '\0' {
-            if let Some(e) = spaces_or_end(s, i + 1) {
-                return Some((i, e));
-            }
+    for i in from.max(1)..s.len() {
+        if s[i] == '|'
+            && !is_space(s[i - 1])
+            && s[i - 1] != '\0'
+            && let Some(e) = spaces_or_end(s, i + 1)
+        {
+            return Some((i, e));
         }
     }
     None

@@ -446,11 +446,9 @@ fn sm_first_known(sm: &mut Sm, indent: usize, strip_indent: bool, _x: bool) -> (
     if let Some(first) = block.first_mut() {
         first.start = (first.start + indent).min(first.end);
     }
-    if strip_indent {
-        if let Some(m) = min_indent.filter(|&m| m > 0) {
-            for l in block.iter_mut().skip(1) {
-                l.start = (l.start + m).min(l.end);
-            }
+    if strip_indent && let Some(m) = min_indent.filter(|&m| m > 0) {
+        for l in block.iter_mut().skip(1) {
+            l.start = (l.start + m).min(l.end);
         }
     }
     sm.next = cur + block.len().max(1);
@@ -484,14 +482,13 @@ fn parse_block(sm: &mut Sm, spec: &Spec, mut indented: Vec<L>) -> Result<Block, 
             (Vec::new(), indented.clone(), 0)
         };
     let mut options = Vec::new();
-    if !spec.options.is_empty() {
-        if let Some(k) = arg_block
+    if !spec.options.is_empty()
+        && let Some(k) = arg_block
             .iter()
             .position(|l| match_field_marker(sm.text_of(*l)).is_some())
-        {
-            let opt_block = arg_block.split_off(k);
-            options = parse_options(sm, spec, &opt_block)?;
-        }
+    {
+        let opt_block = arg_block.split_off(k);
+        options = parse_options(sm, spec, &opt_block)?;
     }
     if !arg_block.is_empty() && !has_args {
         let mut c = arg_block.clone();
@@ -904,15 +901,15 @@ fn run(
         }
         "compound" | "container" => {
             content_required(sm, type_name, &b, line)?;
-            if name == "container" {
-                if let Some(a) = b.arguments.first() {
-                    for w in a.split_whitespace() {
-                        if super::make_id(w).is_empty() {
-                            return Err(sm.doc.error(
+            if name == "container"
+                && let Some(a) = b.arguments.first()
+            {
+                for w in a.split_whitespace() {
+                    if super::make_id(w).is_empty() {
+                        return Err(sm.doc.error(
                                 format!("Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."),
                                 Some(line),
                             ));
-                        }
                     }
                 }
             }
@@ -1025,12 +1022,12 @@ fn run(
                 let t = target.clone();
                 let chars: Vec<char> = t.chars().collect();
                 let trimmed = strip(&chars);
-                if trimmed.last() == Some(&'_') {
-                    if let Some(rn) = reference_name(trimmed) {
-                        sm.doc
-                            .refs
-                            .push((normalize_name(&rn), super::RefKind::Ref, Some(line)));
-                    }
+                if trimmed.last() == Some(&'_')
+                    && let Some(rn) = reference_name(trimmed)
+                {
+                    sm.doc
+                        .refs
+                        .push((normalize_name(&rn), super::RefKind::Ref, Some(line)));
                 }
             }
             let named = add_name(sm, &b, "name", line)?;

@@ -81,6 +81,18 @@ const NONE: usize = usize::MAX;
 impl Chains {
     fn new(s: &[char]) -> Self {
         let n = s.len();
+        // Each table is only needed when its closing character occurs at all.
+        let want_ref = s.contains(&'_');
+        let want_role = s.contains(&'`') && s.contains(&':');
+        let want_cite = want_ref && s.contains(&']');
+        if !want_ref && !want_role {
+            return Chains {
+                run_end: Vec::new(),
+                best_ref: Vec::new(),
+                best_role: Vec::new(),
+                best_cite: Vec::new(),
+            };
+        }
         let mut run_end = vec![NONE; n];
         for i in (0..n).rev() {
             if word(s[i]) {
@@ -91,9 +103,9 @@ impl Chains {
                 };
             }
         }
-        let mut best_ref: Vec<Option<(usize, bool)>> = vec![None; n + 1];
-        let mut best_role: Vec<Option<usize>> = vec![None; n + 1];
-        let mut best_cite: Vec<Option<usize>> = vec![None; n + 1];
+        let mut best_ref: Vec<Option<(usize, bool)>> = vec![None; if want_ref { n + 1 } else { 0 }];
+        let mut best_role: Vec<Option<usize>> = vec![None; if want_role { n + 1 } else { 0 }];
+        let mut best_cite: Vec<Option<usize>> = vec![None; if want_cite { n + 1 } else { 0 }];
         for e in (1..=n).rev() {
             // Only run ends matter.
             if !word(s[e - 1]) || (e < n && word(s[e])) {
@@ -116,16 +128,22 @@ impl Chains {
             } else {
                 None
             };
-            best_ref[e] = next.and_then(|x| best_ref[x]).or(r);
+            if want_ref {
+                best_ref[e] = next.and_then(|x| best_ref[x]).or(r);
+            }
             let ro = (s.get(e) == Some(&':')
                 && s.get(e + 1) == Some(&'`')
                 && s.get(e + 2) != Some(&'`')
                 && !s.get(e + 2).is_some_and(|&c| is_space(c)))
             .then_some(e);
-            best_role[e] = next.and_then(|x| best_role[x]).or(ro);
+            if want_role {
+                best_role[e] = next.and_then(|x| best_role[x]).or(ro);
+            }
             let ci = (s.get(e) == Some(&']') && s.get(e + 1) == Some(&'_') && end_suffix(s, e + 2))
                 .then_some(e);
-            best_cite[e] = next.and_then(|x| best_cite[x]).or(ci);
+            if want_cite {
+                best_cite[e] = next.and_then(|x| best_cite[x]).or(ci);
+            }
         }
         Chains {
             run_end,
@@ -198,17 +216,19 @@ fn try_at(s: &[char], ch: &Chains, p: usize) -> Option<Found> {
         '|' if next != Some('|') => Some((Start::Subst, p + 1)),
         _ => None,
     };
-    if let Some((k, me)) = start {
-        if non_ws_at(s, me) {
-            return Some(Found::Start(k, me));
-        }
-        // `\*\*` failing falls back to nothing else for '*': `\*(?!\*)` needs no second '*'.
+    if let Some((k, me)) = start
+        && non_ws_at(s, me)
+    {
+        return Some(Found::Start(k, me));
     }
+    // `\*\*` failing falls back to nothing else for '*': `\*(?!\*)` needs no second '*'.
     // whole constructs: reference name
-    if word(c) {
-        if let Some((end, anonymous)) = ch.run(p).and_then(|e| ch.best_ref[e]) {
-            return Some(Found::Ref { end, anonymous });
-        }
+    if word(c)
+        && let Some((end, anonymous)) = ch
+            .run(p)
+            .and_then(|e| ch.best_ref.get(e).copied().flatten())
+    {
+        return Some(Found::Ref { end, anonymous });
     }
     if c == '[' {
         // digits
@@ -222,7 +242,10 @@ fn try_at(s: &[char], ch: &Chains, p: usize) -> Option<Found> {
             return Some(Found::Footnote { label_end: d });
         }
         if next == Some('#') {
-            if let Some(e) = ch.run(p + 2).and_then(|e| ch.best_cite[e]) {
+            if let Some(e) = ch
+                .run(p + 2)
+                .and_then(|e| ch.best_cite.get(e).copied().flatten())
+            {
                 return Some(Found::Footnote { label_end: e });
             }
             if ok(p + 2) {
@@ -232,18 +255,23 @@ fn try_at(s: &[char], ch: &Chains, p: usize) -> Option<Found> {
         if next == Some('*') && ok(p + 2) {
             return Some(Found::Footnote { label_end: p + 2 });
         }
-        if let Some(e) = ch.run(p + 1).and_then(|e| ch.best_cite[e]) {
+        if let Some(e) = ch
+            .run(p + 1)
+            .and_then(|e| ch.best_cite.get(e).copied().flatten())
+        {
             return Some(Found::Footnote { label_end: e });
         }
     }
     // backquote with optional role prefix
-    if c == ':' {
-        if let Some(e) = ch.run(p + 1).and_then(|e| ch.best_role[e]) {
-            return Some(Found::Backquote {
-                role: Some((p + 1, e)),
-                bq: e + 1,
-            });
-        }
+    if c == ':'
+        && let Some(e) = ch
+            .run(p + 1)
+            .and_then(|e| ch.best_role.get(e).copied().flatten())
+    {
+        return Some(Found::Backquote {
+            role: Some((p + 1, e)),
+            bq: e + 1,
+        });
     }
     if c == '`' && next != Some('`') && non_ws_at(s, p + 1) {
         return Some(Found::Backquote { role: None, bq: p });
@@ -347,6 +375,10 @@ fn find_interpreted_end(s: &[char], me: usize) -> Option<InterpEnd> {
 
 /// Parse the inline markup of `text` (one paragraph, title, term...), reported at `line`.
 pub(super) fn parse(doc: &mut Doc, text: &[char], line: usize) -> R<InlineSummary> {
+    // Fast path: every construct needs one of these characters.
+    if !text.iter().any(|&c| matches!(c, '*' | '`' | '_' | '|')) {
+        return Ok(InlineSummary::default());
+    }
     let s = escape2null(text);
     let ch = Chains::new(&s);
     let mut sum = InlineSummary::default();
@@ -354,11 +386,11 @@ pub(super) fn parse(doc: &mut Doc, text: &[char], line: usize) -> R<InlineSummar
     'outer: while pos < s.len() {
         let mut p = pos;
         while p < s.len() {
-            if start_prefix(&s, pos, p) {
-                if let Some(f) = try_at(&s, &ch, p) {
-                    pos = handle(doc, &s, pos, p, f, line, &mut sum)?;
-                    continue 'outer;
-                }
+            if start_prefix(&s, pos, p)
+                && let Some(f) = try_at(&s, &ch, p)
+            {
+                pos = handle(doc, &s, pos, p, f, line, &mut sum)?;
+                continue 'outer;
             }
             p += 1;
         }

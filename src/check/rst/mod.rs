@@ -136,9 +136,7 @@ enum RefKind {
 enum Elem {
     Paragraph,
     BulletList(Vec<Vec<Elem>>),
-    EnumList {
-        single_line: bool,
-    },
+    EnumList,
     FieldList(Vec<FieldInfo>),
     Table,
     Comment {
@@ -277,10 +275,10 @@ impl Doc {
         };
         let entry = self.names.get_mut(&name).ok_or(Halt)?;
         entry.explicit = true;
-        if let Some((ouri, oname)) = &old.node {
-            if (refname.is_some() && refname == *oname) || (refuri.is_some() && refuri == *ouri) {
-                return Ok(());
-            }
+        if let Some((ouri, oname)) = &old.node
+            && ((refname.is_some() && refname == *oname) || (refuri.is_some() && refuri == *ouri))
+        {
+            return Ok(());
         }
         if old.explicit {
             if old.node.is_some() {
@@ -314,12 +312,11 @@ impl Doc {
                 );
             }
             Some(entry) => {
-                if let Some((ouri, oname)) = &entry.node {
-                    if (refname.is_some() && refname == *oname)
-                        || (refuri.is_some() && refuri == *ouri)
-                    {
-                        return;
-                    }
+                if let Some((ouri, oname)) = &entry.node
+                    && ((refname.is_some() && refname == *oname)
+                        || (refuri.is_some() && refuri == *ouri))
+                {
+                    return;
                 }
                 if entry.node.is_some() && !entry.explicit {
                     entry.node = None;
@@ -519,8 +516,7 @@ impl Doc {
             }
             if TEXT.contains(&norm.as_str()) {
                 let single_para = f.body.len() == 1 && matches!(f.body[0], Elem::Paragraph);
-                let enum_ok =
-                    matches!(f.body.first(), Some(Elem::EnumList { .. })) && f.single_line;
+                let enum_ok = matches!(f.body.first(), Some(Elem::EnumList)) && f.single_line;
                 if !single_para && !enum_ok {
                     let names: Vec<&str> = f.body.iter().map(elem_tag).collect();
                     let content = if names.len() > 1 {
@@ -600,7 +596,7 @@ impl Doc {
                     }
                 }
                 Elem::Section(id) => {
-                    let last = last_in_doc && children[i + 1..].iter().all(ignored) && i + 1 <= n;
+                    let last = last_in_doc && children[i + 1..].iter().all(ignored) && i < n;
                     let sub = std::mem::take(&mut self.tree[*id]);
                     let r = self.check_transitions(&sub, false, last);
                     self.tree[*id] = sub;
@@ -629,7 +625,7 @@ fn elem_tag(e: &Elem) -> &'static str {
     match e {
         Elem::Paragraph => "paragraph",
         Elem::BulletList(_) => "bullet_list",
-        Elem::EnumList { .. } => "enumerated_list",
+        Elem::EnumList => "enumerated_list",
         Elem::FieldList(_) => "field_list",
         Elem::Table => "table",
         Elem::Comment { .. } => "comment",

@@ -20,21 +20,16 @@ fn at(block: &[Vec<char>], r: usize, c: usize) -> char {
     block.get(r).and_then(|l| l.get(c)).copied().unwrap_or(' ')
 }
 
-/// `GridTableParser.parse`: the block has a uniform width and '+'/'|' edges.
-pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
-    let is_sep = |l: &[char]| {
-        l.len() >= 4
-            && l[0] == '+'
-            && l[1] == '='
-            && l[l.len() - 1] == '+'
-            && l[l.len() - 2] == '='
-            && l.iter().all(|&c| c == '=' || c == '+')
-    };
-    let mut block: Vec<Vec<char>> = block.to_vec();
-    let mut head_body_sep: Option<usize> = None;
+/// `TableParser.find_head_body_sep`: at most one separator, not first or last; it becomes a
+/// plain row border ('=' to '-').
+fn find_head_body_sep(
+    block: &mut [Vec<char>],
+    is_sep: impl Fn(&[char]) -> bool,
+) -> Result<(), TableError> {
     let n = block.len();
-    for i in 0..n {
-        if is_sep(&block[i]) {
+    let mut head_body_sep: Option<usize> = None;
+    for (i, row) in block.iter_mut().enumerate() {
+        if is_sep(row) {
             if let Some(h) = head_body_sep.filter(|&h| h > 0) {
                 return Err(TableError(
                     format!(
@@ -46,7 +41,7 @@ pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
                 ));
             }
             head_body_sep = Some(i);
-            for c in block[i].iter_mut() {
+            for c in row.iter_mut() {
                 if *c == '=' {
                     *c = '-';
                 }
@@ -59,6 +54,22 @@ pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
             n.saturating_sub(1),
         ));
     }
+    Ok(())
+}
+
+/// `GridTableParser.parse`: the block has a uniform width and '+'/'|' edges.
+pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
+    let is_sep = |l: &[char]| {
+        l.len() >= 4
+            && l[0] == '+'
+            && l[1] == '='
+            && l[l.len() - 1] == '+'
+            && l[l.len() - 2] == '='
+            && l.iter().all(|&c| c == '=' || c == '+')
+    };
+    let mut block: Vec<Vec<char>> = block.to_vec();
+    let n = block.len();
+    find_head_body_sep(&mut block, is_sep)?;
     let bottom = n.saturating_sub(1);
     let right = block.first().map_or(0, |l| l.len().saturating_sub(1));
     let mut done: Vec<isize> = vec![-1; right + 1];
@@ -172,33 +183,7 @@ pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError>
         }
     }
     let is_sep = |l: &[char]| l.first() == Some(&'=') && l.iter().all(|&c| c == '=' || c == ' ');
-    let mut head_body_sep: Option<usize> = None;
-    for i in 0..n {
-        if is_sep(&block[i]) {
-            if let Some(h) = head_body_sep.filter(|&h| h > 0) {
-                return Err(TableError(
-                    format!(
-                        "Multiple head/body row separators (table lines {} and {}); only one allowed.",
-                        h + 1,
-                        i + 1
-                    ),
-                    i,
-                ));
-            }
-            head_body_sep = Some(i);
-            for c in block[i].iter_mut() {
-                if *c == '=' {
-                    *c = '-';
-                }
-            }
-        }
-    }
-    if head_body_sep == Some(0) || head_body_sep == Some(n - 1) {
-        return Err(TableError(
-            "The head/body row separator may not be the first or last line of the table.".into(),
-            n - 1,
-        ));
-    }
+    find_head_body_sep(&mut block, is_sep)?;
     let mut columns = parse_columns(&block[0], 0, None)?;
     let Some(&(firststart, firstend)) = columns.first() else {
         return Err(TableError("Malformed table; parse incomplete.".into(), 0));
@@ -247,15 +232,12 @@ fn parse_columns(
 ) -> Result<Vec<(usize, usize)>, TableError> {
     let mut cols = Vec::new();
     let mut end = 0;
-    loop {
-        let Some(begin) = line
-            .iter()
-            .skip(end)
-            .position(|&c| c == '-')
-            .map(|p| p + end)
-        else {
-            break;
-        };
+    while let Some(begin) = line
+        .iter()
+        .skip(end)
+        .position(|&c| c == '-')
+        .map(|p| p + end)
+    {
         end = line
             .iter()
             .skip(begin)
@@ -286,7 +268,7 @@ fn parse_row(
     start: usize,
     end_line: usize,
     spanline: Option<usize>,
-    columns: &mut Vec<(usize, usize)>,
+    columns: &mut [(usize, usize)],
     cells: &mut Vec<Cell>,
 ) -> Result<(), TableError> {
     let lines = &block[start.min(end_line)..end_line];
@@ -295,7 +277,7 @@ fn parse_row(
     }
     let mut cols = match spanline {
         Some(s) => parse_columns(&block[s], s, Some(columns))?,
-        None => columns.clone(),
+        None => columns.to_vec(),
     };
     // check_columns
     let lastcol = cols.len().saturating_sub(1);
