@@ -15,7 +15,7 @@ import sys
 
 from readme_renderer.rst import render
 
-MSG = re.compile(r"^<string>:(?:(\d+):)? \((\w+)/\d\) (.*)$")
+MSG = re.compile(r"^<string>:(\d*):? \((\w+)/\d\) (.*)$")
 LEVELS = {"WARNING": "Warning", "ERROR": "Error", "SEVERE": "Severe"}
 
 

@@ -58,6 +58,21 @@ pub fn real_docs() -> Vec<(String, String)> {
     out
 }
 
+/// The hand-written edge cases, sorted by file name.
+pub fn synthetic_docs() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/rst-corpus/synthetic");
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if let Ok(t) = std::fs::read_to_string(e.path()) {
+                out.push((e.file_name().to_string_lossy().into_owned(), t));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 pub const KINDS: &[&str] = &[
     "short-underline",
     "indent-line",
@@ -435,13 +450,11 @@ pub fn corpus(per_doc: usize, seed: u64) -> Vec<(String, String)> {
             }
         }
     }
-    // a few synthetic edge cases
-    for (n, t) in [
-        ("synthetic#empty", ""),
-        ("synthetic#whitespace", "   \n\n"),
-        ("synthetic#comment-only", ".. just a comment\n"),
-        ("synthetic#title-only", "Title\n=====\n"),
-    ] {
+    // hand-written edge cases, one docutils behaviour each (scripts/rst-corpus/synthetic/)
+    for (n, t) in synthetic_docs() {
+        out.push((format!("synthetic#{n}"), t));
+    }
+    for (n, t) in [("synthetic#empty", ""), ("synthetic#whitespace", "   \n\n")] {
         out.push((n.to_string(), t.to_string()));
     }
     out

@@ -951,6 +951,7 @@ impl<'a, 'd> Sm<'a, 'd> {
         Ok((
             FieldInfo {
                 name: name.iter().collect(),
+                line: lineno,
                 body,
                 single_line,
             },
@@ -1362,8 +1363,7 @@ impl<'a, 'd> Sm<'a, 'd> {
                 if rest.is_empty() {
                     self.doc.auto_footnotes += 1;
                 } else {
-                    self.doc
-                        .note_explicit_target(rest.to_string(), None, None, Some(lineno))?;
+                    self.doc.auto_footnotes_labeled(rest, lineno)?;
                 }
             } else if name == "*" {
                 self.doc.symbol_footnotes += 1;

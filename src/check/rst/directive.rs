@@ -949,6 +949,32 @@ fn run(
                     Some(line),
                 ));
             }
+            let text = super::block::join_lines(sm, &b.content);
+            let rows = match csv_rows(&text) {
+                Ok(r) => r,
+                Err(e) => {
+                    return Err(sm.doc.error(
+                        format!("Error with CSV data in \"{type_name}\" directive:\n{e}"),
+                        Some(line),
+                    ));
+                }
+            };
+            let header_rows = opt(&b, "header-rows")
+                .and_then(|v| v.as_deref())
+                .and_then(py_int)
+                .unwrap_or(0) as usize;
+            if rows < header_rows {
+                return Err(sm.doc.error(
+                    format!("{header_rows} header row(s) specified but only {rows} row(s) of data supplied (\"{type_name}\" directive)."),
+                    Some(line),
+                ));
+            }
+            if rows == header_rows && header_rows > 0 {
+                return Err(sm.doc.error(
+                    format!("Insufficient data supplied ({rows} row(s)); no data remaining for table body, required by \"{type_name}\" directive."),
+                    Some(line),
+                ));
+            }
             add_name(sm, &b, "name", line)?;
             block_elem(&mut p, Elem::Table);
         }
@@ -1027,7 +1053,7 @@ fn run(
                 {
                     sm.doc
                         .refs
-                        .push((normalize_name(&rn), super::RefKind::Ref, Some(line)));
+                        .push((normalize_name(&rn), super::RefKind::Ref, None));
                 }
             }
             let named = add_name(sm, &b, "name", line)?;
@@ -1186,6 +1212,58 @@ fn run(
         _ => block_elem(&mut p, Elem::Other),
     }
     Ok(p)
+}
+
+/// Python's csv reader with docutils' dialect (`,`, `"`, doubled quotes, strict): the number
+/// of records, or the csv module's error text.
+fn csv_rows(text: &[char]) -> Result<usize, String> {
+    let mut rows = 0;
+    let mut i = 0;
+    let n = text.len();
+    while i < n {
+        // one record
+        let mut at_field_start = true;
+        loop {
+            if at_field_start {
+                while i < n && text[i] == ' ' {
+                    i += 1;
+                }
+                if i < n && text[i] == '"' {
+                    i += 1;
+                    loop {
+                        if i >= n {
+                            return Err("unexpected end of data".into());
+                        }
+                        if text[i] == '"' {
+                            if text.get(i + 1) == Some(&'"') {
+                                i += 2;
+                                continue;
+                            }
+                            i += 1;
+                            break;
+                        }
+                        i += 1;
+                    }
+                    match text.get(i) {
+                        None | Some('\n') | Some(',') => {}
+                        Some(_) => return Err("',' expected after '\"'".into()),
+                    }
+                }
+            }
+            while i < n && text[i] != ',' && text[i] != '\n' {
+                i += 1;
+            }
+            if i < n && text[i] == ',' {
+                i += 1;
+                at_field_start = true;
+                continue;
+            }
+            break;
+        }
+        rows += 1;
+        i += 1; // the newline
+    }
+    Ok(rows)
 }
 
 /// `Replace.run`: the content must be one paragraph; returns its inline summary.

@@ -481,8 +481,7 @@ fn handle(
                 if rest.is_empty() {
                     doc.auto_footnote_refs += 1;
                 } else {
-                    doc.refs
-                        .push((rest.to_string(), RefKind::Footnote, Some(line)));
+                    doc.auto_labeled_refs.push(rest.to_string());
                 }
             } else if refname == "*" {
                 sum.auto_footnote_ref = true;

@@ -168,6 +168,7 @@ impl Elem {
 #[derive(Debug, Clone)]
 struct FieldInfo {
     name: String,
+    line: usize,
     body: Vec<Elem>,
     single_line: bool,
 }
@@ -194,6 +195,9 @@ struct Doc {
     symbol_footnote_refs: usize,
     auto_footnotes: usize,
     symbol_footnotes: usize,
+    /// Labels of labeled auto-numbered footnotes (`.. [#label]`) and references to them.
+    auto_footnote_labels: HashSet<String>,
+    auto_labeled_refs: Vec<String>,
     indirect_targets: Vec<(String, String, Option<usize>)>,
     title_styles: Vec<(char, Option<char>)>,
     /// Section bodies; index 0 is the document itself.
@@ -219,6 +223,8 @@ impl Doc {
             symbol_footnote_refs: 0,
             auto_footnotes: 0,
             symbol_footnotes: 0,
+            auto_footnote_labels: HashSet::new(),
+            auto_labeled_refs: Vec::new(),
             indirect_targets: Vec::new(),
             title_styles: Vec::new(),
             tree: vec![Vec::new()],
@@ -323,6 +329,12 @@ impl Doc {
                 }
             }
         }
+    }
+
+    /// A labeled auto-numbered footnote `.. [#label]`: an explicit target and a label.
+    fn auto_footnotes_labeled(&mut self, label: &str, line: usize) -> R {
+        self.auto_footnote_labels.insert(label.to_string());
+        self.note_explicit_target(label.to_string(), None, None, Some(line))
     }
 
     fn note_substitution_def(&mut self, name: &str, line: Option<usize>) -> R {
@@ -438,10 +450,18 @@ impl Doc {
             }
         }
         // Footnotes (620)
-        if self.auto_footnote_refs > self.auto_footnotes {
+        // Labeled references without a labeled footnote take numbers from the unlabeled pool.
+        let unresolved = self.auto_footnote_refs
+            + self
+                .auto_labeled_refs
+                .iter()
+                .filter(|l| !self.auto_footnote_labels.contains(*l))
+                .count();
+        if unresolved > self.auto_footnotes {
             let n = self.auto_footnotes;
+            let s = if n > 1 { "s" } else { "" };
             return Err(self.error(
-                format!("Too many autonumbered footnote references: only {n} corresponding footnotes available."),
+                format!("Too many autonumbered footnote references: only {n} corresponding footnote{s} available."),
                 None,
             ));
         }
@@ -511,7 +531,7 @@ impl Doc {
             if f.body.is_empty() {
                 return Err(self.warning(
                     format!("Cannot extract empty bibliographic field \"{}\".", f.name),
-                    None,
+                    Some(f.line),
                 ));
             }
             if TEXT.contains(&norm.as_str()) {
@@ -536,7 +556,7 @@ impl Doc {
                             "Bibliographic field \"{}\"\nmust contain a single <paragraph>, not {content}.",
                             f.name
                         ),
-                        None,
+                        Some(f.line),
                     ));
                 }
             } else if norm == "authors" {
