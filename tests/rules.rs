@@ -211,6 +211,46 @@ fn passing_twins_of_tricky_rules() {
 }
 
 #[test]
+fn the_render_verdict_follows_the_declared_content_type() {
+    // Broken as reStructuredText, fine as Markdown or plain text.
+    let text = "A much longer title\n=====\n\n* item\ntext right after a list\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (dct, fails) in [
+        (None, true),
+        (Some("text/x-rst"), true),
+        (Some("text/markdown"), false),
+        (Some("text/markdown; variant=CommonMark"), false),
+        (Some("text/plain"), false),
+    ] {
+        let spec = match dct {
+            Some(d) => Spec::wheel().set("Description-Content-Type", d),
+            None => Spec::wheel().remove("Description-Content-Type"),
+        }
+        .body(Some(text));
+        let path = spec.write(dir.path());
+        let report = check::check_file(&path, &Options::default());
+        let failed = report.diagnostics.iter().any(|d| d.rule.code == "D001");
+        assert_eq!(failed, fails, "{dct:?}: {}", describe(&report));
+        if fails {
+            let d = report
+                .diagnostics
+                .iter()
+                .find(|d| d.rule.code == "D001")
+                .expect("D001");
+            assert!(
+                d.hint.as_deref().unwrap_or("").starts_with("line "),
+                "{:?}",
+                d.hint
+            );
+            assert!(
+                d.location.as_ref().and_then(|l| l.line).is_some(),
+                "points at a METADATA line"
+            );
+        }
+    }
+}
+
+#[test]
 fn one_sdist_per_release() {
     let dir = tempfile::tempdir().expect("tempdir");
     let a = dir.path().join("a");

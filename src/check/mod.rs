@@ -11,6 +11,7 @@
 
 mod context;
 mod diagnostic;
+pub mod rst;
 mod rule;
 pub mod rules;
 

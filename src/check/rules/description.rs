@@ -66,17 +66,17 @@ pub struct RenderProblem {
     pub message: String,
 }
 
-/// What PyPI's reStructuredText renderer would report for `text`.
+/// What PyPI's reStructuredText renderer would report for `text` (hoist's native validator,
+/// [`crate::check::rst`]).
 pub fn rst_problems(text: &str) -> Vec<RenderProblem> {
-    // Until the native validator lands, only the render-is-empty case is decided here.
-    if text.trim().is_empty() {
-        return vec![RenderProblem {
-            line: None,
-            level: "Error",
-            message: "No content rendered from RST source.".into(),
-        }];
-    }
-    Vec::new()
+    crate::check::rst::validate(text)
+        .into_iter()
+        .map(|p| RenderProblem {
+            line: p.line,
+            level: p.level.as_str(),
+            message: p.message,
+        })
+        .collect()
 }
 
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {

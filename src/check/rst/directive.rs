@@ -1,0 +1,1309 @@
+//! Directives and roles as docutils 0.23 runs them under readme_renderer's settings.
+//!
+//! Holds the directive table (arguments, options and their converters, whether content is
+//! allowed), the generic directive-block parsing (`parse_directive_block`), and the checks each
+//! directive's `run()` makes that can fail: required content, raw/include/file access being
+//! disabled, substitution-only directives, figure captions, list-table shape, image alignment.
+//! Also the role table. It does not render anything.
+
+use super::block::{L, Produced, Sm, directive_marker, match_field_marker};
+use super::chars::{is_blank, is_space, lstrip, normalize_name, strip};
+use super::inline::InlineSummary;
+use super::{Doc, Elem, Halt, R};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conv {
+    Flag,
+    Unchanged,
+    UnchangedRequired,
+    Class,
+    LengthOrUnitless,
+    LengthPercentUnitless,
+    Percentage,
+    NonnegInt,
+    Int,
+    AlignImage,
+    AlignTable,
+    Loading,
+    Backlinks,
+    AutoOrInt,
+    Uri,
+    Path,
+    Encoding,
+    FigWidth,
+    SingleChar,
+    SingleCharOrWs,
+    Parser,
+}
+
+struct Spec {
+    name: &'static str,
+    required: usize,
+    optional: usize,
+    final_ws: bool,
+    content: bool,
+    options: &'static [(&'static str, Conv)],
+}
+
+const CN: &[(&str, Conv)] = &[("class", Conv::Class), ("name", Conv::Unchanged)];
+const IMAGE_OPTS: &[(&str, Conv)] = &[
+    ("alt", Conv::Unchanged),
+    ("height", Conv::LengthOrUnitless),
+    ("width", Conv::LengthPercentUnitless),
+    ("scale", Conv::Percentage),
+    ("align", Conv::AlignImage),
+    ("target", Conv::UnchangedRequired),
+    ("loading", Conv::Loading),
+    ("class", Conv::Class),
+    ("name", Conv::Unchanged),
+];
+const FIGURE_OPTS: &[(&str, Conv)] = &[
+    ("alt", Conv::Unchanged),
+    ("height", Conv::LengthOrUnitless),
+    ("width", Conv::LengthPercentUnitless),
+    ("scale", Conv::Percentage),
+    ("align", Conv::AlignImage),
+    ("target", Conv::UnchangedRequired),
+    ("loading", Conv::Loading),
+    ("class", Conv::Class),
+    ("name", Conv::Unchanged),
+    ("figwidth", Conv::FigWidth),
+    ("figclass", Conv::Class),
+    ("figname", Conv::Unchanged),
+];
+
+macro_rules! spec {
+    ($n:expr, $r:expr, $o:expr, $f:expr, $c:expr, $opts:expr) => {
+        Spec {
+            name: $n,
+            required: $r,
+            optional: $o,
+            final_ws: $f,
+            content: $c,
+            options: $opts,
+        }
+    };
+}
+
+const SPECS: &[Spec] = &[
+    spec!("attention", 0, 0, true, true, CN),
+    spec!("caution", 0, 0, true, true, CN),
+    spec!("danger", 0, 0, true, true, CN),
+    spec!("error", 0, 0, true, true, CN),
+    spec!("hint", 0, 0, true, true, CN),
+    spec!("important", 0, 0, true, true, CN),
+    spec!("note", 0, 0, true, true, CN),
+    spec!("tip", 0, 0, true, true, CN),
+    spec!("warning", 0, 0, true, true, CN),
+    spec!("admonition", 1, 0, true, true, CN),
+    spec!(
+        "sidebar",
+        0,
+        1,
+        true,
+        true,
+        &[
+            ("class", Conv::Class),
+            ("name", Conv::Unchanged),
+            ("subtitle", Conv::UnchangedRequired)
+        ]
+    ),
+    spec!("topic", 1, 0, true, true, CN),
+    spec!("line-block", 0, 0, false, true, CN),
+    spec!("parsed-literal", 0, 0, false, true, CN),
+    spec!(
+        "code",
+        0,
+        1,
+        false,
+        true,
+        &[
+            ("class", Conv::Class),
+            ("name", Conv::Unchanged),
+            ("number-lines", Conv::AutoOrInt)
+        ]
+    ),
+    spec!("math", 0, 0, false, true, CN),
+    spec!("rubric", 1, 0, true, false, CN),
+    spec!("epigraph", 0, 0, false, true, &[]),
+    spec!("highlights", 0, 0, false, true, &[]),
+    spec!("pull-quote", 0, 0, false, true, &[]),
+    spec!("compound", 0, 0, false, true, CN),
+    spec!("container", 0, 1, true, true, &[("name", Conv::Unchanged)]),
+    spec!(
+        "table",
+        0,
+        1,
+        true,
+        true,
+        &[
+            ("class", Conv::Class),
+            ("name", Conv::Unchanged),
+            ("align", Conv::AlignTable),
+            ("width", Conv::LengthPercentUnitless),
+            ("widths", Conv::Unchanged),
+        ]
+    ),
+    spec!(
+        "csv-table",
+        0,
+        1,
+        true,
+        true,
+        &[
+            ("header-rows", Conv::NonnegInt),
+            ("stub-columns", Conv::NonnegInt),
+            ("header", Conv::Unchanged),
+            ("width", Conv::LengthPercentUnitless),
+            ("widths", Conv::Unchanged),
+            ("file", Conv::Path),
+            ("url", Conv::Uri),
+            ("encoding", Conv::Encoding),
+            ("class", Conv::Class),
+            ("name", Conv::Unchanged),
+            ("align", Conv::AlignTable),
+            ("delim", Conv::SingleCharOrWs),
+            ("keepspace", Conv::Flag),
+            ("quote", Conv::SingleChar),
+            ("escape", Conv::SingleChar),
+        ]
+    ),
+    spec!(
+        "list-table",
+        0,
+        1,
+        true,
+        true,
+        &[
+            ("header-rows", Conv::NonnegInt),
+            ("stub-columns", Conv::NonnegInt),
+            ("width", Conv::LengthPercentUnitless),
+            ("widths", Conv::Unchanged),
+            ("class", Conv::Class),
+            ("name", Conv::Unchanged),
+            ("align", Conv::AlignTable),
+        ]
+    ),
+    spec!("image", 1, 0, true, false, IMAGE_OPTS),
+    spec!("figure", 1, 0, true, true, FIGURE_OPTS),
+    spec!(
+        "contents",
+        0,
+        1,
+        true,
+        false,
+        &[
+            ("depth", Conv::NonnegInt),
+            ("local", Conv::Flag),
+            ("backlinks", Conv::Backlinks),
+            ("class", Conv::Class),
+        ]
+    ),
+    spec!(
+        "sectnum",
+        0,
+        0,
+        false,
+        false,
+        &[
+            ("depth", Conv::Int),
+            ("start", Conv::Int),
+            ("prefix", Conv::UnchangedRequired),
+            ("suffix", Conv::UnchangedRequired),
+        ]
+    ),
+    spec!("header", 0, 0, false, true, &[]),
+    spec!("footer", 0, 0, false, true, &[]),
+    spec!(
+        "target-notes",
+        0,
+        0,
+        false,
+        false,
+        &[("class", Conv::Class)]
+    ),
+    spec!("meta", 0, 0, false, true, &[]),
+    spec!(
+        "raw",
+        1,
+        0,
+        true,
+        true,
+        &[
+            ("file", Conv::Path),
+            ("url", Conv::Uri),
+            ("encoding", Conv::Encoding),
+            ("class", Conv::Class)
+        ]
+    ),
+    spec!(
+        "include",
+        1,
+        0,
+        true,
+        false,
+        &[
+            ("literal", Conv::Flag),
+            ("code", Conv::Unchanged),
+            ("encoding", Conv::Encoding),
+            ("parser", Conv::Parser),
+            ("tab-width", Conv::Int),
+            ("start-line", Conv::Int),
+            ("end-line", Conv::Int),
+            ("start-after", Conv::Unchanged),
+            ("end-before", Conv::Unchanged),
+            ("number-lines", Conv::AutoOrInt),
+            ("class", Conv::Class),
+            ("name", Conv::Unchanged),
+        ]
+    ),
+    spec!("replace", 0, 0, false, true, &[]),
+    spec!(
+        "unicode",
+        1,
+        0,
+        true,
+        false,
+        &[
+            ("trim", Conv::Flag),
+            ("ltrim", Conv::Flag),
+            ("rtrim", Conv::Flag)
+        ]
+    ),
+    spec!("class", 1, 0, true, true, &[]),
+    spec!("role", 0, 0, false, true, &[]),
+    spec!("default-role", 0, 1, false, false, &[]),
+    spec!("title", 1, 0, true, false, &[]),
+    spec!("date", 0, 0, false, true, &[]),
+    spec!(
+        "restructuredtext-test-directive",
+        0,
+        1,
+        true,
+        true,
+        &[("option", Conv::UnchangedRequired)]
+    ),
+];
+
+/// The English directive names (docutils.parsers.rst.languages.en) and their canonical names.
+fn canonical_directive(name: &str) -> Option<&'static str> {
+    let canon = match name {
+        "code-block" | "sourcecode" => "code",
+        "rst-class" => "class",
+        "section-numbering" => "sectnum",
+        other => other,
+    };
+    SPECS.iter().find(|s| s.name == canon).map(|s| s.name)
+}
+
+/// Role names (English aliases included) and their canonical names; `None` if unknown.
+pub(super) fn canonical_role(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ab" | "abbreviation" => "abbreviation",
+        "ac" | "acronym" => "acronym",
+        "code" => "code",
+        "emphasis" => "emphasis",
+        "literal" => "literal",
+        "math" => "math",
+        "pep" | "pep-reference" => "pep-reference",
+        "rfc" | "rfc-reference" => "rfc-reference",
+        "strong" => "strong",
+        "sub" | "subscript" => "subscript",
+        "sup" | "superscript" => "superscript",
+        "t" | "title" | "title-reference" => "title-reference",
+        "raw" => "raw",
+        "i" | "index" => "index",
+        "anonymous-reference" => "anonymous-reference",
+        "citation-reference" => "citation-reference",
+        "footnote-reference" => "footnote-reference",
+        "named-reference" => "named-reference",
+        "substitution-reference" => "substitution-reference",
+        "uri" | "url" | "uri-reference" => "uri-reference",
+        "target" => "target",
+        "restructuredtext-unimplemented-role" => "restructuredtext-unimplemented-role",
+        _ => return None,
+    })
+}
+
+/// The checks a role function makes.
+pub(super) fn run_role(
+    doc: &mut Doc,
+    name: &str,
+    canonical: &str,
+    text: &[char],
+    line: usize,
+) -> R {
+    let t = super::inline::unescape(text);
+    match canonical {
+        "raw" => Err(doc.warning("raw (and derived) roles disabled".into(), Some(line))),
+        "pep-reference" => match py_int(&t) {
+            Some(n) if (0..=9999).contains(&n) => Ok(()),
+            _ => Err(doc.error(
+                format!("PEP number must be a number from 0 to 9999; \"{t}\" is invalid."),
+                Some(line),
+            )),
+        },
+        "rfc-reference" => {
+            let num = t.split('#').next().unwrap_or("");
+            match py_int(num) {
+                Some(n) if n >= 1 => Ok(()),
+                _ => Err(doc.error(
+                    format!("RFC number must be a number greater than or equal to 1; \"{t}\" is invalid."),
+                    Some(line),
+                )),
+            }
+        }
+        "index"
+        | "anonymous-reference"
+        | "citation-reference"
+        | "footnote-reference"
+        | "named-reference"
+        | "substitution-reference"
+        | "uri-reference"
+        | "target"
+        | "restructuredtext-unimplemented-role" => Err(doc.error(
+            format!("Interpreted text role \"{name}\" not implemented."),
+            Some(line),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn py_int(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let digits: String = s.chars().filter(|&c| c != '_').collect();
+    if digits.is_empty() || s.starts_with('_') || s.ends_with('_') || s.contains("__") {
+        return None;
+    }
+    digits.parse::<i64>().ok()
+}
+
+/// A parsed directive block.
+struct Block {
+    arguments: Vec<String>,
+    options: Vec<(String, Option<String>)>,
+    content: Vec<L>,
+}
+
+fn directive_error(sm: &mut Sm, name: &str, detail: &str, line: usize) -> Halt {
+    sm.doc.error(
+        format!("Error in \"{name}\" directive:\n{detail}."),
+        Some(line),
+    )
+}
+
+/// `Body.directive`: look the directive up, parse its block, run it.
+/// Returns what it produced and the "blank finish" flag.
+pub(super) fn directive(
+    sm: &mut Sm,
+    type_name: &str,
+    end: usize,
+    lineno: usize,
+    subst: Option<&str>,
+) -> R<(Produced, bool)> {
+    let lower = type_name.to_lowercase();
+    let Some(canon) = canonical_directive(&lower) else {
+        let _ = sm_first_known(sm, 0, false, false);
+        return Err(sm.doc.error(
+            format!("Unknown directive type \"{type_name}\"."),
+            Some(lineno),
+        ));
+    };
+    let spec = SPECS.iter().find(|s| s.name == canon).ok_or(Halt)?;
+    let (indented, blank_finish) = sm_first_known(sm, end, true, false);
+    let blank_finish = blank_finish || sm.next >= sm.lines.len() || is_blank(sm.text(sm.next));
+    let block = match parse_block(sm, spec, indented) {
+        Ok(b) => b,
+        Err(Some(detail)) => return Err(directive_error(sm, type_name, &detail, lineno)),
+        Err(None) => return Err(Halt),
+    };
+    let produced = run(sm, spec, type_name, block, lineno, subst)?;
+    Ok((produced, blank_finish))
+}
+
+fn sm_first_known(sm: &mut Sm, indent: usize, strip_indent: bool, _x: bool) -> (Vec<L>, bool) {
+    // get_first_known_indented(match.end(), strip_top=0)
+    let cur = sm.next.saturating_sub(1);
+    let mut end = cur + 1;
+    let last = sm.lines.len();
+    let mut min_indent: Option<usize> = None;
+    let mut blank_finish = true;
+    while end < last {
+        let line = sm.text(end);
+        if !line.is_empty() && line[0] != ' ' {
+            blank_finish = end > cur && is_blank(sm.text(end - 1));
+            break;
+        }
+        let stripped = lstrip(line);
+        if !stripped.is_empty() {
+            let li = line.len() - stripped.len();
+            min_indent = Some(min_indent.map_or(li, |m| m.min(li)));
+        }
+        end += 1;
+    }
+    let mut block: Vec<L> = sm.lines[cur.min(end)..end].to_vec();
+    if let Some(first) = block.first_mut() {
+        first.start = (first.start + indent).min(first.end);
+    }
+    if strip_indent && let Some(m) = min_indent.filter(|&m| m > 0) {
+        for l in block.iter_mut().skip(1) {
+            l.start = (l.start + m).min(l.end);
+        }
+    }
+    sm.next = cur + block.len().max(1);
+    (block, blank_finish)
+}
+
+/// `parse_directive_block`. `Err(Some(detail))` is a MarkupError; `Err(None)` a halt.
+fn parse_block(sm: &mut Sm, spec: &Spec, mut indented: Vec<L>) -> Result<Block, Option<String>> {
+    if indented.first().is_some_and(|l| is_blank(sm.text_of(*l))) {
+        indented.remove(0);
+    }
+    while indented.last().is_some_and(|l| is_blank(sm.text_of(*l))) {
+        indented.pop();
+    }
+    let has_args = spec.required > 0 || spec.optional > 0;
+    let (mut arg_block, mut content, i) =
+        if !indented.is_empty() && (has_args || !spec.options.is_empty()) {
+            let i = indented
+                .iter()
+                .position(|l| is_blank(sm.text_of(*l)))
+                .unwrap_or(indented.len());
+            (
+                indented[..i].to_vec(),
+                indented
+                    .get(i + 1..)
+                    .map(|s| s.to_vec())
+                    .unwrap_or_default(),
+                i,
+            )
+        } else {
+            (Vec::new(), indented.clone(), 0)
+        };
+    let mut options = Vec::new();
+    if !spec.options.is_empty()
+        && let Some(k) = arg_block
+            .iter()
+            .position(|l| match_field_marker(sm.text_of(*l)).is_some())
+    {
+        let opt_block = arg_block.split_off(k);
+        options = parse_options(sm, spec, &opt_block)?;
+    }
+    if !arg_block.is_empty() && !has_args {
+        let mut c = arg_block.clone();
+        c.extend(indented.get(i..).map(|s| s.to_vec()).unwrap_or_default());
+        content = c;
+        arg_block.clear();
+    }
+    while content.first().is_some_and(|l| is_blank(sm.text_of(*l))) {
+        content.remove(0);
+    }
+    let mut arguments = Vec::new();
+    if has_args {
+        let text: String = arg_block
+            .iter()
+            .map(|l| sm.text_of(*l).iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
+        if words.len() < spec.required {
+            return Err(Some(format!(
+                "{} argument(s) required, {} supplied",
+                spec.required,
+                words.len()
+            )));
+        }
+        if words.len() > spec.required + spec.optional {
+            if spec.final_ws {
+                let n = spec.required + spec.optional;
+                let mut rest = text.trim_start_matches(is_space);
+                for _ in 0..n.saturating_sub(1) {
+                    let w = rest.split(is_space).next().unwrap_or("");
+                    arguments.push(w.to_string());
+                    rest = rest[w.len()..].trim_start_matches(is_space);
+                }
+                arguments.push(rest.trim_end_matches(is_space).to_string());
+            } else {
+                return Err(Some(format!(
+                    "maximum {} argument(s) allowed, {} supplied",
+                    spec.required + spec.optional,
+                    words.len()
+                )));
+            }
+        } else {
+            arguments = words.iter().map(|w| w.to_string()).collect();
+        }
+    }
+    if !content.is_empty() && !spec.content {
+        return Err(Some("no content permitted".into()));
+    }
+    Ok(Block {
+        arguments,
+        options,
+        content,
+    })
+}
+
+/// `parse_extension_options`: a field list of known options with valid values.
+fn parse_options(
+    sm: &mut Sm,
+    spec: &Spec,
+    lines: &[L],
+) -> Result<Vec<(String, Option<String>)>, Option<String>> {
+    let mut fields: Vec<(String, Vec<Vec<char>>)> = Vec::new();
+    let mut i = 0;
+    let mut blank_finish = true;
+    while i < lines.len() {
+        let t = sm.text_of(lines[i]);
+        if is_blank(t) {
+            i += 1;
+            continue;
+        }
+        let Some(end) = match_field_marker(t) else {
+            return Err(Some("invalid option block".into()));
+        };
+        let marker = &t[1..end];
+        let close = marker.iter().rposition(|&c| c == ':').unwrap_or(0);
+        let name: String = marker[..close].iter().collect();
+        // the body: the rest of the line plus following indented (or blank) lines
+        let mut body: Vec<Vec<char>> = vec![t[end..].to_vec()];
+        let mut j = i + 1;
+        while j < lines.len() {
+            let u = sm.text_of(lines[j]);
+            if !u.is_empty() && u[0] != ' ' {
+                break;
+            }
+            body.push(u.to_vec());
+            j += 1;
+        }
+        blank_finish = j == lines.len() || body.last().is_some_and(|l| is_blank(l));
+        fields.push((name, body));
+        i = j;
+    }
+    let _ = blank_finish;
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for (name, body) in fields {
+        if name.split(is_space).filter(|w| !w.is_empty()).count() != 1 {
+            return Err(Some(
+                "invalid option data: extension option field name may not contain multiple words"
+                    .into(),
+            ));
+        }
+        // paragraphs of the body
+        let mut paras = 0;
+        let mut in_para = false;
+        let mut text: Vec<String> = Vec::new();
+        for l in &body {
+            if is_blank(l) {
+                in_para = false;
+            } else {
+                if !in_para {
+                    paras += 1;
+                }
+                in_para = true;
+                text.push(strip(l).iter().collect());
+            }
+        }
+        if paras > 1 {
+            return Err(Some(format!(
+                "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
+            )));
+        }
+        let data = if paras == 0 {
+            None
+        } else {
+            Some(text.join("\n"))
+        };
+        let Some(&(_, conv)) = spec.options.iter().find(|(n, _)| *n == name) else {
+            return Err(Some(format!("unknown option: \"{name}\"")));
+        };
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(Some(format!(
+                "invalid option data: duplicate option \"{name}\""
+            )));
+        }
+        if let Err(e) = convert(conv, data.as_deref()) {
+            return Err(Some(format!(
+                "invalid option value: (option: \"{name}\"; value: {}) {e}",
+                py_repr(data.as_deref())
+            )));
+        }
+        out.push((name, data));
+    }
+    let _ = sm;
+    Ok(out)
+}
+
+fn py_repr(v: Option<&str>) -> String {
+    match v {
+        None => "None".into(),
+        Some(s) => format!("'{s}'"),
+    }
+}
+
+fn parse_measure(s: &str) -> Option<(f64, String)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let ns = i;
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+        i += 1;
+    }
+    if i == ns {
+        return None;
+    }
+    let num = &s[..i];
+    let rest = s[i..].trim_start_matches(' ');
+    let unit_ok = rest == "%" || rest.chars().all(|c| c.is_ascii_alphabetic() || c == 'µ');
+    if !unit_ok {
+        return None;
+    }
+    let v: f64 = if let Ok(n) = num.parse::<i64>() {
+        n as f64
+    } else {
+        num.parse::<f64>().ok()?
+    };
+    Some((v, rest.to_string()))
+}
+
+const LENGTH_UNITS: &[&str] = &[
+    "em", "ex", "ch", "rem", "vw", "vh", "vmin", "vmax", "cm", "mm", "Q", "in", "pt", "pc", "px",
+];
+
+fn measure(arg: Option<&str>, units: &[&str]) -> Result<(), String> {
+    let Some(arg) = arg else {
+        return Err("argument required".into());
+    };
+    match parse_measure(arg) {
+        Some((v, u)) if v >= 0.0 && units.contains(&u.as_str()) => Ok(()),
+        Some(_) => Err("not a positive number or measure of one of the following units".into()),
+        None => Err(format!("\"{arg}\" is no valid measure.")),
+    }
+}
+
+fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    let req = |v: Option<&str>| -> Result<String, String> {
+        v.map(|s| s.to_string())
+            .ok_or_else(|| "argument required but none supplied".to_string())
+    };
+    let int =
+        |s: &str| py_int(s).ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'"));
+    let choice = |v: Option<&str>, values: &[&str]| -> Result<(), String> {
+        let s = v.map(|s| s.trim().to_lowercase()).unwrap_or_default();
+        if v.is_none() || s.is_empty() {
+            return Err("must supply an argument".into());
+        }
+        if values.contains(&s.as_str()) {
+            Ok(())
+        } else {
+            Err(format!("\"{s}\" unknown"))
+        }
+    };
+    match conv {
+        Conv::Flag => match v {
+            Some(s) if !s.trim().is_empty() => {
+                Err(format!("no argument is allowed; \"{s}\" supplied"))
+            }
+            _ => Ok(()),
+        },
+        Conv::Unchanged => Ok(()),
+        Conv::UnchangedRequired | Conv::Uri | Conv::Path | Conv::Parser => req(v).map(|_| ()),
+        Conv::Class => {
+            let s = req(v)?;
+            for w in s.split_whitespace() {
+                if super::make_id(w).is_empty() {
+                    return Err(format!("cannot make \"{w}\" into a class name"));
+                }
+            }
+            Ok(())
+        }
+        Conv::LengthOrUnitless => {
+            let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
+            u.push("");
+            measure(v, &u)
+        }
+        Conv::LengthPercentUnitless | Conv::FigWidth => {
+            if conv == Conv::FigWidth && v.map(str::trim) == Some("image") {
+                return Ok(());
+            }
+            let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
+            u.push("%");
+            measure(v, &u).or_else(|e| measure(v, &[""]).map_err(|_| e))
+        }
+        Conv::Percentage => {
+            let s = req(v)?;
+            let s = s.trim_end_matches([' ', '%']);
+            let n = int(s)?;
+            if n < 0 {
+                Err("negative value; must be positive or zero".into())
+            } else {
+                Ok(())
+            }
+        }
+        Conv::NonnegInt => {
+            let n = int(&req(v)?)?;
+            if n < 0 {
+                Err("negative value; must be positive or zero".into())
+            } else {
+                Ok(())
+            }
+        }
+        Conv::Int => int(&req(v)?).map(|_| ()),
+        Conv::AutoOrInt => match v {
+            None => Ok(()),
+            Some(s) => int(s).map(|_| ()),
+        },
+        Conv::AlignImage => choice(v, &["top", "middle", "bottom", "left", "center", "right"]),
+        Conv::AlignTable => choice(v, &["left", "center", "right"]),
+        Conv::Loading => choice(v, &["embed", "link", "lazy"]),
+        Conv::Backlinks => choice(v, &["top", "entry", "none"]),
+        Conv::Encoding => {
+            let s = req(v)?;
+            let ok = [
+                "utf-8",
+                "utf8",
+                "utf_8",
+                "latin-1",
+                "latin1",
+                "iso-8859-1",
+                "ascii",
+                "utf-16",
+                "utf-8-sig",
+                "cp1252",
+            ];
+            if ok.contains(&s.to_lowercase().as_str()) {
+                Ok(())
+            } else {
+                Err(format!("unknown encoding: \"{s}\""))
+            }
+        }
+        Conv::SingleChar | Conv::SingleCharOrWs => {
+            let s = req(v)?;
+            if s.chars().count() == 1 || matches!(s.as_str(), "tab" | "space") {
+                Ok(())
+            } else {
+                Err("invalid; must be a single character or a Unicode code".into())
+            }
+        }
+    }
+}
+
+fn opt<'b>(b: &'b Block, name: &str) -> Option<&'b Option<String>> {
+    b.options.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+fn content_required(sm: &mut Sm, name: &str, b: &Block, line: usize) -> R {
+    if b.content.is_empty() {
+        return Err(sm.doc.error(
+            format!("Content block expected for the \"{name}\" directive; none found."),
+            Some(line),
+        ));
+    }
+    Ok(())
+}
+
+fn add_name(sm: &mut Sm, b: &Block, key: &str, line: usize) -> R<bool> {
+    if let Some(Some(v)) = opt(b, key) {
+        let name = normalize_name(v);
+        if !name.is_empty() {
+            sm.doc.note_explicit_target(name, None, None, Some(line))?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn inline_args(sm: &mut Sm, text: &str, line: usize) -> R<InlineSummary> {
+    let chars: Vec<char> = text.chars().collect();
+    sm.inline(&chars, line)
+}
+
+/// Run the directive: the checks of its `run()` method.
+fn run(
+    sm: &mut Sm,
+    spec: &Spec,
+    type_name: &str,
+    b: Block,
+    line: usize,
+    subst: Option<&str>,
+) -> R<Produced> {
+    let name = spec.name;
+    let mut p = Produced::default();
+    let block_elem = |p: &mut Produced, e: Elem| p.elems.push(e);
+    match name {
+        "attention" | "caution" | "danger" | "error" | "hint" | "important" | "note" | "tip"
+        | "warning" | "admonition" => {
+            content_required(sm, type_name, &b, line)?;
+            if name == "admonition" {
+                let t = b.arguments.first().cloned().unwrap_or_default();
+                inline_args(sm, &t, line)?;
+            }
+            add_name(sm, &b, "name", line)?;
+            sm.nested(b.content)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "sidebar" | "topic" => {
+            if !sm.match_titles {
+                return Err(sm.doc.error(
+                    format!("The \"{type_name}\" directive may not be used within topics or body elements."),
+                    Some(line),
+                ));
+            }
+            if let Some(t) = b.arguments.first() {
+                inline_args(sm, &t.clone(), line)?;
+            }
+            if let Some(Some(st)) = opt(&b, "subtitle") {
+                inline_args(sm, &st.clone(), line)?;
+            }
+            content_required(sm, type_name, &b, line)?;
+            add_name(sm, &b, "name", line)?;
+            sm.nested(b.content)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "line-block" | "parsed-literal" => {
+            content_required(sm, type_name, &b, line)?;
+            add_name(sm, &b, "name", line)?;
+            for l in b.content.clone() {
+                let t = sm.text_of(l).to_vec();
+                sm.inline(&t, l.abs + 1)?;
+            }
+            block_elem(&mut p, Elem::Other);
+        }
+        "code" => {
+            content_required(sm, type_name, &b, line)?;
+            add_name(sm, &b, "name", line)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "math" => {
+            if b.content.is_empty() {
+                return Err(sm.doc.error(
+                    format!(
+                        "Content block expected for the \"{type_name}\" directive; none found."
+                    ),
+                    Some(line),
+                ));
+            }
+            add_name(sm, &b, "name", line)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "rubric" => {
+            let t = b.arguments.first().cloned().unwrap_or_default();
+            inline_args(sm, &t, line)?;
+            add_name(sm, &b, "name", line)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "epigraph" | "highlights" | "pull-quote" => {
+            sm.block_quote_body(b.content)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "compound" | "container" => {
+            content_required(sm, type_name, &b, line)?;
+            if name == "container"
+                && let Some(a) = b.arguments.first()
+            {
+                for w in a.split_whitespace() {
+                    if super::make_id(w).is_empty() {
+                        return Err(sm.doc.error(
+                                format!("Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."),
+                                Some(line),
+                            ));
+                    }
+                }
+            }
+            add_name(sm, &b, "name", line)?;
+            sm.nested(b.content)?;
+            block_elem(&mut p, Elem::Other);
+        }
+        "table" => {
+            if let Some(t) = b.arguments.first() {
+                inline_args(sm, &t.clone(), line)?;
+            }
+            content_required(sm, type_name, &b, line)?;
+            let elems = sm.nested(b.content.clone())?;
+            let tables = elems.iter().filter(|e| matches!(e, Elem::Table)).count();
+            if elems.len() != 1 || tables != 1 {
+                return Err(sm.doc.error(
+                    format!("Error parsing content block for the \"{type_name}\" directive: exactly one table expected."),
+                    Some(line),
+                ));
+            }
+            add_name(sm, &b, "name", line)?;
+            block_elem(&mut p, Elem::Table);
+        }
+        "csv-table" => {
+            if opt(&b, "file").is_some() || opt(&b, "url").is_some() {
+                return Err(sm.doc.warning(
+                    format!("File and URL access deactivated; ignoring \"{type_name}\" directive."),
+                    Some(line),
+                ));
+            }
+            if let Some(t) = b.arguments.first() {
+                inline_args(sm, &t.clone(), line)?;
+            }
+            if b.content.is_empty() {
+                return Err(sm.doc.warning(
+                    format!("The \"{type_name}\" directive requires content; none supplied."),
+                    Some(line),
+                ));
+            }
+            let text = super::block::join_lines(sm, &b.content);
+            let rows = match csv_rows(&text) {
+                Ok(r) => r,
+                Err(e) => {
+                    return Err(sm.doc.error(
+                        format!("Error with CSV data in \"{type_name}\" directive:\n{e}"),
+                        Some(line),
+                    ));
+                }
+            };
+            let header_rows = opt(&b, "header-rows")
+                .and_then(|v| v.as_deref())
+                .and_then(py_int)
+                .unwrap_or(0) as usize;
+            if rows < header_rows {
+                return Err(sm.doc.error(
+                    format!("{header_rows} header row(s) specified but only {rows} row(s) of data supplied (\"{type_name}\" directive)."),
+                    Some(line),
+                ));
+            }
+            if rows == header_rows && header_rows > 0 {
+                return Err(sm.doc.error(
+                    format!("Insufficient data supplied ({rows} row(s)); no data remaining for table body, required by \"{type_name}\" directive."),
+                    Some(line),
+                ));
+            }
+            add_name(sm, &b, "name", line)?;
+            block_elem(&mut p, Elem::Table);
+        }
+        "list-table" => {
+            if let Some(t) = b.arguments.first() {
+                inline_args(sm, &t.clone(), line)?;
+            }
+            content_required(sm, type_name, &b, line)?;
+            let elems = sm.nested(b.content.clone())?;
+            let err = |sm: &mut Sm, detail: String| {
+                sm.doc.error(
+                    format!(
+                        "Error parsing content block for the \"{type_name}\" directive: {detail}"
+                    ),
+                    Some(line),
+                )
+            };
+            let items = match elems.as_slice() {
+                [Elem::BulletList(items)] => items.clone(),
+                _ => return Err(err(sm, "exactly one bullet list expected.".into())),
+            };
+            let mut ncols = None;
+            for (i, item) in items.iter().enumerate() {
+                let cols = match item.as_slice() {
+                    [Elem::BulletList(c)] => c.len(),
+                    _ => {
+                        return Err(err(
+                            sm,
+                            format!(
+                                "two-level bullet list expected, but row {} does not contain a second-level bullet list.",
+                                i + 1
+                            ),
+                        ));
+                    }
+                };
+                match ncols {
+                    None => ncols = Some(cols),
+                    Some(n) if n != cols => {
+                        return Err(err(
+                            sm,
+                            format!(
+                                "uniform two-level bullet list expected, but row {} does not contain the same number of items as row 1 ({cols} vs {n}).",
+                                i + 1
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            add_name(sm, &b, "name", line)?;
+            block_elem(&mut p, Elem::Table);
+        }
+        "image" | "figure" => {
+            if let Some(Some(align)) = opt(&b, "align") {
+                let a = align.trim().to_lowercase();
+                if sm.in_subst && name == "image" {
+                    if !["top", "middle", "bottom"].contains(&a.as_str()) {
+                        return Err(sm.doc.error(
+                            format!("Error in \"{type_name}\" directive: \"{a}\" is not a valid value for the \"align\" option within a substitution definition.  Valid values for \"align\" are: \"top\", \"middle\", \"bottom\"."),
+                            Some(line),
+                        ));
+                    }
+                } else if !["left", "center", "right"].contains(&a.as_str()) {
+                    return Err(sm.doc.error(
+                        format!("Error in \"{type_name}\" directive: \"{a}\" is not a valid value for the \"align\" option.  Valid values for \"align\" are: \"left\", \"center\", \"right\"."),
+                        Some(line),
+                    ));
+                }
+            }
+            if let Some(Some(target)) = opt(&b, "target") {
+                let t = target.clone();
+                let chars: Vec<char> = t.chars().collect();
+                let trimmed = strip(&chars);
+                if trimmed.last() == Some(&'_')
+                    && let Some(rn) = reference_name(trimmed)
+                {
+                    sm.doc
+                        .refs
+                        .push((normalize_name(&rn), super::RefKind::Ref, None));
+                }
+            }
+            let named = add_name(sm, &b, "name", line)?;
+            if named {
+                p.summary.named_target = true;
+            }
+            if name == "figure" {
+                add_name(sm, &b, "figname", line)?;
+                if !b.content.is_empty() {
+                    let elems = sm.nested(b.content)?;
+                    match elems.first() {
+                        Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
+                        Some(_) => {
+                            return Err(sm.doc.error(
+                                "Figure caption must be a paragraph or empty comment.".into(),
+                                Some(line),
+                            ));
+                        }
+                    }
+                }
+                block_elem(&mut p, Elem::Other);
+            } else {
+                p.inline = true;
+                block_elem(&mut p, Elem::Other);
+            }
+        }
+        "contents" => {
+            if !sm.match_titles {
+                return Err(sm.doc.error(
+                    format!("The \"{type_name}\" directive may not be used within topics or body elements."),
+                    Some(line),
+                ));
+            }
+            if let Some(t) = b.arguments.first() {
+                inline_args(sm, &t.clone(), line)?;
+            }
+            block_elem(&mut p, Elem::Pending);
+        }
+        "sectnum" | "target-notes" | "title" => block_elem(&mut p, Elem::Pending),
+        "header" | "footer" => {
+            content_required(sm, type_name, &b, line)?;
+            sm.nested(b.content)?;
+            block_elem(&mut p, Elem::Pending);
+        }
+        "meta" => {
+            sm.nested(b.content)?;
+            block_elem(&mut p, Elem::Pending);
+        }
+        "raw" | "include" => {
+            return Err(sm
+                .doc
+                .warning(format!("\"{type_name}\" directive disabled."), Some(line)));
+        }
+        "replace" | "unicode" | "date" => {
+            if subst.is_none() {
+                return Err(sm.doc.error(
+                    format!("Invalid context: the \"{type_name}\" directive can only be used within a substitution definition."),
+                    Some(line),
+                ));
+            }
+            if name == "replace" {
+                content_required(sm, type_name, &b, line)?;
+                let elems = {
+                    let before = sm.doc.anonymous_refs;
+                    let r = replace_content(sm, b.content.clone())?;
+                    if sm.doc.anonymous_refs > before {
+                        p.summary.anonymous_ref = true;
+                    }
+                    r
+                };
+                p.summary.named_target |= elems.named_target;
+                p.summary.auto_footnote_ref |= elems.auto_footnote_ref;
+                p.summary.anonymous_ref |= elems.anonymous_ref;
+            }
+            p.inline = true;
+        }
+        "class" => {
+            if let Some(a) = b.arguments.first() {
+                for w in a.split_whitespace() {
+                    if super::make_id(w).is_empty() {
+                        return Err(sm.doc.error(
+                            format!("Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."),
+                            Some(line),
+                        ));
+                    }
+                }
+            }
+            if !b.content.is_empty() {
+                let elems = sm.nested(b.content)?;
+                p.elems.extend(elems);
+            } else {
+                block_elem(&mut p, Elem::Pending);
+            }
+        }
+        "role" => {
+            let Some(first) = b.content.first().copied() else {
+                return Err(sm.doc.error(
+                    format!("\"{type_name}\" directive requires arguments on the first line."),
+                    Some(line),
+                ));
+            };
+            let t: String = sm.text_of(first).iter().collect();
+            let t = t.trim();
+            let (new, base) = match t.find('(') {
+                Some(i) => (t[..i].trim(), Some(t[i + 1..].trim_end_matches(')').trim())),
+                None => (t, None),
+            };
+            let new_l = new.to_lowercase();
+            if !super::chars::is_simplename(&new.chars().collect::<Vec<_>>()) {
+                return Err(sm.doc.error(
+                    format!("\"{type_name}\" directive arguments not valid role names: \"{t}\"."),
+                    Some(line),
+                ));
+            }
+            let base_canon = match base {
+                Some(base) => {
+                    let bl = base.to_lowercase();
+                    match sm
+                        .doc
+                        .custom_roles
+                        .get(&bl)
+                        .cloned()
+                        .or_else(|| canonical_role(&bl).map(String::from))
+                    {
+                        Some(c) => c,
+                        None => {
+                            return Err(sm.doc.error(
+                                format!("Unknown interpreted text role \"{base}\"."),
+                                Some(line),
+                            ));
+                        }
+                    }
+                }
+                None => "generic".to_string(),
+            };
+            sm.doc.custom_roles.insert(new_l, base_canon);
+            block_elem(&mut p, Elem::Pending);
+        }
+        "default-role" => {
+            match b.arguments.first() {
+                Some(r) => {
+                    let rl = r.to_lowercase();
+                    if sm.doc.custom_roles.contains_key(&rl) || canonical_role(&rl).is_some() {
+                        sm.doc.default_role = Some(rl);
+                    } else {
+                        return Err(sm.doc.error(
+                            format!("Unknown interpreted text role \"{r}\"."),
+                            Some(line),
+                        ));
+                    }
+                }
+                None => sm.doc.default_role = None,
+            }
+            block_elem(&mut p, Elem::Pending);
+        }
+        _ => block_elem(&mut p, Elem::Other),
+    }
+    Ok(p)
+}
+
+/// Python's csv reader with docutils' dialect (`,`, `"`, doubled quotes, strict): the number
+/// of records, or the csv module's error text.
+fn csv_rows(text: &[char]) -> Result<usize, String> {
+    let mut rows = 0;
+    let mut i = 0;
+    let n = text.len();
+    while i < n {
+        // one record
+        let mut at_field_start = true;
+        loop {
+            if at_field_start {
+                while i < n && text[i] == ' ' {
+                    i += 1;
+                }
+                if i < n && text[i] == '"' {
+                    i += 1;
+                    loop {
+                        if i >= n {
+                            return Err("unexpected end of data".into());
+                        }
+                        if text[i] == '"' {
+                            if text.get(i + 1) == Some(&'"') {
+                                i += 2;
+                                continue;
+                            }
+                            i += 1;
+                            break;
+                        }
+                        i += 1;
+                    }
+                    match text.get(i) {
+                        None | Some('\n') | Some(',') => {}
+                        Some(_) => return Err("',' expected after '\"'".into()),
+                    }
+                }
+            }
+            while i < n && text[i] != ',' && text[i] != '\n' {
+                i += 1;
+            }
+            if i < n && text[i] == ',' {
+                i += 1;
+                at_field_start = true;
+                continue;
+            }
+            break;
+        }
+        rows += 1;
+        i += 1; // the newline
+    }
+    Ok(rows)
+}
+
+/// `Replace.run`: the content must be one paragraph; returns its inline summary.
+fn replace_content(sm: &mut Sm, content: Vec<L>) -> R<InlineSummary> {
+    // A single paragraph: no blank line inside, and not another construct.
+    let first = content
+        .first()
+        .map(|l| sm.text_of(*l).to_vec())
+        .unwrap_or_default();
+    let multi = content.iter().any(|l| is_blank(sm.text_of(*l)));
+    if multi || directive_marker(&first, 0).is_some() && first.starts_with(&['.', '.']) {
+        let elems = sm.nested(content)?;
+        if elems.len() != 1 || !matches!(elems[0], Elem::Paragraph) {
+            return Err(sm.doc.error(
+                "Error in \"replace\" directive: may contain a single paragraph only.".into(),
+                content_line(sm),
+            ));
+        }
+        return Ok(InlineSummary::default());
+    }
+    let text = super::block::join_lines(sm, &content);
+    let line = content.first().map(|l| l.abs + 1).unwrap_or(1);
+    sm.inline(&text, line)
+}
+
+fn content_line(sm: &Sm) -> Option<usize> {
+    Some(sm.lineno(sm.next.saturating_sub(1)))
+}
+
+/// `Body.is_reference` for an image target.
+fn reference_name(s: &[char]) -> Option<String> {
+    let n = s.len();
+    if n >= 2 && s[n - 1] == '_' {
+        let body = &s[..n - 1];
+        if super::chars::is_simplename(body) {
+            return Some(body.iter().collect());
+        }
+        if body.len() >= 3 && body[0] == '`' && body[body.len() - 1] == '`' {
+            return Some(body[1..body.len() - 1].iter().collect());
+        }
+    }
+    None
+}
