@@ -111,7 +111,12 @@ fn plays_the_script_in_order_and_sends_reason_phrases_verbatim() {
         Behavior::status(400, pypi_reason),
         Behavior::redirect(301, "https://example.invalid/legacy/"),
         Behavior::retry_after(7),
-        Behavior::Respond(Reply::new(599, "").header("X-Custom", "yes").body("tail")),
+        Behavior::Respond(
+            Reply::new(599, "")
+                .header("X-Custom", "yes")
+                .body("tail")
+                .after(Duration::from_millis(200)),
+        ),
         Behavior::ok(),
     ]);
     let post = || client::request(&server.url(), "POST", &[], b"x").expect("POST");
@@ -127,7 +132,12 @@ fn plays_the_script_in_order_and_sends_reason_phrases_verbatim() {
     let r = post();
     assert_eq!((r.status, r.reason.as_str()), (429, "Too Many Requests"));
     assert_eq!(r.header("retry-after"), Some("7"));
+    let started = Instant::now();
     let r = post();
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "the delay was skipped"
+    );
     assert_eq!(
         (r.status, r.reason.as_str(), r.text()),
         (599, "", "tail".into())
@@ -137,8 +147,14 @@ fn plays_the_script_in_order_and_sends_reason_phrases_verbatim() {
     for _ in 0..2 {
         assert_eq!(post().status, 200);
     }
-    let indexes: Vec<usize> = server.requests().iter().map(|r| r.index).collect();
+    let requests = server.requests();
+    let indexes: Vec<usize> = requests.iter().map(|r| r.index).collect();
     assert_eq!(indexes, [0, 1, 2, 3, 4, 5]);
+    assert!(
+        requests
+            .windows(2)
+            .all(|w| w[0].received_at <= w[1].received_at)
+    );
     assert_eq!(server.connections(), 6);
 }
 

@@ -166,6 +166,8 @@ pub struct RecordedRequest {
     pub error: Option<String>,
     /// The client presented a TLS client certificate.
     pub client_cert: bool,
+    /// When the head was read: for checking that a client waited (Retry-After, back-off).
+    pub received_at: Instant,
 }
 
 impl RecordedRequest {
@@ -318,6 +320,7 @@ impl Shared {
             done: false,
             error: None,
             client_cert,
+            received_at: Instant::now(),
         });
         drop(st);
         self.changed.notify_all();
