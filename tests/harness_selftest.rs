@@ -526,6 +526,8 @@ fn pip_download_round_trip(server: &IndexServer, version: &str, filename: &str, 
         ])
         .arg(dir.path())
         .arg(format!("hoist-selftest=={version}"))
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
         .output()
         .expect("run pip");
     assert!(
