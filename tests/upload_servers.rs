@@ -49,7 +49,11 @@ fn unique_version() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    format!("1.0.{}{:03}", nanos / 1_000_000, N.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "1.0.{}{:03}",
+        nanos / 1_000_000,
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// A good wheel and sdist for project `name` at a fresh version, written into `dir`.
@@ -73,13 +77,27 @@ fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoist"));
     cmd.args(args);
     for k in [
-        "HOIST_PASSWORD", "TWINE_PASSWORD", "HOIST_USERNAME", "TWINE_USERNAME", "HOIST_REPOSITORY_URL",
-        "TWINE_REPOSITORY_URL", "HOIST_REPOSITORY", "TWINE_REPOSITORY", "GITHUB_ACTIONS",
+        "HOIST_PASSWORD",
+        "TWINE_PASSWORD",
+        "HOIST_USERNAME",
+        "TWINE_USERNAME",
+        "HOIST_REPOSITORY_URL",
+        "TWINE_REPOSITORY_URL",
+        "HOIST_REPOSITORY",
+        "TWINE_REPOSITORY",
+        "GITHUB_ACTIONS",
     ] {
         cmd.env_remove(k);
     }
     cmd.env("HOME", std::env::temp_dir()); // no stray ~/.pypirc
-    for k in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+    for k in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
         cmd.env_remove(k);
     }
     cmd.env("HOIST_RETRY_BASE_MS", "50");
@@ -90,11 +108,22 @@ fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn upload(server: &Server, files: &[&Path], extra: &[&str]) -> Output {
-    let mut args = vec!["upload", "--repository-url", &server.upload, "-u", &server.user, "--non-interactive"];
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        &server.upload,
+        "-u",
+        &server.user,
+        "--non-interactive",
+    ];
     args.extend_from_slice(extra);
     let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     args.extend(paths.iter().map(String::as_str));
@@ -111,7 +140,15 @@ fn python() -> PathBuf {
 fn download(server: &Server, project: &str, version: &str, filename: &str, dest: &Path) -> Vec<u8> {
     if filename.ends_with(".whl") {
         let out = Command::new(var("HOIST_TEST_PIP"))
-            .args(["download", "--quiet", "--no-deps", "--only-binary", ":all:", "--no-cache-dir", "--disable-pip-version-check"])
+            .args([
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--no-cache-dir",
+                "--disable-pip-version-check",
+            ])
             .args(["--index-url", &server.simple, "--dest"])
             .arg(dest)
             .arg(format!("{project}=={version}"))
@@ -136,7 +173,11 @@ sys.exit("not listed: " + filename)
             .arg(dest)
             .output()
             .expect("run python");
-        assert!(out.status.success(), "download of {filename} failed: {}", text(&out));
+        assert!(
+            out.status.success(),
+            "download of {filename} failed: {}",
+            text(&out)
+        );
     }
     std::fs::read(dest.join(filename)).unwrap_or_else(|e| panic!("{filename} not downloaded: {e}"))
 }
@@ -147,16 +188,29 @@ fn round_trip(server: &Server, project: &str) {
     let o = upload(server, &[&sdist, &wheel], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
-    assert!(out.contains("2 uploaded, 0 skipped, 0 failed, 0 not attempted"), "{out}");
+    assert!(
+        out.contains("2 uploaded, 0 skipped, 0 failed, 0 not attempted"),
+        "{out}"
+    );
     // Wheels go first, whatever the order given.
-    let w = out.find(&format!("uploaded      {}", wheel.file_name().and_then(|n| n.to_str()).unwrap_or("")));
-    let s = out.find(&format!("uploaded      {}", sdist.file_name().and_then(|n| n.to_str()).unwrap_or("")));
+    let w = out.find(&format!(
+        "uploaded      {}",
+        wheel.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    ));
+    let s = out.find(&format!(
+        "uploaded      {}",
+        sdist.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    ));
     assert!(w.is_some() && s.is_some() && w < s, "{out}");
     let back = tempfile::tempdir().expect("tempdir");
     for file in [&wheel, &sdist] {
         let name = file.file_name().and_then(|n| n.to_str()).expect("name");
         let got = download(server, project, &version, name, back.path());
-        assert_eq!(got, std::fs::read(file).expect("read"), "{name} came back different");
+        assert_eq!(
+            got,
+            std::fs::read(file).expect("read"),
+            "{name} came back different"
+        );
     }
 }
 
@@ -174,24 +228,40 @@ fn round_trip_devpi() {
 fn real_distributions_round_trip() {
     let server = pypiserver();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist");
-    let files: Vec<PathBuf> = ["six-1.16.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz", "tomli-2.0.1-py3-none-any.whl", "orjson-3.10.7-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"]
-        .iter()
-        .map(|f| root.join(f))
-        .collect();
+    let files: Vec<PathBuf> = [
+        "six-1.16.0-py2.py3-none-any.whl",
+        "six-1.16.0.tar.gz",
+        "tomli-2.0.1-py3-none-any.whl",
+        "orjson-3.10.7-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    ]
+    .iter()
+    .map(|f| root.join(f))
+    .collect();
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     // --skip-existing keeps the test rerunnable against a server that already has them.
     let o = upload(&server, &refs, &["--skip-existing"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let back = tempfile::tempdir().expect("tempdir");
-    for (project, version, f) in [("six", "1.16.0", &files[0]), ("six", "1.16.0", &files[1]), ("tomli", "2.0.1", &files[2])] {
+    for (project, version, f) in [
+        ("six", "1.16.0", &files[0]),
+        ("six", "1.16.0", &files[1]),
+        ("tomli", "2.0.1", &files[2]),
+    ] {
         let name = f.file_name().and_then(|n| n.to_str()).expect("name");
-        assert_eq!(download(&server, project, version, name, back.path()), std::fs::read(f).expect("read"), "{name}");
+        assert_eq!(
+            download(&server, project, version, name, back.path()),
+            std::fs::read(f).expect("read"),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn skip_existing_on_both_servers() {
-    for (server, project, refuses_identical) in [(pypiserver(), "skip-pypiserver", true), (devpi(), "skip-devpi", false)] {
+    for (server, project, refuses_identical) in [
+        (pypiserver(), "skip-pypiserver", true),
+        (devpi(), "skip-devpi", false),
+    ] {
         let dir = tempfile::tempdir().expect("tempdir");
         let (_, wheel, _) = release(dir.path(), project);
         assert_eq!(upload(&server, &[&wheel], &[]).status.code(), Some(0));
@@ -199,7 +269,11 @@ fn skip_existing_on_both_servers() {
         if refuses_identical {
             // pypiserver: 409 Conflict.
             assert_eq!(again.status.code(), Some(1), "{}", text(&again));
-            assert!(text(&again).contains("Rerun with --skip-existing"), "{}", text(&again));
+            assert!(
+                text(&again).contains("Rerun with --skip-existing"),
+                "{}",
+                text(&again)
+            );
         } else {
             // devpi, like PyPI, accepts an identical re-upload with a 200.
             assert_eq!(again.status.code(), Some(0), "{}", text(&again));
@@ -207,7 +281,11 @@ fn skip_existing_on_both_servers() {
         }
         let skip = upload(&server, &[&wheel], &["--skip-existing"]);
         assert_eq!(skip.status.code(), Some(0), "{}", text(&skip));
-        assert!(text(&skip).contains("0 uploaded, 1 skipped"), "{}", text(&skip));
+        assert!(
+            text(&skip).contains("0 uploaded, 1 skipped"),
+            "{}",
+            text(&skip)
+        );
     }
 }
 
@@ -224,9 +302,17 @@ fn a_rerun_with_skip_existing_completes_a_partial_release() {
     let out = text(&first);
     assert!(out.contains("not attempted"), "{out}");
     assert!(out.contains("The release is incomplete"), "{out}");
-    let rerun = upload(&server, &[&wheel_a, &wheel_b, &sdist_a], &["--skip-existing"]);
+    let rerun = upload(
+        &server,
+        &[&wheel_a, &wheel_b, &sdist_a],
+        &["--skip-existing"],
+    );
     assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
-    assert!(text(&rerun).contains("1 uploaded, 2 skipped, 0 failed, 0 not attempted"), "{}", text(&rerun));
+    assert!(
+        text(&rerun).contains("1 uploaded, 2 skipped, 0 failed, 0 not attempted"),
+        "{}",
+        text(&rerun)
+    );
 }
 
 #[test]
@@ -240,15 +326,49 @@ fn pypirc_and_environment_precedence() {
     )
     .expect("write pypirc");
     let (_, wheel, sdist) = release(dir.path(), "via-pypirc");
-    let o = hoist(&["upload", "-r", "local", "--config-file", rc.to_str().expect("utf-8"), "--non-interactive", wheel.to_str().expect("utf-8")], &[]);
+    let o = hoist(
+        &[
+            "upload",
+            "-r",
+            "local",
+            "--config-file",
+            rc.to_str().expect("utf-8"),
+            "--non-interactive",
+            wheel.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // TWINE_* works; HOIST_* wins over it.
-    let twine_env = [("TWINE_REPOSITORY_URL", server.upload.as_str()), ("TWINE_USERNAME", server.user.as_str()), ("TWINE_PASSWORD", server.password.as_str())];
+    let twine_env = [
+        ("TWINE_REPOSITORY_URL", server.upload.as_str()),
+        ("TWINE_USERNAME", server.user.as_str()),
+        ("TWINE_PASSWORD", server.password.as_str()),
+    ];
     let mut wrong = twine_env.to_vec();
     wrong.push(("HOIST_PASSWORD", "definitely-wrong"));
-    let o = hoist(&["upload", "--non-interactive", sdist.to_str().expect("utf-8")], &wrong);
-    assert_eq!(o.status.code(), Some(1), "HOIST_PASSWORD must win: {}", text(&o));
-    let o = hoist(&["upload", "--non-interactive", sdist.to_str().expect("utf-8")], &twine_env);
+    let o = hoist(
+        &[
+            "upload",
+            "--non-interactive",
+            sdist.to_str().expect("utf-8"),
+        ],
+        &wrong,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "HOIST_PASSWORD must win: {}",
+        text(&o)
+    );
+    let o = hoist(
+        &[
+            "upload",
+            "--non-interactive",
+            sdist.to_str().expect("utf-8"),
+        ],
+        &twine_env,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
@@ -267,7 +387,11 @@ fn jobs_upload_wheels_in_parallel_and_the_sdist_last() {
                 .write(dir.path()),
         );
     }
-    let sdist = Spec::sdist().named(&format!("jobs_demo-{version}.tar.gz")).set("Name", "jobs-demo").set("Version", &version).write(dir.path());
+    let sdist = Spec::sdist()
+        .named(&format!("jobs_demo-{version}.tar.gz"))
+        .set("Name", "jobs-demo")
+        .set("Version", &version)
+        .write(dir.path());
     let mut refs: Vec<&Path> = vec![sdist.as_path()];
     refs.extend(files.iter().map(PathBuf::as_path));
     let o = upload(&server, &refs, &["--jobs", "4", "--format", "json"]);
@@ -275,8 +399,16 @@ fn jobs_upload_wheels_in_parallel_and_the_sdist_last() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["summary"]["uploaded"], 7);
     let files = v["files"].as_array().expect("files");
-    assert_eq!(files.last().and_then(|f| f["filename"].as_str()), sdist.file_name().and_then(|n| n.to_str()));
-    assert!(files.iter().all(|f| f["status"] == "uploaded" && f["digests"]["sha256"].as_str().is_some_and(|s| s.len() == 64)));
+    assert_eq!(
+        files.last().and_then(|f| f["filename"].as_str()),
+        sdist.file_name().and_then(|n| n.to_str())
+    );
+    assert!(files.iter().all(|f| {
+        f["status"] == "uploaded"
+            && f["digests"]["sha256"]
+                .as_str()
+                .is_some_and(|s| s.len() == 64)
+    }));
 }
 
 #[test]
@@ -289,8 +421,19 @@ fn secrets_never_appear_in_any_output() {
     let s = sdist.to_str().expect("utf-8");
     let mut outputs = Vec::new();
     // A wrong token: refused by the server, every verbosity and format.
-    for extra in [vec!["--verbose"], vec!["--format", "json", "--verbose"], vec!["--dry-run", "--verbose"]] {
-        let mut args = vec!["upload", "--repository-url", &server.upload, "-u", &server.user, "--non-interactive"];
+    for extra in [
+        vec!["--verbose"],
+        vec!["--format", "json", "--verbose"],
+        vec!["--dry-run", "--verbose"],
+    ] {
+        let mut args = vec![
+            "upload",
+            "--repository-url",
+            &server.upload,
+            "-u",
+            &server.user,
+            "--non-interactive",
+        ];
         args.extend(extra.iter().copied());
         args.push(w);
         outputs.push(hoist(&args, &[("HOIST_PASSWORD", token)]));
@@ -299,17 +442,42 @@ fn secrets_never_appear_in_any_output() {
         outputs.push(hoist(&args, &[]));
     }
     // The right password, with --verbose: its value must not show either.
-    let ok = hoist(&["upload", "--repository-url", &server.upload, "-u", &server.user, "--verbose", w], &[("HOIST_PASSWORD", &server.password)]);
+    let ok = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.upload,
+            "-u",
+            &server.user,
+            "--verbose",
+            w,
+        ],
+        &[("HOIST_PASSWORD", &server.password)],
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
-    assert!(!text(&ok).contains(&server.password), "the password was printed");
+    assert!(
+        !text(&ok).contains(&server.password),
+        "the password was printed"
+    );
     assert!(text(&ok).contains("password: <hidden>"), "{}", text(&ok));
     // Credentials in the URL.
-    let with_userinfo = server.upload.replacen("://", &format!("://{}:{token}@", server.user), 1);
-    outputs.push(hoist(&["upload", "--repository-url", &with_userinfo, "--verbose", s], &[]));
+    let with_userinfo = server
+        .upload
+        .replacen("://", &format!("://{}:{token}@", server.user), 1);
+    outputs.push(hoist(
+        &["upload", "--repository-url", &with_userinfo, "--verbose", s],
+        &[],
+    ));
     for o in &outputs {
         let t = text(o);
         assert!(!t.contains(token), "the token was printed:\n{t}");
-        assert!(!t.contains("LEAKCHECK"), "part of the token was printed:\n{t}");
+        assert!(
+            !t.contains("LEAKCHECK"),
+            "part of the token was printed:\n{t}"
+        );
     }
-    assert!(outputs.iter().any(|o| o.status.code() == Some(1)), "the wrong token must fail");
+    assert!(
+        outputs.iter().any(|o| o.status.code() == Some(1)),
+        "the wrong token must fail"
+    );
 }
