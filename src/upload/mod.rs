@@ -411,10 +411,16 @@ impl Uploader {
                             .note(&format!("Response from {url}: {status} {reason}"));
                     }
                     if (200..300).contains(&status) {
-                        let note = maybe_landed.then(|| {
-                            "an earlier attempt may have landed; the index accepted this one"
-                                .to_string()
-                        });
+                        let note = if reason.to_ascii_lowercase().contains("identical file") {
+                            Some(format!(
+                                "the index already had this identical file: {reason}"
+                            ))
+                        } else {
+                            maybe_landed.then(|| {
+                                "an earlier attempt may have landed; the index accepted this one"
+                                    .to_string()
+                            })
+                        };
                         break Outcome::Uploaded { attempts, note };
                     }
                     if (300..400).contains(&status) {
