@@ -150,6 +150,11 @@ pub struct UploadArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub jobs: u16,
 
+    /// How many times to retry a file after a transport error, a 5xx, 408 or 429 (with
+    /// exponential backoff and jitter, honouring Retry-After).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+
     /// Upload even if `hoist check` finds errors (PyPI will probably refuse the file).
     #[arg(long)]
     pub no_check: bool,

@@ -165,6 +165,7 @@ pub fn run(args: &UploadArgs) -> u8 {
         verbose: args.verbose,
         ..upload::Options::default()
     };
+    options.retry.retries = args.retries;
     if let Some(ms) = env("HOIST_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
         options.retry.base = std::time::Duration::from_millis(ms);
     }

@@ -1,0 +1,509 @@
+//! `hoist upload` against a scripted server on 127.0.0.1 (tests/netsupport): the exact form
+//! on the wire, retries (503, 429 with Retry-After, a dropped connection, a stall), an upload
+//! that landed before its retry, redirects, TLS with `--cert` and `--client-cert`, and the
+//! refusals that happen before anything is sent.
+
+mod netsupport;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use netsupport::{Behavior, FaultServer};
+use sha2::{Digest, Sha256};
+use support::Spec;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoist"));
+    cmd.args(args);
+    for k in [
+        "HOIST_PASSWORD",
+        "TWINE_PASSWORD",
+        "HOIST_USERNAME",
+        "TWINE_USERNAME",
+        "HOIST_REPOSITORY_URL",
+        "TWINE_REPOSITORY_URL",
+        "GITHUB_ACTIONS",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        cmd.env_remove(k);
+    }
+    cmd.env("HOME", std::env::temp_dir());
+    cmd.env("HOIST_RETRY_BASE_MS", "20");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run hoist")
+}
+
+fn upload_to(url: &str, files: &[&Path], extra: &[&str]) -> Output {
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        url,
+        "-u",
+        "user",
+        "--non-interactive",
+    ];
+    args.extend_from_slice(extra);
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    hoist(&args, &[("HOIST_PASSWORD", "pass-word")])
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn the_form_on_the_wire() {
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let wheel = fixture("dist/demo-1.0-py3-none-any.whl");
+    let o = upload_to(&server.url(), &[&wheel], &["--comment", "nightly"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let reqs = server.wait_for_requests(1, WAIT);
+    let req = &reqs[0];
+    assert_eq!(req.method, "POST");
+    assert!(req.complete);
+    assert_eq!(
+        req.header("content-length")
+            .and_then(|v| v.parse::<u64>().ok()),
+        Some(req.body_len),
+        "Content-Length is exact"
+    );
+    assert!(
+        req.header("transfer-encoding").is_none(),
+        "a sized body, not chunked"
+    );
+    assert_eq!(req.basic_auth(), Some(("user".into(), "pass-word".into())));
+    assert!(
+        req.header("user-agent")
+            .is_some_and(|ua| ua.starts_with("hoist/"))
+    );
+    let parts = req.multipart().expect("multipart");
+    let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+    let content = names
+        .iter()
+        .position(|n| *n == "content")
+        .expect("content part");
+    let sha = names
+        .iter()
+        .position(|n| *n == "sha256_digest")
+        .expect("sha256");
+    assert!(sha > content, "digests follow the content: {names:?}");
+    let file = std::fs::read(&wheel).expect("read");
+    let c = &parts[content];
+    assert_eq!(c.data, file, "the file arrives byte for byte");
+    assert_eq!(c.filename.as_deref(), Some("demo-1.0-py3-none-any.whl"));
+    assert_eq!(c.content_type.as_deref(), Some("application/octet-stream"));
+    assert_eq!(String::from_utf8_lossy(&parts[sha].data), sha256_hex(&file));
+    // Text parts carry no filename (PyPI refuses a file part for any other field).
+    assert!(
+        parts
+            .iter()
+            .filter(|p| p.name != "content")
+            .all(|p| p.filename.is_none())
+    );
+    let form: String = parts
+        .iter()
+        .filter(|p| p.name != "content")
+        .map(|p| {
+            format!(
+                "{}={}\n",
+                p.name,
+                String::from_utf8_lossy(&p.data).replace('\n', "\\n")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(form);
+}
+
+#[test]
+fn digests_first_sends_them_before_the_file() {
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let o = upload_to(
+        &server.url(),
+        &[&fixture("dist/demo-1.0.tar.gz")],
+        &["--digests-first"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let parts = server.wait_for_requests(1, WAIT)[0]
+        .multipart()
+        .expect("multipart");
+    let pos = |n: &str| parts.iter().position(|p| p.name == n).expect(n);
+    assert!(pos("sha256_digest") < pos("content") && pos("blake2_256_digest") < pos("content"));
+    assert_eq!(
+        parts
+            .iter()
+            .find(|p| p.name == "pyversion")
+            .map(|p| p.data.clone()),
+        Some(b"source".to_vec())
+    );
+}
+
+#[test]
+fn a_503_then_200_is_retried() {
+    let server = FaultServer::start(vec![
+        Behavior::status(503, "Service Unavailable"),
+        Behavior::ok(),
+    ]);
+    let o = upload_to(&server.url(), &[&fixture("dist/demo-1.0.tar.gz")], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(server.wait_for_requests(2, WAIT).len(), 2);
+    assert!(text(&o).contains("2 attempts"), "{}", text(&o));
+    assert!(
+        text(&o).contains("503 Service Unavailable"),
+        "the retry says why: {}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_429_waits_for_retry_after() {
+    let server = FaultServer::start(vec![Behavior::retry_after(1), Behavior::ok()]);
+    let o = upload_to(&server.url(), &[&fixture("dist/demo-1.0.tar.gz")], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let reqs = server.wait_for_requests(2, WAIT);
+    assert!(
+        reqs[1].received_at - reqs[0].received_at >= Duration::from_millis(950),
+        "Retry-After: 1 was honoured"
+    );
+}
+
+#[test]
+fn a_connection_dropped_midway_is_retried() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Big enough that the drop happens while the file is still going out.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let noise: Vec<u8> = (0..2 * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let big = Spec::wheel()
+        .file("demo/data.bin", &noise)
+        .write(dir.path());
+    for drop in [
+        Behavior::reset_after(64 * 1024),
+        Behavior::close_after(1000),
+    ] {
+        let server = FaultServer::start(vec![drop, Behavior::ok()]);
+        let o = upload_to(&server.url(), &[&big], &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let reqs = server.wait_for_requests(2, WAIT);
+        let states: Vec<(u64, bool)> = reqs.iter().map(|r| (r.body_len, r.complete)).collect();
+        assert!(
+            !reqs[0].complete && reqs[1].complete,
+            "{states:?}\n{}",
+            text(&o)
+        );
+        assert_eq!(
+            reqs[1]
+                .multipart()
+                .expect("multipart")
+                .iter()
+                .find(|p| p.name == "content")
+                .map(|p| p.data.len()),
+            Some(std::fs::metadata(&big).expect("stat").len() as usize)
+        );
+    }
+}
+
+#[test]
+fn persistent_5xx_fails_the_file_and_stops_the_release() {
+    let server = FaultServer::start(vec![Behavior::status(500, "Internal Server Error")]);
+    let o = upload_to(
+        &server.url(),
+        &[
+            &fixture("dist/demo-1.0-py3-none-any.whl"),
+            &fixture("dist/demo-1.0.tar.gz"),
+        ],
+        &["--retries", "2", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["files"][0]["status"], "failed");
+    assert_eq!(v["files"][0]["attempts"], 3);
+    assert_eq!(v["files"][0]["http_status"], 500);
+    assert_eq!(v["files"][0]["reason"], "Internal Server Error");
+    assert_eq!(
+        v["files"][1]["status"], "not_attempted",
+        "the sdist never goes out alone"
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn an_upload_that_landed_before_its_retry_counts_as_uploaded() {
+    // The first attempt reaches the index but its answer is lost (502); the retry is told the
+    // file already exists, which is the first attempt's file.
+    let server = FaultServer::start(vec![
+        Behavior::status(502, "Bad Gateway"),
+        Behavior::status(
+            400,
+            "File already exists ('demo-1.0.tar.gz', with blake2_256 hash 'x'). See https://pypi.org/help/#file-name-reuse for more information.",
+        ),
+    ]);
+    let o = upload_to(&server.url(), &[&fixture("dist/demo-1.0.tar.gz")], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("an earlier attempt had landed"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn already_exists_without_skip_existing_is_a_failure_with_a_hint() {
+    let reason = "File already exists ('demo-1.0.tar.gz', with blake2_256 hash 'x'). See https://pypi.org/help/#file-name-reuse for more information.";
+    let server = FaultServer::start(vec![Behavior::status(400, reason)]);
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let o = upload_to(&server.url(), &[&f], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains(reason),
+        "PyPI's reason verbatim: {}",
+        text(&o)
+    );
+    assert!(text(&o).contains("--skip-existing"));
+    let o = upload_to(&server.url(), &[&f], &["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("skipped"), "{}", text(&o));
+}
+
+#[test]
+fn pypi_rejections_are_printed_verbatim() {
+    let reason = "'Foo :: Bar' is not a valid classifier. See https://packaging.python.org/specifications/core-metadata for more information.";
+    let server = FaultServer::start(vec![Behavior::status(400, reason)]);
+    let o = upload_to(&server.url(), &[&fixture("dist/demo-1.0.tar.gz")], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains(&format!("400 {reason}")), "{}", text(&o));
+    assert!(text(&o).contains("demo-1.0.tar.gz"));
+}
+
+#[test]
+fn redirects() {
+    let f = fixture("dist/demo-1.0.tar.gz");
+    // The classic missing slash: explained, not followed.
+    let server = FaultServer::start(vec![Behavior::redirect(301, "/legacy/")]);
+    let o = upload_to(&server.url_for("/legacy"), &[&f], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("missing its trailing slash"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains(&server.url_for("/legacy/")),
+        "names the right URL: {}",
+        text(&o)
+    );
+    assert_eq!(server.requests().len(), 1);
+    // 308 on the same host: followed, credentials and all.
+    let server = FaultServer::start(vec![Behavior::redirect(308, "/elsewhere/"), Behavior::ok()]);
+    let o = upload_to(&server.url(), &[&f], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let reqs = server.wait_for_requests(2, WAIT);
+    assert_eq!(reqs[1].path(), "/elsewhere/");
+    // 307 to another host: never followed (the credentials would go with it).
+    let other = FaultServer::start(vec![Behavior::ok()]);
+    let server = FaultServer::start(vec![Behavior::redirect(307, &other.localhost_url())]);
+    let o = upload_to(&server.url(), &[&f], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("another host"), "{}", text(&o));
+    assert!(other.requests().is_empty());
+}
+
+#[test]
+fn a_stalled_upload_is_abandoned() {
+    let server = FaultServer::start(vec![Behavior::Stall]);
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--retries",
+            "0",
+            "--non-interactive",
+            &fixture("dist/demo-1.0.tar.gz").display().to_string(),
+        ],
+        &[("HOIST_PASSWORD", "p"), ("HOIST_STALL_TIMEOUT", "2")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("no answer within 2s"), "{}", text(&o));
+}
+
+#[test]
+fn tls_with_a_custom_ca_and_client_certificates() {
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let server = FaultServer::builder()
+        .tls()
+        .script(vec![Behavior::ok()])
+        .start();
+    let ca = server.ca_pem_path().display().to_string();
+    let o = upload_to(&server.url(), &[&f], &["--cert", &ca]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Without the CA the certificate is not trusted, and the hint says what to do.
+    let o = upload_to(&server.url(), &[&f], &["--retries", "0"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--cert"), "{}", text(&o));
+    // TWINE_CERT works as --cert does.
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--non-interactive",
+            &f.display().to_string(),
+        ],
+        &[("HOIST_PASSWORD", "p"), ("TWINE_CERT", &ca)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // mTLS.
+    let server = FaultServer::builder()
+        .mtls()
+        .script(vec![Behavior::ok()])
+        .start();
+    let pki = server.pki().expect("pki");
+    let o = upload_to(
+        &server.url(),
+        &[&f],
+        &[
+            "--cert",
+            &pki.ca_pem_path().display().to_string(),
+            "--client-cert",
+            &pki.client_pem_path().display().to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(server.wait_for_requests(1, WAIT)[0].client_cert);
+}
+
+#[test]
+fn nothing_is_sent_when_the_check_fails_or_the_configuration_is_wrong() {
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let bad = fixture("bad/M020-invalid-classifier/demo-1.0-py3-none-any.whl");
+    let o = upload_to(
+        &server.url(),
+        &[&fixture("dist/demo-1.0.tar.gz"), &bad],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("nothing was uploaded"));
+    assert!(text(&o).contains("M020"));
+    // Credentials never go over plain http to another machine.
+    let o = upload_to(
+        "http://example.invalid/legacy/",
+        &[&fixture("dist/demo-1.0.tar.gz")],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("refusing to send credentials"),
+        "{}",
+        text(&o)
+    );
+    // Non-interactive without a password.
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--non-interactive",
+            &fixture("dist/demo-1.0.tar.gz").display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("no password for"), "{}", text(&o));
+    // A broken .pypirc names the line and never shows it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rc = dir.path().join("pypirc");
+    std::fs::write(
+        &rc,
+        "[distutils]\nindex-servers = pypi\npypi-AgEIcHlwaS5vcmcBARE-TOKEN-LINE\n",
+    )
+    .expect("write");
+    let o = hoist(
+        &[
+            "upload",
+            "--config-file",
+            rc.to_str().expect("utf-8"),
+            "--non-interactive",
+            &fixture("dist/demo-1.0.tar.gz").display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains(":3:"), "{}", text(&o));
+    assert!(!text(&o).contains("BARE-TOKEN"), "{}", text(&o));
+    assert!(server.requests().is_empty(), "nothing reached the server");
+    // --no-check sends a file the check rejects.
+    let o = upload_to(&server.url(), &[&bad], &["--no-check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn dry_run_needs_no_credentials_and_sends_nothing() {
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let o = hoist(
+        &[
+            "upload",
+            "--dry-run",
+            "--repository-url",
+            &server.url(),
+            "--format",
+            "json",
+            &fixture("dist/demo-1.0-py3-none-any.whl")
+                .display()
+                .to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let r = &v["requests"][0];
+    assert_eq!(r["method"], "POST");
+    assert_eq!(r["filename"], "demo-1.0-py3-none-any.whl");
+    assert_eq!(r["digests"]["sha256"].as_str().map(str::len), Some(64));
+    assert!(
+        r["content_length"]
+            .as_u64()
+            .is_some_and(|n| n > r["size"].as_u64().unwrap_or(0))
+    );
+    assert!(server.requests().is_empty());
+}
