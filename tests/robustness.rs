@@ -312,6 +312,27 @@ fn compressed_size_near_u64_max_does_not_overflow() {
     assert_has(&report, "A007");
 }
 
+/// BUG (src/check/rules/metadata.rs:733 in `dependencies` for Requires-Dist, and :762 for
+/// Provides-Dist and Obsoletes-Dist): pep508_rs 0.9.2 panics (its lib.rs:477,
+/// "`PackageName` validation should match PEP 508 parsing") on a requirement whose name ends
+/// in `_`, `-` or `.` and is followed by anything, such as `foo_ >=1` or `req_:`. Found by
+/// the `metadata` fuzz target in under a minute. `hoist check` on such a wheel dies with
+/// exit code 101 instead of reporting M011. Fix: refuse a name that ends in `._-` before
+/// calling `Requirement::from_str` (PEP 508: a name must end with a letter or digit).
+#[test]
+#[ignore = "bug: pep508_rs panics on `Requires-Dist: foo_ >=1` (see doc comment)"]
+fn requirement_names_ending_in_punctuation_are_diagnostics() {
+    for (field, code) in [("Requires-Dist", "M011"), ("Provides-Dist", "M013")] {
+        let head = samples::METADATA.split("\n\n").next().unwrap();
+        let metadata = format!("{head}\n{field}: foo_ >=1\n");
+        let report = check_small(
+            samples::WHEEL_FILENAME,
+            &samples::wheel(metadata.as_bytes()),
+        );
+        assert_has(&report, code);
+    }
+}
+
 #[test]
 fn zip_bomb_is_refused_by_its_compression_ratio() {
     let mut entries = samples::raw_wheel_entries(samples::METADATA.as_bytes());
