@@ -6,8 +6,8 @@
 //! every offset, padded with garbage, or rewritten to lie about their sizes. The property
 //! tests are bounded by `PROPTEST_CASES` (scripts/test sets 256).
 //!
-//! Tests marked `#[ignore]` reproduce bugs found while writing this file; each says where the
-//! bug is. Run them with `cargo test --test robustness -- --ignored`.
+//! Tests headed "Regression test" reproduce bugs found while writing this file, all fixed since;
+//! each says where the bug was.
 
 #[path = "../fuzz/src/samples.rs"]
 mod samples;
@@ -311,14 +311,13 @@ fn compressed_size_past_the_end_of_the_file_is_refused() {
     assert_has(&report, "A007");
 }
 
-/// BUG (src/dist/zip.rs, `FramingWalk::skip`, `self.pos += n`): a local header and central
+/// Regression test, fixed (was: src/dist/zip.rs, `FramingWalk::skip`, `self.pos += n`): a local header and central
 /// directory that agree on a ZIP64 compressed size near `u64::MAX` make `skip` seek back
 /// (`n as i64` is negative) and then overflow `self.pos`. Debug builds (and fuzzing) panic
 /// with "attempt to add with overflow"; release builds wrap silently and walk the records
 /// again. Fix: reject `n > i64::MAX as u64` (or `self.pos.checked_add(n)` failing) as
 /// "Malformed zip file" before seeking.
 #[test]
-#[ignore = "bug: FramingWalk::skip overflows on ZIP64 sizes near u64::MAX (see doc comment)"]
 fn compressed_size_near_u64_max_does_not_overflow() {
     let report = check_bytes(
         samples::WHEEL_FILENAME,
@@ -327,7 +326,7 @@ fn compressed_size_near_u64_max_does_not_overflow() {
     assert_has(&report, "A007");
 }
 
-/// BUG (src/check/rules/metadata.rs:733 in `dependencies` for Requires-Dist, and :762 for
+/// Regression test, fixed (was: src/check/rules/metadata.rs:733 in `dependencies` for Requires-Dist, and :762 for
 /// Provides-Dist and Obsoletes-Dist): pep508_rs 0.9.2 panics (its lib.rs:477,
 /// "`PackageName` validation should match PEP 508 parsing") on a requirement whose name ends
 /// in `_`, `-` or `.` and is followed by anything, such as `foo_ >=1` or `req_:`. Found by
@@ -335,7 +334,6 @@ fn compressed_size_near_u64_max_does_not_overflow() {
 /// exit code 101 instead of reporting M011. Fix: refuse a name that ends in `._-` before
 /// calling `Requirement::from_str` (PEP 508: a name must end with a letter or digit).
 #[test]
-#[ignore = "bug: pep508_rs panics on `Requires-Dist: foo_ >=1` (see doc comment)"]
 fn requirement_names_ending_in_punctuation_are_diagnostics() {
     for (field, code) in [("Requires-Dist", "M011"), ("Provides-Dist", "M013")] {
         let head = samples::METADATA.split("\n\n").next().unwrap();
@@ -348,14 +346,13 @@ fn requirement_names_ending_in_punctuation_are_diagnostics() {
     }
 }
 
-/// Minor (src/dist/zip.rs `ZipIndex::read_member`, `Vec::with_capacity(entry.uncompressed_size
+/// Regression test, fixed (was minor: src/dist/zip.rs `ZipIndex::read_member`, `Vec::with_capacity(entry.uncompressed_size
 /// as usize)`): a METADATA member that claims 16 MiB, in a file of under 1 KiB, makes hoist
 /// allocate 16 MiB before reading a byte. Bounded by `METADATA_LIMIT`, so memory stays
 /// independent of the file, but the claim is untrusted: cap the reservation (for example at
 /// the member's compressed size times deflate's maximum ratio, or 64 KiB) and let the `Vec`
 /// grow.
 #[test]
-#[ignore = "minor: METADATA's declared size is allocated up front (see doc comment)"]
 fn claimed_metadata_size_is_not_allocated_up_front() {
     let wheel = lying_wheel("demo-1.0.dist-info/METADATA", Some(METADATA_LIMIT), None);
     let report = check_small(samples::WHEEL_FILENAME, &wheel);
@@ -401,8 +398,10 @@ fn tar_members(members: &[(String, Vec<u8>)]) -> Vec<u8> {
 #[test]
 fn tar_members_claiming_10_gib_are_refused_without_reading_10_gib() {
     for (name, expected) in [
-        ("demo-1.0/big.bin", vec!["A003", "A010"]),
-        ("demo-1.0/demo/big.py", vec!["A003", "A010"]),
+        // The stream ends long before the claimed data: the archive is corrupt, and hoist does
+        // not also judge a layout it could not read to the end (PyPI, too, reports only that).
+        ("demo-1.0/big.bin", vec!["A003"]),
+        ("demo-1.0/demo/big.py", vec!["A003"]),
         ("demo-1.0/PKG-INFO", vec!["A003", "M001"]),
     ] {
         let report = check_small(samples::SDIST_FILENAME, &tar_claiming(name, 10 * GIB));
@@ -412,7 +411,7 @@ fn tar_members_claiming_10_gib_are_refused_without_reading_10_gib() {
     }
 }
 
-/// BUG (src/dist/tar.rs, `TarScan::read_entries` → `tar::Archive::entries`): the `tar` crate
+/// Regression test, fixed (was: src/dist/tar.rs, `TarScan::read_entries` → `tar::Archive::entries`): the `tar` crate
 /// reads a GNU long-name (`L`), long-link (`K`) or pax (`x`) entry whole into a `Vec`
 /// (tar-0.4.46 `EntryFields::read_all`), however large its header says it is. A 1 GiB
 /// long name gzips to about 1 MiB, and `hoist check` then holds 1 GiB (measured: 1.06 GB
@@ -420,7 +419,6 @@ fn tar_members_claiming_10_gib_are_refused_without_reading_10_gib() {
 /// entries are refused (as corrupt) above a small limit, or parse the tar headers in hoist
 /// before handing them to the crate.
 #[test]
-#[ignore = "bug: a GNU long name is read whole into memory (see doc comment)"]
 fn gnu_long_name_of_256_mib_keeps_memory_bounded() {
     let long = samples::tar_header("././@LongLink", tar::EntryType::GNULongName, 256 << 20);
     let rest = tar_members(&samples::sdist_members(samples::METADATA.as_bytes()));
@@ -439,7 +437,7 @@ fn gnu_long_name_of_256_mib_keeps_memory_bounded() {
     );
 }
 
-/// BUG (src/dist/tar.rs, `TarScan::read_entries`, the `is_pkg_info_candidate` branch): every
+/// Regression test, fixed (was: src/dist/tar.rs, `TarScan::read_entries`, the `is_pkg_info_candidate` branch): every
 /// member named `<dir>/PKG-INFO` is kept in `TarScan::pkg_info`, up to `METADATA_LIMIT`
 /// (16 MiB) each, for any number of directories. Only `<top>/PKG-INFO` is ever used, and
 /// with several top-level directories there is no top at all, so keeping more than one
@@ -447,7 +445,6 @@ fn gnu_long_name_of_256_mib_keeps_memory_bounded() {
 /// Fix: keep only candidates under the first member's top-level directory (any other top
 /// already means "no common top").
 #[test]
-#[ignore = "bug: PKG-INFO candidates are kept for every top-level directory (see doc comment)"]
 fn many_pkg_info_candidates_keep_memory_bounded() {
     let candidates = 3;
     let mut blocks = Vec::new();

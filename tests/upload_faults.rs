@@ -523,21 +523,55 @@ fn the_keyring_is_asked_only_when_interactive() {
     std::fs::write(&keyring, script).expect("write keyring");
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&keyring, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let server = FaultServer::start(vec![Behavior::ok()]);
     let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
-    let o = hoist(&["upload", "--repository-url", &server.url(), "-u", "alice", &f], &[("PATH", &path)]);
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "alice",
+            &f,
+        ],
+        &[("PATH", &path)],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(server.wait_for_requests(1, WAIT)[0].basic_auth(), Some(("alice".into(), "from-the-keyring".into())));
+    assert_eq!(
+        server.wait_for_requests(1, WAIT)[0].basic_auth(),
+        Some(("alice".into(), "from-the-keyring".into()))
+    );
     let asked = std::fs::read_to_string(&log).expect("keyring was run");
     assert_eq!(asked.trim(), format!("get {} alice", server.url()));
     // Non-interactive: the keyring is not asked, and the missing password is an error.
     std::fs::remove_file(&log).expect("rm");
-    let o = hoist(&["upload", "--repository-url", &server.url(), "-u", "alice", "--non-interactive", &f], &[("PATH", &path)]);
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "alice",
+            "--non-interactive",
+            &f,
+        ],
+        &[("PATH", &path)],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(!log.exists(), "the keyring must not be asked in non-interactive mode");
+    assert!(
+        !log.exists(),
+        "the keyring must not be asked in non-interactive mode"
+    );
     // Interactive, no keyring answer, no terminal: an error, never a hang on a prompt.
-    let o = hoist(&["upload", "--repository-url", &server.url(), "-u", "bob", &f], &[("PATH", &path)]);
+    let o = hoist(
+        &["upload", "--repository-url", &server.url(), "-u", "bob", &f],
+        &[("PATH", &path)],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("no password for"), "{}", text(&o));
 }

@@ -165,15 +165,48 @@ impl TarScan {
 
     fn read_entries<R: Read>(&mut self, gz: &mut R) -> io::Result<()> {
         let mut archive = tar::Archive::new(gz);
-        for entry in archive.entries()? {
+        // Raw mode: GNU long names and pax headers come to us as entries, so their size can be
+        // bounded here instead of being read whole by the tar crate.
+        let mut long_name: Option<Vec<u8>> = None;
+        let mut pax_path: Option<Vec<u8>> = None;
+        let mut pax_sparse = false;
+        let mut first_top: Option<String> = None;
+        for entry in archive.entries()?.raw(true) {
             let mut entry = entry?;
             if self.members.len() >= MAX_MEMBERS {
                 return Err(io::Error::other(format!(
                     "the archive has more than {MAX_MEMBERS} members"
                 )));
             }
-            let header = entry.header();
-            let et = header.entry_type();
+            let et = entry.header().entry_type();
+            let size = entry.size();
+            match et {
+                tar::EntryType::GNULongName => {
+                    long_name = Some(read_record(&mut entry, size, NAME_LIMIT, "GNU long-name")?);
+                    continue;
+                }
+                tar::EntryType::XHeader => {
+                    let record = read_record(&mut entry, size, PAX_LIMIT, "pax header")?;
+                    for (key, value) in pax_records(&record) {
+                        if key == b"path" {
+                            pax_path = Some(value.to_vec());
+                        } else if key.starts_with(b"GNU.sparse.") {
+                            pax_sparse = true;
+                        }
+                    }
+                    continue;
+                }
+                tar::EntryType::GNULongLink | tar::EntryType::XGlobalHeader => {
+                    // Not needed; the archive reader skips the data in constant memory.
+                    if size > PAX_LIMIT {
+                        return Err(io::Error::other(format!(
+                            "a {size}-byte long-link or global header record"
+                        )));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
             let kind = match et {
                 tar::EntryType::Regular | tar::EntryType::Continuous => TarKind::File,
                 tar::EntryType::Directory => TarKind::Dir,
@@ -182,30 +215,43 @@ impl TarScan {
                 tar::EntryType::GNUSparse => TarKind::File,
                 _ => TarKind::Other,
             };
-            let mut sparse = et == tar::EntryType::GNUSparse;
-            if let Ok(Some(pax)) = entry.pax_extensions() {
-                for ext in pax.flatten() {
-                    if ext.key_bytes().starts_with(b"GNU.sparse.") {
-                        sparse = true;
-                    }
-                }
-            }
-            let raw = entry.path_bytes();
+            let sparse = et == tar::EntryType::GNUSparse || std::mem::take(&mut pax_sparse);
+            let raw = pax_path
+                .take()
+                .or_else(|| {
+                    long_name.take().map(|mut n| {
+                        while n.last() == Some(&0) {
+                            n.pop();
+                        }
+                        n
+                    })
+                })
+                .unwrap_or_else(|| entry.path_bytes().into_owned());
+            long_name = None;
             let mut name = String::from_utf8_lossy(&raw).into_owned();
             if kind == TarKind::Dir || (name.ends_with('/') && kind == TarKind::File) {
                 while name.len() > 1 && name.ends_with('/') {
                     name.pop();
                 }
             }
-            let size = entry.size();
-            if kind == TarKind::File && is_pkg_info_candidate(&name) {
+            let top = normalize_member_name(&name)
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let first_top = first_top.get_or_insert(top.clone());
+            if kind == TarKind::File && is_pkg_info_candidate(&name) && top == *first_top {
+                // Only under the first member's top directory: an sdist has one top directory,
+                // and a PKG-INFO anywhere else cannot be the one PyPI reads.
                 let captured = if size > METADATA_LIMIT {
                     Err(format!(
                         "{name} is {size} bytes, more than the {METADATA_LIMIT} bytes hoist reads"
                     ))
                 } else {
+                    // Exactly the member's size (at most METADATA_LIMIT): growing by doubling
+                    // would briefly hold twice that.
                     let mut buf = Vec::with_capacity(size as usize);
-                    (&mut entry).take(METADATA_LIMIT).read_to_end(&mut buf)?;
+                    (&mut entry).take(size).read_to_end(&mut buf)?;
                     Ok(buf)
                 };
                 self.pkg_info
@@ -233,6 +279,49 @@ impl TarScan {
         }
         Ok(())
     }
+}
+
+/// The longest GNU long-name record hoist accepts (a path; Linux allows 4096 bytes).
+const NAME_LIMIT: u64 = 64 * 1024;
+/// The longest pax header record hoist accepts.
+const PAX_LIMIT: u64 = 1024 * 1024;
+
+fn read_record<R: Read>(entry: &mut R, size: u64, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+    if size > limit {
+        return Err(io::Error::other(format!(
+            "a {size}-byte {what} record (more than the {limit} bytes hoist accepts)"
+        )));
+    }
+    let mut buf = Vec::with_capacity(size as usize);
+    entry.take(limit).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// The `LEN key=value\n` records of a pax extended header.
+fn pax_records(data: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let Some(space) = rest.iter().position(|&b| b == b' ') else {
+            break;
+        };
+        let Some(len) = std::str::from_utf8(&rest[..space])
+            .ok()
+            .and_then(|l| l.parse::<usize>().ok())
+        else {
+            break;
+        };
+        if len <= space + 1 || len > rest.len() {
+            break;
+        }
+        let record = &rest[space + 1..len];
+        let record = record.strip_suffix(b"\n").unwrap_or(record);
+        if let Some(eq) = record.iter().position(|&b| b == b'=') {
+            out.push((&record[..eq], &record[eq + 1..]));
+        }
+        rest = &rest[len..];
+    }
+    out
 }
 
 /// `os.path.commonpath` over member names, the way PyPI finds an sdist's top directory:

@@ -358,7 +358,8 @@ impl ZipIndex {
                 ),
             ));
         }
-        let mut out = Vec::with_capacity(entry.uncompressed_size as usize);
+        // The declared size is only a claim: grow as the data really arrives.
+        let mut out = Vec::with_capacity(entry.uncompressed_size.min(64 * 1024) as usize);
         self.open_member(file, entry)?.read_to_end(&mut out)?;
         Ok(out)
     }
@@ -377,6 +378,7 @@ impl ZipIndex {
         let mut walker = FramingWalk {
             sizes,
             pos: 0,
+            file_len: self.file_len,
             local: HashSet::new(),
             central: HashSet::new(),
         };
@@ -417,6 +419,7 @@ fn has_unprintable(b: &[u8]) -> bool {
 struct FramingWalk<'a> {
     sizes: HashMap<&'a str, (u64, u64)>,
     pos: u64,
+    file_len: u64,
     local: HashSet<Vec<u8>>,
     central: HashSet<Vec<u8>>,
 }
@@ -429,14 +432,19 @@ impl FramingWalk<'_> {
         Ok(buf)
     }
 
-    fn skip<R: Read + Seek>(&mut self, r: &mut R, n: u64) -> Result<(), Framing> {
-        // Seeking past the end is allowed; the final position check reports it.
-        r.seek(SeekFrom::Current(n as i64))?;
-        self.pos += n;
+    fn skip(&mut self, r: &mut io::BufReader<&mut File>, n: u64) -> Result<(), Framing> {
+        // A skip past the end of the file cannot be followed by another record.
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.file_len);
+        let (Some(end), Ok(delta)) = (end, i64::try_from(n)) else {
+            return Err(Framing::Reject("Malformed zip file"));
+        };
+        // Relative seeks keep BufReader's buffer when the target is already in it.
+        r.seek_relative(delta)?;
+        self.pos = end;
         Ok(())
     }
 
-    fn walk<R: Read + Seek>(&mut self, r: &mut R) -> Result<(), Framing> {
+    fn walk(&mut self, r: &mut io::BufReader<&mut File>) -> Result<(), Framing> {
         use Framing::Reject;
         let mut expected_eocd64: Option<u64> = None;
         let mut actual_eocd64: Option<u64> = None;
@@ -533,7 +541,7 @@ impl FramingWalk<'_> {
         }
     }
 
-    fn local_header<R: Read + Seek>(&mut self, r: &mut R) -> Result<Vec<u8>, Framing> {
+    fn local_header(&mut self, r: &mut io::BufReader<&mut File>) -> Result<Vec<u8>, Framing> {
         use Framing::Reject;
         let h = self.read(r, 26)?;
         let flags = u16_at(&h, 2);

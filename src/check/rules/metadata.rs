@@ -751,16 +751,32 @@ pub fn is_valid_specifiers(value: &str) -> bool {
 }
 
 /// Parses a PEP 508 requirement (`Requires-Dist`, `Provides-Dist`, `Obsoletes-Dist`).
+///
+/// A name must start and end with a letter or digit; that is checked here first, because
+/// pep508_rs 0.9 panics on a name ending in `.`, `_` or `-` followed by a space. Any other
+/// panic in the parser is contained and reported as an invalid requirement.
 pub fn parse_requirement(
     value: &str,
 ) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
-    pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(value.trim())
-        .map_err(|e| e.to_string())
+    let trimmed = value.trim();
+    let name: &str = trimmed
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .next()
+        .unwrap_or("");
+    if name.is_empty() || !is_valid_project_name(name) {
+        return Err(format!("{name:?} is not a valid distribution name"));
+    }
+    let owned = trimmed.to_string();
+    std::panic::catch_unwind(move || {
+        pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(&owned)
+            .map_err(|e| e.to_string())
+    })
+    .unwrap_or_else(|_| Err("the requirement parser failed on this value".to_string()))
 }
 
 fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for f in sent(md, "requires-dist") {
-        match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(f.value.trim()) {
+        match parse_requirement(&f.value) {
             Err(e) => {
                 out.push(
                     &INVALID_REQUIRES_DIST,
@@ -769,7 +785,7 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                         py_repr(&f.value)
                     )),
                 )
-                .hint(format!("{e}"))
+                .hint(e)
                 .at(member.to_string(), Some(f.line));
             }
             Ok(req) => {
@@ -789,7 +805,7 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
     }
     for field in ["provides-dist", "obsoletes-dist"] {
         for f in sent(md, field) {
-            match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(f.value.trim()) {
+            match parse_requirement(&f.value) {
                 Err(e) => {
                     out.push(
                         &INVALID_PROVIDES_DIST,
