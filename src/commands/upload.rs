@@ -173,7 +173,6 @@ pub fn run(args: &UploadArgs) -> u8 {
         options.stall_timeout = std::time::Duration::from_secs(s);
         options.response_timeout = std::time::Duration::from_secs(s);
     }
-    eprintln!("Uploading {} file(s) to {}", prepared.len(), target.url);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -190,6 +189,8 @@ pub fn run(args: &UploadArgs) -> u8 {
         reporter.clone(),
     );
     let results = runtime.block_on(uploader.run(prepared));
+    // The bars clear when the last reference goes, before the summary is printed.
+    drop(uploader);
     drop(reporter);
 
     // 4. Report.
