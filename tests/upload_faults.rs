@@ -575,3 +575,50 @@ fn the_keyring_is_asked_only_when_interactive() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("no password for"), "{}", text(&o));
 }
+
+#[test]
+fn the_proxy_variables_are_honoured() {
+    // The fault server plays an HTTP proxy; the index address has nothing listening on it, so
+    // the upload can only succeed through the proxy.
+    let proxy = FaultServer::start(vec![Behavior::ok()]);
+    let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
+    let index = "http://127.0.0.2:9/legacy/";
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            index,
+            "-u",
+            "u",
+            "--non-interactive",
+            "--retries",
+            "0",
+            &f,
+        ],
+        &[("HOIST_PASSWORD", "p"), ("HTTP_PROXY", &proxy.url())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let reqs = proxy.wait_for_requests(1, WAIT);
+    assert_eq!(reqs[0].target, index, "the proxy got the absolute URL");
+    // NO_PROXY sends it direct, where nothing listens.
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            index,
+            "-u",
+            "u",
+            "--non-interactive",
+            "--retries",
+            "0",
+            &f,
+        ],
+        &[
+            ("HOIST_PASSWORD", "p"),
+            ("HTTP_PROXY", &proxy.url()),
+            ("NO_PROXY", "127.0.0.2"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(proxy.requests().len(), 1);
+}
