@@ -7,12 +7,13 @@ mod netsupport;
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use netsupport::{Behavior, FaultServer};
 use sha2::{Digest, Sha256};
 use support::Spec;
+use support::run::{hoist, text};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -20,34 +21,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
-}
-
-fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoist"));
-    cmd.args(args);
-    for k in [
-        "HOIST_PASSWORD",
-        "TWINE_PASSWORD",
-        "HOIST_USERNAME",
-        "TWINE_USERNAME",
-        "HOIST_REPOSITORY_URL",
-        "TWINE_REPOSITORY_URL",
-        "GITHUB_ACTIONS",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        cmd.env_remove(k);
-    }
-    cmd.env("HOME", std::env::temp_dir());
-    cmd.env("HOIST_RETRY_BASE_MS", "20");
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run hoist")
 }
 
 fn upload_to(url: &str, files: &[&Path], extra: &[&str]) -> Output {
@@ -63,14 +36,6 @@ fn upload_to(url: &str, files: &[&Path], extra: &[&str]) -> Output {
     let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     args.extend(paths.iter().map(String::as_str));
     hoist(&args, &[("HOIST_PASSWORD", "pass-word")])
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn sha256_hex(data: &[u8]) -> String {

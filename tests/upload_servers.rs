@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use support::Spec;
+use support::run::{hoist, text};
 
 struct Server {
     upload: String,
@@ -71,48 +72,6 @@ fn release(dir: &Path, name: &str) -> (String, PathBuf, PathBuf) {
         .set("Version", &version)
         .write(dir);
     (version, wheel, sdist)
-}
-
-fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoist"));
-    cmd.args(args);
-    for k in [
-        "HOIST_PASSWORD",
-        "TWINE_PASSWORD",
-        "HOIST_USERNAME",
-        "TWINE_USERNAME",
-        "HOIST_REPOSITORY_URL",
-        "TWINE_REPOSITORY_URL",
-        "HOIST_REPOSITORY",
-        "TWINE_REPOSITORY",
-        "GITHUB_ACTIONS",
-    ] {
-        cmd.env_remove(k);
-    }
-    cmd.env("HOME", std::env::temp_dir()); // no stray ~/.pypirc
-    for k in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        cmd.env_remove(k);
-    }
-    cmd.env("HOIST_RETRY_BASE_MS", "50");
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run hoist")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn upload(server: &Server, files: &[&Path], extra: &[&str]) -> Output {

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod cases;
+pub mod run;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

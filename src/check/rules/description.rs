@@ -4,7 +4,6 @@
 //!
 //! reStructuredText is judged by [`rst_problems`], the seam to hoist's native validator.
 
-use crate::check::context::MetadataState;
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::metadata::DescriptionSource;
@@ -80,11 +79,7 @@ pub fn rst_problems(text: &str) -> Vec<RenderProblem> {
 }
 
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
-    let MetadataState::Parsed {
-        member,
-        metadata: md,
-    } = &dist.metadata
-    else {
+    let Some((member, md)) = dist.parsed_metadata() else {
         return;
     };
     let description = md
@@ -94,7 +89,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     let Some(description) = description else {
         out.push(&MISSING_DESCRIPTION, "`long_description` missing.")
             .hint("Set readme = \"README.md\" in pyproject.toml so the project page is not empty.")
-            .at(member.clone(), None);
+            .at(member.to_string(), None);
         return;
     };
     let declared = md.get("description-content-type");
@@ -104,7 +99,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             "`long_description_content_type` missing. defaulting to `text/x-rst`.",
         )
         .hint("Declare the format: readme = \"README.md\" in pyproject.toml sets text/markdown.")
-        .at(member.clone(), None);
+        .at(member.to_string(), None);
     }
     if declared.is_some_and(|v| description_content_type_problem(v).is_some()) {
         return; // PyPI stops at the content type itself; that rule reports it.
@@ -153,5 +148,5 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     }
     out.push(&DESCRIPTION_RENDER, message)
         .hint(hint)
-        .at(member.clone(), file_line);
+        .at(member.to_string(), file_line);
 }

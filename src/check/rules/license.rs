@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::check::context::MetadataState;
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::filename::FileType;
@@ -229,11 +228,7 @@ pub fn license_file_problem(path: &str) -> Option<String> {
 }
 
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
-    let MetadataState::Parsed {
-        member,
-        metadata: md,
-    } = &dist.metadata
-    else {
+    let Some((member, md)) = dist.parsed_metadata() else {
         return;
     };
     let present = |f: &Option<crate::dist::metadata::Field>| {
@@ -248,7 +243,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             format!("License is deprecated when License-Expression is present. Only License-Expression should be present. See {CM} for more information."),
         )
         .hint("Remove the License field (the `license = {text = …}` table) and keep the SPDX License-Expression.")
-        .at(member.clone(), Some(expr.line));
+        .at(member.to_string(), Some(expr.line));
     }
     if let Some(expr) = &expression
         && let Err(why) = license_expression_problem(expr.value.trim())
@@ -263,7 +258,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         .hint(format!(
             "{why}; use identifiers from https://spdx.org/licenses/ or LicenseRef-…"
         ))
-        .at(member.clone(), Some(expr.line));
+        .at(member.to_string(), Some(expr.line));
     }
     let files: Vec<_> = md
         .license_files
@@ -285,7 +280,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 ),
             )
             .hint("Upgrade the build backend so it writes Metadata-Version 2.4 (setuptools 77+, hatchling 1.27+).")
-            .at(member.clone(), Some(files[0].line));
+            .at(member.to_string(), Some(files[0].line));
         }
         return;
     }
@@ -295,7 +290,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         if let Some(problem) = license_file_problem(path) {
             out.push(&INVALID_LICENSE_FILE_PATH, cm(&problem))
                 .hint("License-File paths are relative, use '/', and contain no '..' or wildcards.")
-                .at(member.clone(), Some(f.line));
+                .at(member.to_string(), Some(f.line));
             continue;
         }
         let expected = match dist.extension.as_ref().map(|e| e.file_type) {
@@ -318,7 +313,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 ),
             )
             .hint("Include the licence file (license-files in pyproject.toml) and rebuild.")
-            .at(member.clone(), Some(f.line));
+            .at(member.to_string(), Some(f.line));
         }
     }
 }
