@@ -136,8 +136,8 @@ pub struct UploadArgs {
     #[arg(long)]
     pub disable_progress_bar: bool,
 
-    /// Upload the `*.attestation` files beside each distribution (PEP 740). Reserved: not
-    /// supported yet.
+    /// Upload the PEP 740 attestations beside each distribution (`F.*.attestation` for a file
+    /// `F`), after checking each one locally. PyPI accepts them only with trusted publishing.
     #[arg(long)]
     pub attestations: bool,
 

@@ -8,6 +8,7 @@
 //! - [`output`]: human, JSON and GitHub Actions renderings of a report.
 //! - [`audit`]: finding the long-lived PyPI tokens a project depends on, and their replacements.
 
+pub mod attest;
 pub mod audit;
 pub mod auth;
 pub mod check;

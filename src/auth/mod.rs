@@ -137,6 +137,22 @@ pub struct Credentials {
     pub password_source: Source,
 }
 
+impl Credentials {
+    /// Whether the password is a stored secret (a flag, a variable, `.pypirc`, the URL, the
+    /// keyring or a prompt) rather than a token minted for this run.
+    pub fn is_api_token(&self) -> bool {
+        matches!(
+            self.password_source,
+            Source::Flag(_)
+                | Source::Env(_)
+                | Source::Url
+                | Source::Config(_)
+                | Source::Keyring
+                | Source::Prompt
+        )
+    }
+}
+
 fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host.trim_start_matches('[').trim_end_matches(']') == "::1"

@@ -6,6 +6,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 
+use crate::attest;
 use crate::auth::{self, Inputs, Interaction};
 use crate::check::{self, Options as CheckOptions, Severity};
 use crate::cli::{Format, UploadArgs};
@@ -29,11 +30,6 @@ fn usage(message: impl std::fmt::Display) -> u8 {
 }
 
 pub fn run(args: &UploadArgs) -> u8 {
-    if args.attestations {
-        return usage(
-            "--attestations is not supported yet: PEP 740 attestations arrive in a later release of hoist",
-        );
-    }
     if args.sign || args.sign_with.is_some() || args.identity.is_some() {
         eprintln!(
             "warning: --sign, --sign-with and --identity are ignored: PyPI has ignored PGP signatures since 2023"
@@ -89,6 +85,40 @@ pub fn run(args: &UploadArgs) -> u8 {
     // Wheels before sdists, otherwise in the order given.
     prepared.sort_by_key(|p| p.file_type != FileType::Wheel);
 
+    // PEP 740 attestations: checked locally now, sent as a plain-text field with their file.
+    let mut attested = 0usize;
+    for p in &mut prepared {
+        let files = attest::find_for(&p.path);
+        if !args.attestations {
+            if !files.is_empty() {
+                eprintln!(
+                    "note: {} has {} attestation file(s) beside it; pass --attestations to upload them",
+                    p.filename,
+                    files.len()
+                );
+            }
+            continue;
+        }
+        let sha256 = match crate::digest::digest_file(&p.path, false) {
+            Ok(d) => d.sha256,
+            Err(e) => return usage(format!("cannot read {}: {e}", p.path.display())),
+        };
+        match attest::prepare(&p.filename, &sha256, &files) {
+            Ok(json) => {
+                p.fields.push(upload::form::FormField {
+                    name: "attestations".into(),
+                    value: json,
+                });
+                attested += files.len();
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!("error: nothing was uploaded");
+                return EXIT_CHECK_FAILED;
+            }
+        }
+    }
+
     // 2. Where to, and as whom.
     let inputs = Inputs {
         repository: args.repository.clone(),
@@ -112,6 +142,12 @@ pub fn run(args: &UploadArgs) -> u8 {
             eprintln!("{} ({})", p.path.display(), progress::human_size(p.size));
         }
     }
+    if args.attestations && target.kind == auth::IndexKind::Other {
+        eprintln!(
+            "warning: only PyPI and TestPyPI are known to accept attestations; if {} refuses them, drop --attestations",
+            target.url
+        );
+    }
     if args.dry_run {
         return dry_run(args, &prepared, &target);
     }
@@ -130,6 +166,13 @@ pub fn run(args: &UploadArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
+    if attested > 0 && target.kind != auth::IndexKind::Other && credentials.is_api_token() {
+        return usage(format!(
+            "PyPI accepts attestations only from trusted publishing, and the token came from {}: it would refuse every file \
+(\"Attestations are only supported when using Trusted Publishing\"). Publish from CI with trusted publishing, or drop --attestations",
+            credentials.password_source
+        ));
+    }
     if args.verbose {
         eprintln!(
             "username: {} (from {})",

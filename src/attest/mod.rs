@@ -1,0 +1,256 @@
+//! PEP 740 attestations: finding the `F.*.attestation` files beside a distribution `F`, and
+//! checking each locally, before anything is sent, the way PyPI will (section f of
+//! `shared/reference/warehouse-upload.md`): JSON of the right shape, an in-toto v1 statement with
+//! exactly one subject whose name is this distribution and whose sha256 is this file's, a
+//! predicate type PyPI accepts, at most one of each type and at most two in all.
+//!
+//! What cannot be checked offline is left to PyPI: the Sigstore certificate chain, the Rekor
+//! inclusion proof, the DSSE signature and the trusted-publisher identity policy.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use serde_json::Value;
+
+use crate::dist::filename::{SdistFilename, WheelFilename, canonicalize_name};
+
+/// The predicate types PyPI accepts.
+pub const PREDICATE_TYPES: &[&str] = &[
+    "https://docs.pypi.org/attestations/publish/v1",
+    "https://slsa.dev/provenance/v1",
+];
+
+/// The most attestations PyPI accepts for one file.
+pub const MAX_PER_FILE: usize = 2;
+
+/// Why an attestation cannot be uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct AttestError {
+    pub path: String,
+    pub reason: String,
+}
+
+fn err(path: &Path, reason: impl Into<String>) -> AttestError {
+    AttestError {
+        path: path.display().to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The attestation files for distribution `dist`: `<dir>/<filename>.<anything>.attestation`.
+pub fn find_for(dist: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (dist.parent(), dist.file_name().and_then(|n| n.to_str())) else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{name}.");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.starts_with(&prefix)
+                            && n.ends_with(".attestation")
+                            && n.len() > prefix.len() + ".attestation".len()
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// What identifies a distribution for PyPI's subject check: normalised name, version, tags.
+fn identity(filename: &str) -> Option<(String, pep440_rs::Version, Vec<String>)> {
+    if filename.ends_with(".whl") {
+        let w = WheelFilename::parse(filename).ok()?;
+        let tags = format!(
+            "{}-{}-{}",
+            w.python_tags.join("."),
+            w.abi_tags.join("."),
+            w.platform_tags.join(".")
+        );
+        Some((canonicalize_name(&w.raw_name), w.version, vec![tags]))
+    } else {
+        let s = SdistFilename::parse(filename).ok()?;
+        Some((canonicalize_name(&s.raw_name), s.version, Vec::new()))
+    }
+}
+
+fn b64(value: &Value, what: &str, path: &Path) -> Result<Vec<u8>, AttestError> {
+    let s = value.as_str().ok_or_else(|| {
+        err(
+            path,
+            format!("Malformed attestations: {what} must be a base64 string"),
+        )
+    })?;
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map_err(|_| {
+            err(
+                path,
+                format!("Malformed attestations: {what} is not valid base64"),
+            )
+        })
+}
+
+/// Checks one attestation against the distribution (`filename`, `sha256` hex). Returns the
+/// attestation's predicate type.
+pub fn verify_one(
+    path: &Path,
+    doc: &Value,
+    filename: &str,
+    sha256: &str,
+) -> Result<String, AttestError> {
+    let obj = doc.as_object().ok_or_else(|| {
+        err(
+            path,
+            "Malformed attestations: an attestation must be a JSON object",
+        )
+    })?;
+    if obj.get("version").and_then(Value::as_u64) != Some(1) {
+        return Err(err(path, "Malformed attestations: version must be 1"));
+    }
+    let material = obj
+        .get("verification_material")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            err(
+                path,
+                "Malformed attestations: verification_material is missing",
+            )
+        })?;
+    b64(
+        material.get("certificate").unwrap_or(&Value::Null),
+        "verification_material.certificate",
+        path,
+    )?;
+    let entries = material
+        .get("transparency_entries")
+        .and_then(Value::as_array);
+    if entries.is_none_or(|e| e.is_empty()) {
+        return Err(err(
+            path,
+            "Malformed attestations: verification_material.transparency_entries needs at least one entry",
+        ));
+    }
+    let envelope = obj
+        .get("envelope")
+        .and_then(Value::as_object)
+        .ok_or_else(|| err(path, "Malformed attestations: envelope is missing"))?;
+    b64(
+        envelope.get("signature").unwrap_or(&Value::Null),
+        "envelope.signature",
+        path,
+    )?;
+    let statement_bytes = b64(
+        envelope.get("statement").unwrap_or(&Value::Null),
+        "envelope.statement",
+        path,
+    )?;
+    let fail = |detail: String| {
+        err(
+            path,
+            format!(
+                "Could not verify the uploaded artifact using the included attestation: Verification failed: {detail}"
+            ),
+        )
+    };
+    let statement: Value = serde_json::from_slice(&statement_bytes)
+        .map_err(|e| fail(format!("invalid statement: {e}")))?;
+    if statement.get("_type").and_then(Value::as_str) != Some("https://in-toto.io/Statement/v1") {
+        return Err(fail(
+            "invalid statement: _type must be https://in-toto.io/Statement/v1".into(),
+        ));
+    }
+    let subjects = statement
+        .get("subject")
+        .and_then(Value::as_array)
+        .ok_or_else(|| fail("invalid statement: no subject".into()))?;
+    if subjects.len() != 1 {
+        return Err(fail(
+            "too many subjects in statement (must be exactly one)".into(),
+        ));
+    }
+    let subject = &subjects[0];
+    let name = subject
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| fail("invalid subject: missing name".into()))?;
+    let (Some(theirs), Some(ours)) = (identity(name), identity(filename)) else {
+        return Err(fail(format!(
+            "invalid subject: {name:?} is not a distribution filename"
+        )));
+    };
+    if theirs != ours {
+        return Err(fail(format!(
+            "subject does not match distribution name: {name} != {filename}"
+        )));
+    }
+    let digest = subject
+        .get("digest")
+        .and_then(|d| d.get("sha256"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !digest.eq_ignore_ascii_case(sha256) {
+        return Err(fail("subject does not match distribution digest".into()));
+    }
+    let predicate_type = statement
+        .get("predicateType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !PREDICATE_TYPES.contains(&predicate_type) {
+        return Err(fail(format!("unknown attestation type: {predicate_type}")));
+    }
+    Ok(predicate_type.to_string())
+}
+
+/// Reads and checks every attestation for one distribution; returns the JSON array to send in
+/// the `attestations` form field.
+pub fn prepare(
+    dist_filename: &str,
+    sha256: &str,
+    files: &[PathBuf],
+) -> Result<String, AttestError> {
+    let Some(first) = files.first() else {
+        return Err(AttestError {
+            path: dist_filename.to_string(),
+            reason: "Upload with attestations requested, but it has no associated attestations (expected a file named <distribution>.publish.attestation beside it)".into(),
+        });
+    };
+    if files.len() > MAX_PER_FILE {
+        return Err(err(
+            first,
+            format!(
+                "A maximum of {MAX_PER_FILE} attestations per file are supported ({} found)",
+                files.len()
+            ),
+        ));
+    }
+    let mut docs = Vec::new();
+    let mut types: Vec<String> = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| err(path, format!("cannot read it: {e}")))?;
+        let doc: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| err(path, format!("invalid JSON in attestation: {e}")))?;
+        let t = verify_one(path, &doc, dist_filename, sha256)?;
+        if types.contains(&t) {
+            return Err(err(
+                path,
+                format!(
+                    "Multiple attestations for the same file with the same predicate type ({t}) are not supported"
+                ),
+            ));
+        }
+        types.push(t);
+        docs.push(doc);
+    }
+    serde_json::to_string(&docs).map_err(|e| err(first, e.to_string()))
+}
