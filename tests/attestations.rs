@@ -107,7 +107,8 @@ fn a_valid_attestation_passes_and_equal_names_may_be_spelled_differently() {
 fn every_malformed_attestation_is_refused_with_a_clear_reason() {
     let sha = good_sha();
     let name = "demo-1.0-py3-none-any.whl";
-    let cases: Vec<(&str, Vec<(&str, String)>, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case> = vec![
         ("wrong digest", vec![("publish", attestation(subject(name, &"0".repeat(64)), PUBLISH).to_string())], "subject does not match distribution digest"),
         ("wrong name", vec![("publish", attestation(subject("other-1.0-py3-none-any.whl", &sha), PUBLISH).to_string())], "subject does not match distribution name: other-1.0-py3-none-any.whl != demo-1.0-py3-none-any.whl"),
         ("two subjects", vec![("publish", attestation(json!([{"name": name, "digest": {"sha256": sha}}, {"name": name, "digest": {"sha256": sha}}]), PUBLISH).to_string())], "too many subjects in statement (must be exactly one)"),
