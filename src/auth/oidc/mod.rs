@@ -414,7 +414,7 @@ impl CredentialSource for TrustedPublisher {
     fn renew<'a>(&'a self, stale: &'a Credentials) -> BoxFuture<'a, Result<Credentials, String>> {
         Box::pin(async move {
             self.renew_if(
-                |c| c.credentials.password != stale.password,
+                |c| c.credentials.password == stale.password,
                 "the index says the upload token expired",
             )
             .await

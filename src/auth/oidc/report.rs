@@ -254,9 +254,6 @@ fn form(out: &mut String, rows: &[(&str, String)]) {
 
 fn pages(out: &mut String, subject: &Subject<'_>, query: &[(&str, &str)]) {
     let origin = origin_text(subject.origin);
-    if subject.index == IndexKind::Other {
-        return;
-    }
     for p in subject.projects {
         let name = crate::dist::filename::canonicalize_name(p);
         let base = format!("{origin}/manage/project/{name}/settings/publishing/");
@@ -466,7 +463,7 @@ fn traps(
         }
         ProviderKind::Buildkite | ProviderKind::CircleCi => {}
     }
-    if code != Some("invalid-pending-publisher") && subject.index != IndexKind::Other {
+    if code != Some("invalid-pending-publisher") {
         t.push(format!(
             "A new project: if {} does not exist on {} yet, register a pending publisher (your \
              account, Publishing) with the same values; its first upload creates the project.",
