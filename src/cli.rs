@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// A fast, safe, trusted-publishing-first uploader for Python distributions.
 ///
 /// hoist checks wheels and sdists offline exactly as PyPI's upload endpoint would, and
-/// (in later releases) uploads them with trusted publishing.
+/// uploads them, with trusted publishing in CI.
 #[derive(Debug, Parser)]
 #[command(name = "hoist", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
