@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// A fast, safe, trusted-publishing-first uploader for Python distributions.
 ///
 /// hoist checks wheels and sdists offline exactly as PyPI's upload endpoint would, and
-/// (in later releases) uploads them with trusted publishing.
+/// uploads them, with trusted publishing in CI.
 #[derive(Debug, Parser)]
 #[command(name = "hoist", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
@@ -32,6 +32,22 @@ pub enum Command {
     Audit(AuditArgs),
     /// Work with PyPI API tokens offline (`hoist token inspect`).
     Token(TokenArgs),
+    /// Run inside a CI job: show the identity it presents and the trusted publisher to
+    /// register on PyPI for it, without uploading anything.
+    Publisher(PublisherArgs),
+}
+
+/// When `hoist upload` uses trusted publishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TrustedPublishing {
+    /// Use the CI job's identity unless a password or token was given by flag, environment or
+    /// URL; it ranks above .pypirc and the keyring. Outside CI, nothing is asked.
+    #[default]
+    Auto,
+    /// Use the CI job's identity or fail.
+    Always,
+    /// Never use it.
+    Never,
 }
 
 /// How a report is printed.
@@ -78,7 +94,7 @@ file failed or was not attempted, 2 for usage or configuration errors (bad argum
 credentials in non-interactive mode), 3 when the pre-upload check rejected a file (nothing was sent).\n\n\
 Environment: HOIST_REPOSITORY/TWINE_REPOSITORY, HOIST_REPOSITORY_URL/TWINE_REPOSITORY_URL, \
 HOIST_USERNAME/TWINE_USERNAME, HOIST_PASSWORD/TWINE_PASSWORD, HOIST_CERT/TWINE_CERT, \
-HOIST_NON_INTERACTIVE/TWINE_NON_INTERACTIVE, and the proxy variables HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY."
+HOIST_NON_INTERACTIVE/TWINE_NON_INTERACTIVE, HOIST_TRUSTED_PUBLISHING, and the proxy variables HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY."
 )]
 pub struct UploadArgs {
     /// Distributions to upload. Quoted globs are expanded by hoist. Wheels are uploaded before
@@ -106,6 +122,12 @@ pub struct UploadArgs {
     /// Never prompt; fail when a credential is missing (also HOIST_/TWINE_NON_INTERACTIVE).
     #[arg(long)]
     pub non_interactive: bool,
+
+    /// Trusted publishing: in a CI job with an OIDC identity (GitHub Actions with
+    /// `id-token: write`, GitLab `id_tokens`, Google Cloud), mint a short-lived upload token
+    /// instead of using a stored one.
+    #[arg(long, value_enum, value_name = "WHEN", env = "HOIST_TRUSTED_PUBLISHING", default_value_t = TrustedPublishing::Auto)]
+    pub trusted_publishing: TrustedPublishing,
 
     /// Treat files the index already has as skipped, not failed, so a rerun completes a release.
     #[arg(long)]
@@ -298,4 +320,35 @@ pub struct TokenInspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Arguments of `hoist publisher`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Run it as a step of the CI job that will publish: it asks the CI for an OIDC \
+token (as an upload would), prints the claims the index matches and the exact trusted publisher \
+form to fill in, and mints nothing. On GitHub Actions the report also goes to the job summary.\n\n\
+Exit status: 0 when the identity was read, 1 when the job has none (the message says what to \
+change), 2 for usage errors."
+)]
+pub struct PublisherArgs {
+    /// The repository the publisher is for: `pypi`, `testpypi`, or a section of `.pypirc`.
+    #[arg(short = 'r', long, value_name = "NAME")]
+    pub repository: Option<String>,
+
+    /// The upload URL of the index, overriding --repository.
+    #[arg(long, value_name = "URL")]
+    pub repository_url: Option<String>,
+
+    /// The `.pypirc` file to read (default `~/.pypirc`).
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+
+    /// A CA bundle (PEM) to verify the index's certificate with.
+    #[arg(long, value_name = "PATH")]
+    pub cert: Option<PathBuf>,
+
+    /// A project to link the publisher settings page of (repeatable).
+    #[arg(long = "project", value_name = "NAME")]
+    pub projects: Vec<String>,
 }

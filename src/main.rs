@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Upload(args) => hoist::commands::upload::run(&args),
         Command::Audit(args) => hoist::commands::audit::run(&args),
         Command::Token(args) => hoist::commands::token::run(&args),
+        Command::Publisher(args) => hoist::commands::publisher::run(&args),
     };
     ExitCode::from(code)
 }

@@ -3,16 +3,21 @@
 //! (the `keyring` command, never in non-interactive mode), then a prompt on a terminal.
 //! On PyPI and TestPyPI the username defaults to `__token__`.
 //!
-//! Credentials are [`Secret`]s: nothing here prints them. Trusted publishing plugs in between
-//! the configuration and the keyring (a later release).
+//! Credentials are [`Secret`]s: nothing here prints them. Trusted publishing ([`oidc`]) ranks
+//! between the explicit credentials (flag, environment, URL) and the stored ones (`.pypirc`,
+//! keyring): [`explicit_password`] and [`given_username`] tell `hoist upload` whether it
+//! applies. An upload takes its credentials from a [`CredentialSource`]: [`Fixed`] for a
+//! password or token, [`oidc::TrustedPublisher`] for a minted token that is renewed.
 
 mod keyring;
+pub mod oidc;
 pub mod pypirc;
 mod secret;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use futures_util::future::BoxFuture;
 use reqwest::Url;
 
 pub use pypirc::{ConfigError, PYPI_URL, PypiRc, TESTPYPI_URL};
@@ -29,6 +34,8 @@ pub enum Source {
     Keyring,
     Prompt,
     Default,
+    /// Minted by trusted publishing, from this provider's identity.
+    TrustedPublishing(&'static str),
 }
 
 impl std::fmt::Display for Source {
@@ -41,6 +48,7 @@ impl std::fmt::Display for Source {
             Source::Keyring => f.write_str("the keyring"),
             Source::Prompt => f.write_str("the prompt"),
             Source::Default => f.write_str("the default"),
+            Source::TrustedPublishing(p) => write!(f, "trusted publishing ({p})"),
         }
     }
 }
@@ -150,6 +158,37 @@ impl Credentials {
                 | Source::Keyring
                 | Source::Prompt
         )
+    }
+}
+
+/// Where an upload gets its credentials, asked before each file.
+pub trait CredentialSource: Send + Sync {
+    /// The credentials for a file about to start (renewed first when they are about to expire).
+    fn for_next_file(&self) -> BoxFuture<'_, Result<Credentials, String>>;
+    /// New credentials after the index said `stale` expired. A source that cannot renew
+    /// returns `stale` itself.
+    fn renew<'a>(&'a self, stale: &'a Credentials) -> BoxFuture<'a, Result<Credentials, String>>;
+    /// Whether [`CredentialSource::renew`] can give anything new.
+    fn renewable(&self) -> bool;
+    /// Every secret handed out so far, to scrub from text the server sends back.
+    fn secrets(&self) -> Vec<Secret>;
+}
+
+/// Credentials that stay the same for the whole upload: a password or an API token.
+pub struct Fixed(pub Credentials);
+
+impl CredentialSource for Fixed {
+    fn for_next_file(&self) -> BoxFuture<'_, Result<Credentials, String>> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+    fn renew<'a>(&'a self, stale: &'a Credentials) -> BoxFuture<'a, Result<Credentials, String>> {
+        Box::pin(std::future::ready(Ok(stale.clone())))
+    }
+    fn renewable(&self) -> bool {
+        false
+    }
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.0.password.clone()]
     }
 }
 
@@ -335,6 +374,46 @@ pub enum Interaction {
     NonInteractive,
 }
 
+/// A password or token given explicitly: `--password`, then `HOIST_PASSWORD`/`TWINE_PASSWORD`,
+/// then credentials written into the repository URL. These win over trusted publishing;
+/// `.pypirc` and the keyring do not.
+pub fn explicit_password(
+    target: &Target,
+    inputs: &Inputs,
+    env: EnvFn<'_>,
+) -> Option<(Secret, Source)> {
+    inputs
+        .password
+        .clone()
+        .map(|p| (Secret::new(p), Source::Flag("--password")))
+        .or_else(|| env_pair(env, "PASSWORD").map(|(v, var)| (Secret::new(v), Source::Env(var))))
+        .or_else(|| {
+            target
+                .config_password
+                .clone()
+                .filter(|(_, s)| *s == Source::Url)
+        })
+}
+
+/// The username the user gave (flag, environment, or, off PyPI, `.pypirc` or the URL), if any.
+pub fn given_username(target: &Target, inputs: &Inputs, env: EnvFn<'_>) -> Option<String> {
+    inputs
+        .username
+        .clone()
+        .or_else(|| env_pair(env, "USERNAME").map(|(v, _)| v))
+        .filter(|u| !u.is_empty())
+        .or_else(|| {
+            (target.kind == IndexKind::Other)
+                .then(|| target.config_username.as_ref().map(|(u, _)| u.clone()))
+                .flatten()
+        })
+}
+
+/// Whether `.pypirc` (or the URL) holds a password for this target.
+pub fn has_stored_password(target: &Target) -> bool {
+    target.config_password.is_some()
+}
+
 /// Resolves the username and password for `target`.
 pub fn resolve_credentials(
     target: &Target,
@@ -366,12 +445,8 @@ pub fn resolve_credentials(
             }
         },
     };
-    let explicit = inputs
-        .password
-        .clone()
-        .map(|p| (Secret::new(p), Source::Flag("--password")))
-        .or_else(|| env_pair(env, "PASSWORD").map(|(v, var)| (Secret::new(v), Source::Env(var))))
-        .or_else(|| target.config_password.clone());
+    let explicit =
+        explicit_password(target, inputs, env).or_else(|| target.config_password.clone());
     let (password, password_source) = match explicit {
         Some(found) => found,
         None => {

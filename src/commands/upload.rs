@@ -1,20 +1,23 @@
 //! `hoist upload`: expands the arguments, checks every file (errors abort before anything is
 //! sent), resolves the index and credentials, uploads wheels then sdists, and prints a
-//! summary. Exit status: 0 all uploaded or skipped, 1 a file failed or was not attempted,
+//! summary. In a CI job with an identity and no explicit password, the credentials come from
+//! trusted publishing (`--trusted-publishing`). Exit status: 0 all uploaded or skipped, 1 a file failed or was not attempted,
 //! 2 usage or configuration error, 3 the pre-upload check rejected a file (nothing sent).
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 
 use crate::attest;
-use crate::auth::{self, Inputs, Interaction};
+use crate::auth::oidc::{self, Detection, Policy, TrustedPublisher, report};
+use crate::auth::{self, CredentialSource, Fixed, IndexKind, Inputs, Interaction};
 use crate::check::{self, Options as CheckOptions, Severity};
-use crate::cli::{Format, UploadArgs};
+use crate::cli::{Format, TrustedPublishing, UploadArgs};
 use crate::dist::filename::FileType;
 use crate::output;
 use crate::upload::{self, FileResult, Outcome, Prepared, Uploader, multipart, progress};
 
 use super::check::expand_inputs;
+use super::publisher;
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 
 /// Exit status: the pre-upload check rejected a file, and nothing was sent.
@@ -162,30 +165,6 @@ pub fn run(args: &UploadArgs) -> u8 {
     } else {
         Interaction::Interactive
     };
-    let credentials = match auth::resolve_credentials(&target, &inputs, &env, interaction) {
-        Ok(c) => c,
-        Err(e) => return usage(e),
-    };
-    if attested > 0 && target.kind != auth::IndexKind::Other && credentials.is_api_token() {
-        return usage(format!(
-            "PyPI accepts attestations only from trusted publishing, and the token came from {}: it would refuse every file \
-(\"Attestations are only supported when using Trusted Publishing\"). Publish from CI with trusted publishing, or drop --attestations",
-            credentials.password_source
-        ));
-    }
-    if args.verbose {
-        eprintln!(
-            "username: {} (from {})",
-            credentials.username, credentials.username_source
-        );
-        eprintln!(
-            "password: {} (from {})",
-            credentials.password.describe(),
-            credentials.password_source
-        );
-    }
-
-    // 3. Send.
     let client = match upload::client::build(
         target.ca_cert.as_ref().map(|(p, _)| p.as_path()),
         target.client_cert.as_ref().map(|(p, _)| p.as_path()),
@@ -193,6 +172,57 @@ pub fn run(args: &UploadArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot start the async runtime: {e}")),
+    };
+    let mut projects: Vec<String> = Vec::new();
+    for p in &prepared {
+        if !p.name.is_empty() && !projects.contains(&p.name) {
+            projects.push(p.name.clone());
+        }
+    }
+    let source = match credential_source(
+        args,
+        &inputs,
+        &target,
+        interaction,
+        &client,
+        &runtime,
+        &projects,
+    ) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if args.verbose
+        && let Ok(c) = runtime.block_on(source.for_next_file())
+    {
+        eprintln!("username: {} (from {})", c.username, c.username_source);
+        eprintln!(
+            "password: {} (from {})",
+            c.password.describe(),
+            c.password_source
+        );
+    }
+
+    if attested > 0
+        && target.kind != IndexKind::Other
+        && let Ok(c) = runtime.block_on(source.for_next_file())
+        && c.is_api_token()
+    {
+        return usage(format!(
+            "PyPI accepts attestations only from trusted publishing, and the token came from {}: it would refuse every file \
+(\"Attestations are only supported when using Trusted Publishing\"). Publish from CI with trusted publishing, or drop --attestations",
+            c.password_source
+        ));
+    }
+
+    // 3. Send. The header goes out before the bars start drawing.
+    eprintln!("Uploading {} file(s) to {}", prepared.len(), target.url);
     let show_bars =
         !args.disable_progress_bar && args.format == Format::Human && io::stderr().is_terminal();
     let total: u64 = prepared.iter().map(|p| p.size).sum();
@@ -216,18 +246,10 @@ pub fn run(args: &UploadArgs) -> u8 {
         options.stall_timeout = std::time::Duration::from_secs(s);
         options.response_timeout = std::time::Duration::from_secs(s);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => return usage(format!("cannot start the async runtime: {e}")),
-    };
-    let uploader = Uploader::new(
+    let uploader = Uploader::with_source(
         client,
         target.clone(),
-        Some(credentials),
+        Some(source),
         options,
         reporter.clone(),
     );
@@ -263,6 +285,158 @@ pub fn run(args: &UploadArgs) -> u8 {
         eprintln!("error: cannot write the report: {e}");
     }
     exit_code(&results)
+}
+
+/// Where the upload's credentials come from: trusted publishing when the policy allows it and
+/// the job has an identity, else the password or token found the twine way. `Err` is the exit
+/// code, after the message was printed.
+fn credential_source(
+    args: &UploadArgs,
+    inputs: &Inputs,
+    target: &auth::Target,
+    interaction: Interaction,
+    client: &reqwest::Client,
+    runtime: &tokio::runtime::Runtime,
+    projects: &[String],
+) -> Result<Arc<dyn CredentialSource>, u8> {
+    let policy = match args.trusted_publishing {
+        TrustedPublishing::Auto => Policy::Auto,
+        TrustedPublishing::Always => Policy::Always,
+        TrustedPublishing::Never => Policy::Never,
+    };
+    let shared = publisher::process_env();
+    let explicit = auth::explicit_password(target, inputs, &env);
+    let username = auth::given_username(target, inputs, &env);
+    let applies = policy.applies(explicit.is_some(), username.as_deref());
+    if policy == Policy::Always && !applies {
+        let why = match (&explicit, &username) {
+            (Some((_, source)), _) => format!("a password was given ({source})"),
+            (None, Some(u)) => format!("the username is {u:?}, not __token__"),
+            (None, None) => "of the other options".to_string(),
+        };
+        return Err(usage(format!(
+            "--trusted-publishing always cannot be used because {why}: trusted publishing uploads as __token__ with a minted token"
+        )));
+    }
+    let detection = if policy == Policy::Never {
+        Detection::None
+    } else {
+        oidc::detect(&shared, policy == Policy::Always)
+    };
+    let stored = |why: Option<String>| -> Result<Arc<dyn CredentialSource>, u8> {
+        match auth::resolve_credentials(target, inputs, &env, interaction) {
+            Ok(c) => {
+                if let Some(why) = why {
+                    publisher::print_failure(&shared, &why, true);
+                    eprintln!(
+                        "Trusted publishing was not used; uploading with the password from {} instead.",
+                        c.password_source
+                    );
+                }
+                Ok(Arc::new(Fixed(c)))
+            }
+            Err(e) => match why {
+                Some(why) => {
+                    publisher::print_failure(&shared, &why, false);
+                    Err(EXIT_USAGE)
+                }
+                None => Err(usage(e)),
+            },
+        }
+    };
+    if !applies {
+        let source = stored(None)?;
+        if policy != Policy::Never
+            && let Detection::Ready(p) = &detection
+            && (target.kind == IndexKind::Other || p.kind().accepted_by_pypi())
+        {
+            eprintln!(
+                "notice: this {} job has an OIDC identity: trusted publishing can replace the stored token (see `hoist publisher`)",
+                p.kind().name()
+            );
+        }
+        return Ok(source);
+    }
+    let provider = match detection {
+        Detection::None => {
+            // Only in auto: `always` probes Google Cloud, so it never finds nothing.
+            return stored(None);
+        }
+        Detection::Unavailable(e) => {
+            let text = report::identity_error(&e);
+            if policy == Policy::Always {
+                publisher::print_failure(
+                    &shared,
+                    &format!("Trusted publishing failed: {text}"),
+                    false,
+                );
+                return Err(EXIT_USAGE);
+            }
+            return stored(Some(format!("Trusted publishing is not available: {text}")));
+        }
+        Detection::Ready(p) => p,
+    };
+    let kind = provider.kind();
+    if target.kind != IndexKind::Other && !kind.accepted_by_pypi() {
+        let text = format!(
+            "this job runs on {}, and {} does not accept {} identities yet (it trusts GitHub Actions, GitLab CI/CD, Google Cloud and ActiveState). Publish with an API token (HOIST_PASSWORD), or from one of those.",
+            kind.name(),
+            if target.kind == IndexKind::Pypi {
+                "PyPI"
+            } else {
+                "TestPyPI"
+            },
+            kind.name()
+        );
+        if policy == Policy::Always {
+            return Err(usage(format!("--trusted-publishing always: {text}")));
+        }
+        return stored(Some(format!("Trusted publishing is not available: {text}")));
+    }
+    let retry_base = env("HOIST_RETRY_BASE_MS")
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_millis,
+        );
+    let mut tp = TrustedPublisher::new(
+        provider,
+        client.clone(),
+        &target.url,
+        publisher::mask_sink(&shared, args.format == Format::Json),
+        publisher::note_sink(),
+    )
+    .with_timing(oidc::DEFAULT_MARGIN, retry_base);
+    match runtime.block_on(tp.start()) {
+        Ok(_) => {
+            eprintln!(
+                "Trusted publishing: minted an upload token for {} from the {} identity",
+                target.url,
+                publisher::identity_line(kind, tp.last_claims().as_ref())
+            );
+            Ok(Arc::new(tp))
+        }
+        Err(e) => {
+            let claims = match &e {
+                oidc::TrustedError::Exchange { claims, .. } => claims.clone(),
+                oidc::TrustedError::Identity(_) => None,
+            };
+            let subject = report::Subject {
+                provider: kind,
+                claims: claims.as_ref(),
+                index: target.kind,
+                origin: tp.origin(),
+                projects,
+            };
+            let audience = (!tp.audience().is_empty()).then(|| tp.audience().to_string());
+            let text = report::failure(&e, &subject, audience.as_deref());
+            if policy == Policy::Always {
+                publisher::print_failure(&shared, &text, false);
+                return Err(EXIT_USAGE);
+            }
+            stored(Some(text))
+        }
+    }
 }
 
 fn exit_code(results: &[FileResult]) -> u8 {

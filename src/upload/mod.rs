@@ -2,6 +2,9 @@
 //! - preparing a file: its form ([`form`]) and streamed body ([`multipart`]);
 //! - sending it: the client ([`client`]), retries ([`retry`]) and a stall watchdog here;
 //! - knowing what the index already has ([`existing`]);
+//! - credentials from a [`CredentialSource`], asked before each file: a trusted-publishing
+//!   token is renewed there when it is about to expire, and once more when the index answers
+//!   403 because it has (`Invalid API Token: token is expired`);
 //! - telling the user ([`progress`]).
 //!
 //! Wheels go first (in parallel with `--jobs`), then sdists, so an sdist never appears
@@ -27,7 +30,7 @@ use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::{Client, Url};
 
-use crate::auth::{Credentials, Target};
+use crate::auth::{CredentialSource, Credentials, Fixed, Target};
 use crate::check::Dist;
 use crate::check::MetadataState;
 use crate::digest::Digests;
@@ -187,7 +190,7 @@ enum Attempt {
 pub struct Uploader {
     client: Client,
     target: Target,
-    credentials: Option<Credentials>,
+    credentials: Option<Arc<dyn CredentialSource>>,
     options: Options,
     reporter: Arc<dyn Reporter>,
     stop: AtomicBool,
@@ -229,6 +232,18 @@ impl Uploader {
         options: Options,
         reporter: Arc<dyn Reporter>,
     ) -> Uploader {
+        let source = credentials.map(|c| Arc::new(Fixed(c)) as Arc<dyn CredentialSource>);
+        Uploader::with_source(client, target, source, options, reporter)
+    }
+
+    /// An uploader whose credentials come from `source` (trusted publishing renews them).
+    pub fn with_source(
+        client: Client,
+        target: Target,
+        credentials: Option<Arc<dyn CredentialSource>>,
+        options: Options,
+        reporter: Arc<dyn Reporter>,
+    ) -> Uploader {
         Uploader {
             client,
             target,
@@ -240,14 +255,26 @@ impl Uploader {
         }
     }
 
-    /// Removes the password from text that came from the server, in case it echoes it.
+    /// Removes every password or token from text that came from the server, in case it
+    /// echoes one.
     fn scrub(&self, text: &str) -> String {
-        match &self.credentials {
-            Some(c) if !c.password.is_empty() && text.contains(c.password.expose()) => {
-                text.replace(c.password.expose(), "********")
+        let mut out = text.to_string();
+        if let Some(source) = &self.credentials {
+            for s in source.secrets() {
+                if !s.is_empty() && out.contains(s.expose()) {
+                    out = out.replace(s.expose(), "********");
+                }
             }
-            _ => text.to_string(),
         }
+        out
+    }
+
+    /// Whether a 403 says the token expired (PyPI: `Invalid API Token: token is expired`).
+    fn says_expired(status: u16, reason: &str, text: &str) -> bool {
+        status == 403
+            && [reason, text]
+                .iter()
+                .any(|t| t.to_ascii_lowercase().contains("expired"))
     }
 
     /// Uploads every file: wheels first (`jobs` at a time), then sdists one by one.
@@ -301,7 +328,7 @@ impl Uploader {
     }
 
     /// Looks the file up on the index's simple API: `None` when no page could be read.
-    async fn lookup(&self, p: &Prepared) -> Option<Listing> {
+    async fn lookup(&self, p: &Prepared, creds: Option<&Credentials>) -> Option<Listing> {
         let mut cache = self.listings.lock().await;
         if !cache.contains_key(&p.name) {
             let mut found = None;
@@ -314,7 +341,7 @@ impl Uploader {
                         "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
                     )
                     .timeout(Duration::from_secs(60));
-                if let Some(c) = &self.credentials
+                if let Some(c) = creds
                     && self.target.url.host() == url.host()
                 {
                     req = req.basic_auth(&c.username, Some(c.password.expose()));
@@ -347,10 +374,28 @@ impl Uploader {
                 start,
             );
         }
+        let mut creds = match &self.credentials {
+            None => None,
+            Some(source) => match source.for_next_file().await {
+                Ok(c) => Some(c),
+                Err(why) => {
+                    let outcome = self.fail(
+                        None,
+                        self.scrub(&why),
+                        Some("No upload token: nothing was sent for this file.".into()),
+                        0,
+                    );
+                    self.stop.store(true, Ordering::SeqCst);
+                    self.reporter.finish(&p.filename, outcome.label());
+                    return self.result(p, outcome, None, start);
+                }
+            },
+        };
+        let mut renewed = false;
         // With --skip-existing, ask the index first: a rerun then sends nothing it already has.
         let mut digests = None;
         if self.options.skip_existing
-            && let Some(Listing::Present { sha256 }) = self.lookup(p).await
+            && let Some(Listing::Present { sha256 }) = self.lookup(p, creds.as_ref()).await
         {
             digests = self.local_digests(p).await;
             let local = digests.as_ref().map(|d| d.sha256.clone());
@@ -390,7 +435,7 @@ impl Uploader {
         self.reporter.start(&p.filename, p.size);
         let outcome = loop {
             attempts += 1;
-            let answer = self.attempt(&url, &body, p).await;
+            let answer = self.attempt(&url, &body, p, creds.as_ref()).await;
             match answer {
                 Attempt::Response {
                     status,
@@ -445,10 +490,42 @@ impl Uploader {
                             }
                         }
                     }
+                    if Self::says_expired(status, &reason, &text)
+                        && !renewed
+                        && let (Some(source), Some(stale)) = (&self.credentials, &creds)
+                        && source.renewable()
+                    {
+                        renewed = true;
+                        self.reporter.note(&format!(
+                            "{}: the index answered {status} {reason}",
+                            p.filename
+                        ));
+                        match source.renew(stale).await {
+                            Ok(fresh) => {
+                                creds = Some(fresh);
+                                continue;
+                            }
+                            Err(why) => {
+                                break self.fail(
+                                    Some(status),
+                                    reason,
+                                    Some(self.scrub(&why)),
+                                    attempts,
+                                );
+                            }
+                        }
+                    }
                     if existing::is_already_exists(status, &reason, &text) {
                         if maybe_landed {
                             break self
-                                .verify_landed(p, &mut digests, status, &reason, attempts)
+                                .verify_landed(
+                                    p,
+                                    creds.as_ref(),
+                                    &mut digests,
+                                    status,
+                                    &reason,
+                                    attempts,
+                                )
                                 .await;
                         }
                         if self.options.skip_existing {
@@ -529,6 +606,7 @@ impl Uploader {
     async fn verify_landed(
         &self,
         p: &Prepared,
+        creds: Option<&Credentials>,
         digests: &mut Option<Digests>,
         status: u16,
         reason: &str,
@@ -538,7 +616,7 @@ impl Uploader {
             *digests = self.local_digests(p).await;
         }
         self.listings.lock().await.remove(&p.name);
-        match self.lookup(p).await {
+        match self.lookup(p, creds).await {
             Some(Listing::Present {
                 sha256: Some(remote),
             }) if digests.as_ref().is_some_and(|d| d.sha256 != remote) => self.fail(
@@ -625,7 +703,13 @@ impl Uploader {
         })
     }
 
-    async fn attempt(&self, url: &Url, body: &MultipartBody, p: &Prepared) -> Attempt {
+    async fn attempt(
+        &self,
+        url: &Url,
+        body: &MultipartBody,
+        p: &Prepared,
+        creds: Option<&Credentials>,
+    ) -> Attempt {
         let sent = Arc::new(AtomicU64::new(0));
         let reporter = self.reporter.clone();
         let filename = p.filename.clone();
@@ -645,7 +729,7 @@ impl Uploader {
             .body(reqwest::Body::wrap_stream(
                 stream.map(|r: std::io::Result<Bytes>| r),
             ));
-        if let Some(c) = &self.credentials {
+        if let Some(c) = creds {
             req = req.basic_auth(&c.username, Some(c.password.expose()));
         }
         let send = req.send();
