@@ -637,6 +637,27 @@ mod tests {
     }
 
     #[test]
+    fn only_minted_tokens_are_not_api_tokens() {
+        let creds = |source: Source| Credentials {
+            username: "__token__".into(),
+            password: Secret::new("x"),
+            username_source: Source::Default,
+            password_source: source,
+        };
+        for stored in [
+            Source::Flag("--password"),
+            Source::Env("HOIST_PASSWORD".into()),
+            Source::Url,
+            Source::Config("~/.pypirc".into()),
+            Source::Keyring,
+            Source::Prompt,
+        ] {
+            assert!(creds(stored.clone()).is_api_token(), "{stored:?}");
+        }
+        assert!(!creds(Source::TrustedPublishing("GitHub Actions")).is_api_token());
+    }
+
+    #[test]
     fn non_interactive_truthiness() {
         for (v, want) in [
             ("1", true),
