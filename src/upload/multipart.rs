@@ -4,7 +4,9 @@
 //! With `digests_first` the digests are computed beforehand and sent before the file.
 //!
 //! A reader thread feeds a small bounded channel, so memory stays at a few chunks whatever
-//! the file's size, and hashing on one core overlaps sending on the other.
+//! the file's size. The reader hashes SHA-256 as it goes and hands each chunk (shared, not
+//! copied) to a second thread for BLAKE2b-256, so the two digests are computed side by side
+//! rather than one after the other, both overlapping the sending.
 
 use std::fs::File;
 use std::io::Read;
@@ -12,7 +14,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bytes::{Bytes, BytesMut};
+use blake2::Blake2b;
+use blake2::digest::consts::U32;
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
 
 use super::form::FormField;
 use crate::digest::{Digests, HEX256_LEN, Hasher};
@@ -61,6 +66,10 @@ fn digest_parts(boundary: &str, d: &Digests) -> Vec<u8> {
 
 fn closing(boundary: &str) -> Vec<u8> {
     format!("--{boundary}--\r\n").into_bytes()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A fresh random boundary.
@@ -164,11 +173,21 @@ impl MultipartBody {
                 return Err(std::io::Error::other("the request was abandoned"));
             }
             let mut file = File::open(&body.file)?;
-            let mut hasher = Hasher::new(false);
+            // BLAKE2b-256 on a thread of its own; it ends when `to_blake2` is dropped.
+            let (to_blake2, chunks) = std::sync::mpsc::sync_channel::<Bytes>(IN_FLIGHT);
+            let blake2 = std::thread::spawn(move || {
+                let mut h = Blake2b::<U32>::new();
+                for chunk in chunks {
+                    h.update(&chunk);
+                }
+                hex(&h.finalize())
+            });
+            let mut sha256 = Sha256::new();
             let mut total = 0u64;
             loop {
-                let mut buf = BytesMut::zeroed(CHUNK);
-                let n = match file.read(&mut buf) {
+                // Read into spare capacity: no zeroing of each chunk before the read.
+                let mut buf = Vec::with_capacity(CHUNK);
+                let n = match (&mut file).take(CHUNK as u64).read_to_end(&mut buf) {
                     Ok(n) => n,
                     Err(e) => {
                         let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
@@ -178,15 +197,22 @@ impl MultipartBody {
                 if n == 0 {
                     break;
                 }
-                buf.truncate(n);
-                hasher.update(&buf);
+                let buf = Bytes::from(buf);
+                if to_blake2.send(buf.clone()).is_err() {
+                    return Err(std::io::Error::other("the BLAKE2b-256 thread stopped"));
+                }
+                sha256.update(&buf);
                 total += n as u64;
-                if !send(buf.freeze()) {
+                if !send(buf) {
                     return Err(std::io::Error::other("the request was abandoned"));
                 }
                 sent.fetch_add(n as u64, Ordering::Relaxed);
                 on_chunk(n as u64);
             }
+            drop(to_blake2);
+            let blake2_256 = blake2
+                .join()
+                .map_err(|_| std::io::Error::other("the BLAKE2b-256 thread panicked"))?;
             if total != body.file_len {
                 let e = std::io::Error::other(format!(
                     "{} changed while it was being uploaded ({} bytes expected, {total} read)",
@@ -195,10 +221,11 @@ impl MultipartBody {
                 let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
                 return Err(e);
             }
-            let digests = body
-                .digests_first
-                .clone()
-                .unwrap_or_else(|| hasher.finish());
+            let digests = body.digests_first.clone().unwrap_or_else(|| Digests {
+                sha256: hex(&sha256.finalize()),
+                blake2_256,
+                md5: None,
+            });
             let mut tail = b"\r\n".to_vec();
             if body.digests_first.is_none() {
                 tail.extend_from_slice(&digest_parts(&body.boundary, &digests));
