@@ -587,3 +587,22 @@ fn the_proxy_variables_are_honoured() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!(proxy.requests().len(), 1);
 }
+
+#[test]
+fn the_summary_a_person_reads_after_a_failure() {
+    let reason = "'Foo :: Bar' is not a valid classifier. See https://packaging.python.org/specifications/core-metadata for more information.";
+    let server = FaultServer::start(vec![Behavior::ok(), Behavior::status(400, reason)]);
+    let o = upload_to(
+        &server.url(),
+        &[
+            &fixture("dist/tomli-2.0.1-py3-none-any.whl"),
+            &fixture("dist/six-1.16.0-py2.py3-none-any.whl"),
+            &fixture("dist/six-1.16.0.tar.gz"),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let stdout =
+        String::from_utf8_lossy(&o.stdout).replace(&server.url(), "http://127.0.0.1:PORT/");
+    insta::assert_snapshot!(stdout);
+}
