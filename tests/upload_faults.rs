@@ -223,27 +223,130 @@ fn persistent_5xx_fails_the_file_and_stops_the_release() {
         v["files"][1]["status"], "not_attempted",
         "the sdist never goes out alone"
     );
-    assert_eq!(server.requests().len(), 3);
+    let posts = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(
+        posts, 3,
+        "the file was tried three times, then the index was asked whether it landed"
+    );
 }
 
 #[test]
 fn an_upload_that_landed_before_its_retry_counts_as_uploaded() {
     // The first attempt reaches the index but its answer is lost (502); the retry is told the
-    // file already exists, which is the first attempt's file.
+    // file already exists; the index's simple API lists it with this file's sha256.
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let sha = sha256_hex(&std::fs::read(&f).expect("read"));
     let server = FaultServer::start(vec![
         Behavior::status(502, "Bad Gateway"),
-        Behavior::status(
-            400,
-            "File already exists ('demo-1.0.tar.gz', with blake2_256 hash 'x'). See https://pypi.org/help/#file-name-reuse for more information.",
-        ),
+        Behavior::status(400, EXISTS),
+        simple_page(&[("demo-1.0.tar.gz", &sha)]),
     ]);
-    let o = upload_to(&server.url(), &[&fixture("dist/demo-1.0.tar.gz")], &[]);
+    let o = upload_to(&server.url(), &[&f], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         text(&o).contains("an earlier attempt had landed"),
         "{}",
         text(&o)
     );
+    assert_eq!(server.requests()[2].path(), "/simple/demo/");
+}
+
+#[test]
+fn already_exists_after_a_retry_is_a_failure_unless_the_index_lists_these_bytes() {
+    let f = fixture("dist/demo-1.0.tar.gz");
+    // Not listed at all (the answer was about something else), or listed with other bytes.
+    for (listing, hint) in [
+        (simple_page(&[]), "may be on the index"),
+        (
+            simple_page(&[("demo-1.0.tar.gz", &"0".repeat(64))]),
+            "a different demo-1.0.tar.gz",
+        ),
+    ] {
+        let server = FaultServer::start(vec![
+            Behavior::status(502, "Bad Gateway"),
+            Behavior::status(400, EXISTS),
+            listing,
+        ]);
+        let o = upload_to(&server.url(), &[&f], &[]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains(hint), "{}", text(&o));
+    }
+}
+
+#[test]
+fn skip_existing_needs_the_index_to_list_the_file() {
+    // A 409 about something else (PyPI: a project-name race) must not become "skipped".
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let server = FaultServer::start(vec![
+        simple_page(&[]),
+        Behavior::status(409, "Conflict"),
+        simple_page(&[]),
+    ]);
+    let o = upload_to(&server.url(), &[&f], &["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("does not list it"), "{}", text(&o));
+}
+
+#[test]
+fn a_stalled_large_upload_is_abandoned_promptly() {
+    // Large enough that the connection, not the queue, holds the unsent part.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let noise: Vec<u8> = (0..24 * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let big = Spec::wheel()
+        .file("demo/data.bin", &noise)
+        .write(dir.path());
+    let server = FaultServer::start(vec![Behavior::StallBeforeBody]);
+    let started = std::time::Instant::now();
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--retries",
+            "0",
+            "--non-interactive",
+            &big.display().to_string(),
+        ],
+        &[("HOIST_PASSWORD", "p"), ("HOIST_STALL_TIMEOUT", "2")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("stalled"), "{}", text(&o));
+    // A hang guard, not a speed target: the run must not wait on the blocked connection.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+const EXISTS: &str = "File already exists ('demo-1.0.tar.gz', with blake2_256 hash 'x'). See https://pypi.org/help/#file-name-reuse for more information.";
+
+/// A PEP 691 simple-API page listing (filename, sha256) pairs.
+fn simple_page(files: &[(&str, &str)]) -> Behavior {
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(name, sha)| serde_json::json!({"filename": name, "url": name, "hashes": {"sha256": sha}}))
+        .collect();
+    let page = serde_json::json!({"meta": {"api-version": "1.0"}, "name": "demo", "files": files});
+    Behavior::Respond(
+        netsupport::Reply::ok()
+            .header("Content-Type", "application/vnd.pypi.simple.v1+json")
+            .body(page.to_string()),
+    )
 }
 
 #[test]

@@ -271,13 +271,14 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A URL fit for messages: any `user:password@` replaced by `********@`.
+/// A URL fit for messages: anything between `://` and the last `@` replaced by `********`.
+/// The last `@`, because a password may itself hold `/`, `?`, `#` or `@`; masking too much is
+/// harmless, too little is not.
 pub fn redact_url(raw: &str) -> String {
     match raw.find("://") {
         Some(start) => {
             let rest = &raw[start + 3..];
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            match rest[..end].rfind('@') {
+            match rest.rfind('@') {
                 Some(at) => format!("{}********{}", &raw[..start + 3], &rest[at..]),
                 None => raw.to_string(),
             }
@@ -612,6 +613,12 @@ mod tests {
             redact_url("https://u:p@example.com/legacy/"),
             "https://********@example.com/legacy/"
         );
+        for password in ["s3cr#t", "pa/ss", "a?b", "x@y"] {
+            let shown = redact_url(&format!("https://alice:{password}@example.com/legacy/"));
+            assert_eq!(shown, "https://********@example.com/legacy/", "{password}");
+        }
+        let e = parse_upload_url("https://alice:s3cr#t@example.com/legacy/").unwrap_err();
+        assert!(!e.to_string().contains("s3cr"), "{e}");
     }
 
     #[test]

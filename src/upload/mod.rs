@@ -186,6 +186,23 @@ enum Attempt {
     },
 }
 
+/// What the index's simple API says about a file, compared with the local bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OnIndex {
+    /// Listed with the same sha256.
+    Same,
+    /// Listed with another sha256.
+    Different(String),
+    /// Listed, but the index shows no hash.
+    ListedWithoutHash,
+    Absent,
+    /// No simple-API page could be read.
+    Unknown,
+}
+
+/// The hint for a failure after which the file may nevertheless be on the index.
+const MAY_HAVE_LANDED: &str = "An earlier attempt sent the whole file, so it may be on the index although hoist could not confirm it: check the index, then rerun with --skip-existing.";
+
 /// Uploads files to one index.
 pub struct Uploader {
     client: Client,
@@ -261,7 +278,8 @@ impl Uploader {
         let mut out = text.to_string();
         if let Some(source) = &self.credentials {
             for s in source.secrets() {
-                if !s.is_empty() && out.contains(s.expose()) {
+                // Short values would turn ordinary words into stars and give the secret away.
+                if s.expose().len() >= 8 && out.contains(s.expose()) {
                     out = out.replace(s.expose(), "********");
                 }
             }
@@ -283,21 +301,23 @@ impl Uploader {
             .into_iter()
             .partition(|p| p.file_type == FileType::Wheel);
         let mut results: Vec<FileResult> = futures_util::stream::iter(wheels)
-            .map(|p| async move { self.upload_one(&p).await })
+            .map(|p| async move { self.upload_and_stop_on_failure(&p).await })
             .buffered(self.options.jobs.max(1))
             .collect()
             .await;
         for p in sdists {
-            if !self.stop.load(Ordering::SeqCst)
-                && results
-                    .iter()
-                    .any(|r| matches!(r.outcome, Outcome::Failed { .. }))
-            {
-                self.stop.store(true, Ordering::SeqCst);
-            }
-            results.push(self.upload_one(&p).await);
+            results.push(self.upload_and_stop_on_failure(&p).await);
         }
         results
+    }
+
+    /// One file; after any failure, no new file starts (files in flight finish).
+    async fn upload_and_stop_on_failure(&self, p: &Prepared) -> FileResult {
+        let result = self.upload_one(p).await;
+        if matches!(result.outcome, Outcome::Failed { .. }) {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+        result
     }
 
     fn result(
@@ -340,7 +360,8 @@ impl Uploader {
                         ACCEPT,
                         "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
                     )
-                    .timeout(Duration::from_secs(60));
+                    // As patient as an upload is with a silent server, and no more.
+                    .timeout(self.options.stall_timeout.min(Duration::from_secs(30)));
                 if let Some(c) = creds
                     && self.target.url.host() == url.host()
                 {
@@ -517,20 +538,28 @@ impl Uploader {
                     }
                     if existing::is_already_exists(status, &reason, &text) {
                         if maybe_landed {
-                            break self
-                                .verify_landed(
-                                    p,
-                                    creds.as_ref(),
-                                    &mut digests,
-                                    status,
-                                    &reason,
+                            // An identical re-upload is a 200 on PyPI: "already exists" after a
+                            // retry is our earlier attempt only if the index has these bytes.
+                            break match self.on_index(p, creds.as_ref(), &mut digests).await {
+                                OnIndex::Same => Outcome::Uploaded {
                                     attempts,
-                                )
-                                .await;
+                                    note: Some("an earlier attempt had landed; the index has the same sha256".into()),
+                                },
+                                OnIndex::Different(remote) => self.fail(Some(status), reason, Some(format!("The index has a different {} (sha256 {remote}); an index never replaces a file.", p.filename)), attempts),
+                                _ => self.fail(Some(status), reason, Some(MAY_HAVE_LANDED.into()), attempts),
+                            };
                         }
                         if self.options.skip_existing {
-                            break Outcome::Skipped {
-                                reason: format!("the index answered {status} {reason}"),
+                            // Skip only what the index really holds: a 409 can also mean a
+                            // project-name race, and some answers are about other files.
+                            let answered = format!("the index answered {status} {reason}");
+                            break match self.on_index(p, creds.as_ref(), &mut digests).await {
+                                OnIndex::Same => Outcome::Skipped { reason: "already on the index with the same sha256".into() },
+                                OnIndex::ListedWithoutHash => Outcome::Skipped { reason: format!("{answered}; it lists the file (no hash to compare)") },
+                                OnIndex::Different(remote) => self.fail(Some(status), reason, Some(format!("A different {} is on the index (sha256 {remote}); an index never replaces a file: release a new version.", p.filename)), attempts),
+                                OnIndex::Absent => self.fail(Some(status), reason, Some("The index says the file exists but does not list it: this answer is about something else.".into()), attempts),
+                                OnIndex::Unknown if status == 409 && self.target.kind != crate::auth::IndexKind::Other => self.fail(Some(status), reason, Some("On PyPI a 409 is not \"File already exists\" (a project-name conflict, for example).".into()), attempts),
+                                OnIndex::Unknown => Outcome::Skipped { reason: answered },
                             };
                         }
                         break self.fail(Some(status), reason, Some("The index already has this file. Rerun with --skip-existing to treat files already uploaded as done.".into()), attempts);
@@ -547,12 +576,27 @@ impl Uploader {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let hint = self.hint_for(status, &reason);
+                    let mut hint = self.hint_for(status, &reason);
                     let reason = if reason.is_empty() {
                         text.lines().next().unwrap_or("").to_string()
                     } else {
                         reason
                     };
+                    if retry::retryable_status(status) && (maybe_landed || sent_all) {
+                        // The retries ran out, but a whole body went out before: the file may be
+                        // on the index after all.
+                        match self.on_index(p, creds.as_ref(), &mut digests).await {
+                            OnIndex::Same => {
+                                break Outcome::Uploaded {
+                                    attempts,
+                                    note: Some(format!(
+                                        "the index answered {status} {reason}, but it has the file with the same sha256"
+                                    )),
+                                };
+                            }
+                            _ => hint = Some(MAY_HAVE_LANDED.into()),
+                        }
+                    }
                     break self.fail(Some(status), reason, hint, attempts);
                 }
                 Attempt::Transport {
@@ -560,7 +604,6 @@ impl Uploader {
                     retryable,
                     sent_all,
                 } => {
-                    let error = self.scrub(&error);
                     if retryable && attempts <= self.options.retry.retries {
                         maybe_landed |= sent_all;
                         let wait = self.options.retry.delay(attempts, None);
@@ -570,6 +613,18 @@ impl Uploader {
                     }
                     let hint = if error.to_ascii_lowercase().contains("certificate") {
                         Some("The index's TLS certificate is not trusted: pass its CA bundle with --cert (or TWINE_CERT).".to_string())
+                    } else if !retryable {
+                        None
+                    } else if maybe_landed || sent_all {
+                        match self.on_index(p, creds.as_ref(), &mut digests).await {
+                            OnIndex::Same => {
+                                break Outcome::Uploaded {
+                                    attempts,
+                                    note: Some("the last answer was lost, but the index has the file with the same sha256".into()),
+                                };
+                            }
+                            _ => Some(MAY_HAVE_LANDED.into()),
+                        }
                     } else {
                         Some(format!(
                             "Gave up after {attempts} attempt(s). Check the network and the URL, then rerun with --skip-existing."
@@ -579,9 +634,6 @@ impl Uploader {
                 }
             }
         };
-        if matches!(outcome, Outcome::Failed { .. }) {
-            self.stop.store(true, Ordering::SeqCst);
-        }
         self.reporter.finish(&p.filename, outcome.label());
         self.result(p, outcome, digests, start)
     }
@@ -603,42 +655,42 @@ impl Uploader {
 
     /// After a retry met "already exists": the earlier attempt landed if the index has the
     /// same bytes.
-    async fn verify_landed(
+    /// What the index lists for this file, compared with the local bytes. Looked up a few times
+    /// (with the retry backoff) when the file is not listed yet: indexes and their CDNs lag.
+    async fn on_index(
         &self,
         p: &Prepared,
         creds: Option<&Credentials>,
         digests: &mut Option<Digests>,
-        status: u16,
-        reason: &str,
-        attempts: u32,
-    ) -> Outcome {
+    ) -> OnIndex {
         if digests.is_none() {
             *digests = self.local_digests(p).await;
         }
-        self.listings.lock().await.remove(&p.name);
-        match self.lookup(p, creds).await {
-            Some(Listing::Present {
-                sha256: Some(remote),
-            }) if digests.as_ref().is_some_and(|d| d.sha256 != remote) => self.fail(
-                Some(status),
-                reason.to_string(),
-                Some(format!(
-                    "The index has a different {} (sha256 {remote}); PyPI never replaces a file.",
-                    p.filename
-                )),
-                attempts,
-            ),
-            Some(Listing::Present { sha256: Some(_) }) => Outcome::Uploaded {
-                attempts,
-                note: Some("an earlier attempt had landed; the index has the same sha256".into()),
-            },
-            _ => Outcome::Uploaded {
-                attempts,
-                note: Some(format!(
-                    "an earlier attempt had landed (the index answered {status} {reason}); the hash could not be compared"
-                )),
-            },
+        let local = digests.as_ref().map(|d| d.sha256.clone());
+        let mut found = OnIndex::Unknown;
+        for round in 0..3u32 {
+            if round > 0 {
+                tokio::time::sleep(self.options.retry.base * round).await;
+            }
+            self.listings.lock().await.remove(&p.name);
+            found = match self.lookup(p, creds).await {
+                Some(Listing::Present {
+                    sha256: Some(remote),
+                }) => match &local {
+                    Some(l) if *l == remote => OnIndex::Same,
+                    _ => OnIndex::Different(remote),
+                },
+                Some(Listing::Present { sha256: None }) => OnIndex::ListedWithoutHash,
+                Some(Listing::Absent) => OnIndex::Absent,
+                None => OnIndex::Unknown,
+            };
+            // Only "not listed yet" is worth asking again; an index that cannot be read will
+            // not be readable a second later.
+            if found != OnIndex::Absent {
+                break;
+            }
         }
+        found
     }
 
     /// A 307/308 to the same host is followed; anything else is explained.
@@ -710,15 +762,22 @@ impl Uploader {
         p: &Prepared,
         creds: Option<&Credentials>,
     ) -> Attempt {
-        let sent = Arc::new(AtomicU64::new(0));
         let reporter = self.reporter.clone();
         let filename = p.filename.clone();
-        let (rx, handle) = body.stream(
-            sent.clone(),
-            Arc::new(move |n| reporter.advance(&filename, n)),
-        );
-        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|item| (item, rx))
+        let (rx, done) = body.stream(Arc::new(move |n| reporter.advance(&filename, n)));
+        // Bytes the HTTP client has taken from the body: what may have reached the index, as
+        // opposed to what the reader has queued.
+        let pulled = Arc::new(AtomicU64::new(0));
+        let counter = pulled.clone();
+        let stream = futures_util::stream::unfold(rx, move |mut rx| {
+            let counter = counter.clone();
+            async move {
+                let item = rx.recv().await?;
+                if let Ok(bytes) = &item {
+                    counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                }
+                Some((item, rx))
+            }
         });
         let mut req = self
             .client
@@ -732,6 +791,7 @@ impl Uploader {
         if let Some(c) = creds {
             req = req.basic_auth(&c.username, Some(c.password.expose()));
         }
+        let total = body.content_length();
         let send = req.send();
         tokio::pin!(send);
         let mut last = 0u64;
@@ -740,23 +800,37 @@ impl Uploader {
             tokio::select! {
                 r = &mut send => break Some(r),
                 _ = tokio::time::sleep(Duration::from_millis(250)) => {
-                    let now = sent.load(Ordering::Relaxed);
+                    let now = pulled.load(Ordering::Relaxed);
                     if now != last {
                         last = now;
                         since = Instant::now();
                     }
-                    let limit = if now >= body.file_len { self.options.response_timeout } else { self.options.stall_timeout };
+                    let limit = if now >= total { self.options.response_timeout } else { self.options.stall_timeout };
                     if since.elapsed() > limit {
                         break None;
                     }
                 }
             }
         };
-        let sent_all = sent.load(Ordering::Relaxed) >= body.file_len;
-        let digests = tokio::task::spawn_blocking(move || handle.join().ok().and_then(Result::ok))
-            .await
-            .ok()
-            .flatten();
+        let sent_all = pulled.load(Ordering::Relaxed) >= total;
+        // The digests, when the reader finished: it did if the whole body went out. Never wait
+        // long: a reader blocked on a stalled connection must not hold the upload.
+        let reader = tokio::time::timeout(Duration::from_secs(2), done).await;
+        let (digests, local_error) = match reader {
+            Ok(Ok(Ok(d))) => (Some(d), None),
+            Ok(Ok(Err(e))) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                (None, Some(e.to_string()))
+            }
+            _ => (None, None),
+        };
+        if let Some(error) = local_error {
+            // The file itself could not be read, or changed: retrying the network will not help.
+            return Attempt::Transport {
+                error,
+                retryable: false,
+                sent_all: false,
+            };
+        }
         match result {
             None => Attempt::Transport {
                 error: if sent_all {

@@ -12,7 +12,6 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use blake2::Blake2b;
 use blake2::digest::consts::U32;
@@ -157,84 +156,107 @@ impl MultipartBody {
     /// the whole file has been read. `sent` counts file bytes handed to the network.
     pub fn stream(
         &self,
-        sent: Arc<AtomicU64>,
         on_chunk: Arc<dyn Fn(u64) + Send + Sync>,
     ) -> (
         tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
-        std::thread::JoinHandle<std::io::Result<Digests>>,
+        tokio::sync::oneshot::Receiver<std::io::Result<Digests>>,
     ) {
         let (tx, rx) = tokio::sync::mpsc::channel(IN_FLIGHT);
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
         let body = self.clone();
-        let handle = std::thread::spawn(move || -> std::io::Result<Digests> {
-            let send = |b: Bytes| tx.blocking_send(Ok(b)).is_ok();
-            let mut first = body.head.clone();
-            first.extend_from_slice(&body.content_header);
-            if !send(Bytes::from(first)) {
-                return Err(std::io::Error::other("the request was abandoned"));
-            }
-            let mut file = File::open(&body.file)?;
-            // BLAKE2b-256 on a thread of its own; it ends when `to_blake2` is dropped.
-            let (to_blake2, chunks) = std::sync::mpsc::sync_channel::<Bytes>(IN_FLIGHT);
-            let blake2 = std::thread::spawn(move || {
-                let mut h = Blake2b::<U32>::new();
-                for chunk in chunks {
-                    h.update(&chunk);
-                }
-                hex(&h.finalize())
-            });
-            let mut sha256 = Sha256::new();
-            let mut total = 0u64;
-            loop {
-                // Read into spare capacity: no zeroing of each chunk before the read.
-                let mut buf = Vec::with_capacity(CHUNK);
-                let n = match (&mut file).take(CHUNK as u64).read_to_end(&mut buf) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
-                        return Err(e);
-                    }
-                };
-                if n == 0 {
-                    break;
-                }
-                let buf = Bytes::from(buf);
-                if to_blake2.send(buf.clone()).is_err() {
-                    return Err(std::io::Error::other("the BLAKE2b-256 thread stopped"));
-                }
-                sha256.update(&buf);
-                total += n as u64;
-                if !send(buf) {
-                    return Err(std::io::Error::other("the request was abandoned"));
-                }
-                sent.fetch_add(n as u64, Ordering::Relaxed);
-                on_chunk(n as u64);
-            }
-            drop(to_blake2);
-            let blake2_256 = blake2
-                .join()
-                .map_err(|_| std::io::Error::other("the BLAKE2b-256 thread panicked"))?;
-            if total != body.file_len {
-                let e = std::io::Error::other(format!(
-                    "{} changed while it was being uploaded ({} bytes expected, {total} read)",
-                    body.filename, body.file_len
-                ));
+        // A detached thread: nobody waits for it. It ends when the body is read, or when the
+        // request is dropped (its queue closes); a stalled connection can keep it blocked, and
+        // the upload never waits on that.
+        std::thread::spawn(move || {
+            let result = body.feed(&tx, on_chunk.as_ref());
+            if let Err(e) = &result {
+                // The body must not end short as if it were complete: the error goes in too.
                 let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
-                return Err(e);
             }
-            let digests = body.digests_first.clone().unwrap_or_else(|| Digests {
-                sha256: hex(&sha256.finalize()),
-                blake2_256,
-                md5: None,
-            });
-            let mut tail = b"\r\n".to_vec();
-            if body.digests_first.is_none() {
-                tail.extend_from_slice(&digest_parts(&body.boundary, &digests));
-            }
-            tail.extend_from_slice(&closing(&body.boundary));
-            send(Bytes::from(tail));
-            Ok(digests)
+            let _ = done_tx.send(result);
         });
-        (rx, handle)
+        (rx, done_rx)
+    }
+
+    /// Reads the file into the queue, hashing it; returns the digests, or why it could not.
+    fn feed(
+        &self,
+        tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+        on_chunk: &(dyn Fn(u64) + Send + Sync),
+    ) -> std::io::Result<Digests> {
+        let abandoned =
+            || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the request was abandoned");
+        let send = |b: Bytes| tx.blocking_send(Ok(b)).is_ok();
+        let mut first = self.head.clone();
+        first.extend_from_slice(&self.content_header);
+        if !send(Bytes::from(first)) {
+            return Err(abandoned());
+        }
+        let mut file = File::open(&self.file).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot read {}: {e}", self.file.display()),
+            )
+        })?;
+        // BLAKE2b-256 on a thread of its own; it ends when `to_blake2` is dropped.
+        let (to_blake2, chunks) = std::sync::mpsc::sync_channel::<Bytes>(IN_FLIGHT);
+        let blake2 = std::thread::spawn(move || {
+            let mut h = Blake2b::<U32>::new();
+            for chunk in chunks {
+                h.update(&chunk);
+            }
+            hex(&h.finalize())
+        });
+        let mut sha256 = Sha256::new();
+        let mut total = 0u64;
+        let changed = |read: u64| {
+            std::io::Error::other(format!(
+                "{} changed while it was being uploaded ({} bytes expected, {read} read)",
+                self.filename, self.file_len
+            ))
+        };
+        // Exactly the announced length: the Content-Length was promised before the first byte.
+        while total < self.file_len {
+            let want = (self.file_len - total).min(CHUNK as u64);
+            // Read into spare capacity: no zeroing of each chunk before the read.
+            let mut buf = Vec::with_capacity(want as usize);
+            let n = (&mut file).take(want).read_to_end(&mut buf)?;
+            if n == 0 {
+                return Err(changed(total));
+            }
+            let buf = Bytes::from(buf);
+            if to_blake2.send(buf.clone()).is_err() {
+                return Err(std::io::Error::other("the BLAKE2b-256 thread stopped"));
+            }
+            sha256.update(&buf);
+            total += n as u64;
+            if !send(buf) {
+                return Err(abandoned());
+            }
+            on_chunk(n as u64);
+        }
+        let mut probe = [0u8; 1];
+        if file.read(&mut probe)? != 0 {
+            return Err(changed(total + 1));
+        }
+        drop(to_blake2);
+        let blake2_256 = blake2
+            .join()
+            .map_err(|_| std::io::Error::other("the BLAKE2b-256 thread panicked"))?;
+        let digests = self.digests_first.clone().unwrap_or_else(|| Digests {
+            sha256: hex(&sha256.finalize()),
+            blake2_256,
+            md5: None,
+        });
+        let mut tail = b"\r\n".to_vec();
+        if self.digests_first.is_none() {
+            tail.extend_from_slice(&digest_parts(&self.boundary, &digests));
+        }
+        tail.extend_from_slice(&closing(&self.boundary));
+        if !send(Bytes::from(tail)) {
+            return Err(abandoned());
+        }
+        Ok(digests)
     }
 }
 
@@ -276,15 +298,13 @@ mod tests {
     fn streamed_body_equals_the_in_memory_one() {
         let (b, _dir) = body(false);
         let (expected, _) = b.to_vec().unwrap();
-        let sent = Arc::new(AtomicU64::new(0));
-        let (mut rx, handle) = b.stream(sent.clone(), Arc::new(|_| {}));
+        let (mut rx, done) = b.stream(Arc::new(|_| {}));
         let mut got = Vec::new();
         while let Some(chunk) = rx.blocking_recv() {
             got.extend_from_slice(&chunk.unwrap());
         }
-        let digests = handle.join().unwrap().unwrap();
+        let digests = done.blocking_recv().unwrap().unwrap();
         assert_eq!(got, expected);
-        assert_eq!(sent.load(Ordering::Relaxed), 10);
         assert_eq!(digests, crate::digest::digest_file(&b.file, false).unwrap());
     }
 }
