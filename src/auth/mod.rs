@@ -387,7 +387,15 @@ pub fn explicit_password(
         .password
         .clone()
         .map(|p| (Secret::new(p), Source::Flag("--password")))
-        .or_else(|| env_pair(env, "PASSWORD").map(|(v, var)| (Secret::new(v), Source::Env(var))))
+        .or_else(|| {
+            // An empty variable is unset: a CI secret that was deleted (the usual last step of
+            // moving to trusted publishing) expands to "", and must not stop trusted publishing.
+            ["HOIST_PASSWORD", "TWINE_PASSWORD"].iter().find_map(|var| {
+                env(var)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (Secret::new(v), Source::Env(var.to_string())))
+            })
+        })
         .or_else(|| {
             target
                 .config_password
@@ -662,6 +670,22 @@ mod tests {
             assert!(creds(stored.clone()).is_api_token(), "{stored:?}");
         }
         assert!(!creds(Source::TrustedPublishing("GitHub Actions")).is_api_token());
+    }
+
+    #[test]
+    fn an_empty_password_variable_is_unset() {
+        let inputs = Inputs {
+            repository_url: Some("https://example.com/legacy/".into()),
+            ..Inputs::default()
+        };
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let empty = env_of(&[("HOIST_PASSWORD", ""), ("TWINE_PASSWORD", "")]);
+        assert!(explicit_password(&t, &inputs, &empty).is_none());
+        let fallback = env_of(&[("HOIST_PASSWORD", ""), ("TWINE_PASSWORD", "tw")]);
+        let (p, source) = explicit_password(&t, &inputs, &fallback).unwrap();
+        assert_eq!(p, Secret::new("tw"));
+        assert_eq!(source, Source::Env("TWINE_PASSWORD".into()));
     }
 
     #[test]

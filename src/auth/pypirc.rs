@@ -118,7 +118,9 @@ impl PypiRc {
                 continue;
             }
             if let Some(rest) = stripped.strip_prefix('[') {
-                let Some(name) = rest.strip_suffix(']') else {
+                // Like Python's `\[(?P<header>.+)\]`: up to the last `]`, whatever follows it
+                // (`[pypi] ; a note` is the section `pypi`).
+                let Some(name) = rest.rfind(']').filter(|&i| i > 0).map(|i| &rest[..i]) else {
                     return Err(malformed(n, "a section header must end with ']'"));
                 };
                 if sections.contains_key(name) {
@@ -296,6 +298,12 @@ mod tests {
             e.to_string().starts_with("rc:3: key `x` appears twice"),
             "{e}"
         );
+        let rc = PypiRc::parse(
+            "[distutils] ; the list\nindex-servers = x\n[x] ; mine\nrepository = https://x/\n",
+            "rc",
+        )
+        .unwrap();
+        assert_eq!(rc.repository("x").unwrap().url, "https://x/");
         let e = PypiRc::parse("[a]\n[a]\n", "rc").unwrap_err();
         assert!(e.to_string().starts_with("rc:2:"));
         let e = PypiRc::parse("[distutils]\nindex-servers = x\n[x]\nusername = u\n", "rc")
