@@ -164,15 +164,7 @@ fn a_429_waits_for_retry_after() {
 fn a_connection_dropped_midway_is_retried() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Big enough that the drop happens while the file is still going out.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let noise: Vec<u8> = (0..2 * 1024 * 1024)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let noise = support::incompressible(2 * 1024 * 1024, 0x9e37_79b9_7f4a_7c15);
     let big = Spec::wheel()
         .file("demo/data.bin", &noise)
         .write(dir.path());
@@ -295,15 +287,7 @@ fn skip_existing_needs_the_index_to_list_the_file() {
 fn a_stalled_large_upload_is_abandoned_promptly() {
     // Large enough that the connection, not the queue, holds the unsent part.
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    let noise: Vec<u8> = (0..24 * 1024 * 1024)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let noise = support::incompressible(24 * 1024 * 1024, 0x2545_f491_4f6c_dd1d);
     let big = Spec::wheel()
         .file("demo/data.bin", &noise)
         .write(dir.path());

@@ -458,3 +458,17 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     gz.write_all(data).expect("gzip");
     gz.finish().expect("gzip")
 }
+
+/// `len` bytes that deflate cannot shrink (xorshift64 from `seed`), for files that must stay big
+/// inside a wheel.
+pub fn incompressible(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.max(1);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
