@@ -163,6 +163,14 @@ pub struct UploadArgs {
     #[arg(long)]
     pub attestations: bool,
 
+    /// Make a PEP 740 attestation for each distribution and upload it with the file: signed
+    /// keyless with Sigstore (a Fulcio certificate, a Rekor v1 entry) by this CI job's
+    /// identity, the one trusted publishing uses, and written to `F.publish.attestation`.
+    /// Needs trusted publishing; `HOIST_SIGSTORE_FULCIO_URL` / `HOIST_SIGSTORE_REKOR_URL`
+    /// choose another Sigstore instance.
+    #[arg(long)]
+    pub attest: bool,
+
     /// Check every file and build every request, then print what would be sent; send nothing.
     /// Needs no credentials.
     #[arg(long)]

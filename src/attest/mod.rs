@@ -14,6 +14,8 @@ use serde_json::Value;
 
 use crate::dist::filename::{SdistFilename, WheelFilename, canonicalize_name};
 
+pub mod sign;
+
 /// The predicate types PyPI accepts.
 pub const PREDICATE_TYPES: &[&str] = &[
     "https://docs.pypi.org/attestations/publish/v1",

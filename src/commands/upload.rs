@@ -89,6 +89,18 @@ pub fn run(args: &UploadArgs) -> u8 {
     prepared.sort_by_key(|p| p.file_type != FileType::Wheel);
 
     // PEP 740 attestations: checked locally now, sent as a plain-text field with their file.
+    if args.attest {
+        for p in &prepared {
+            let out = attest::sign::output_path(&p.path);
+            if out.exists() {
+                return usage(format!(
+                    "{} already exists: --attest writes a new attestation for {}. Delete it (a leftover from an earlier step or run), or upload it as it is with --attestations instead of --attest",
+                    out.display(),
+                    p.filename
+                ));
+            }
+        }
+    }
     let mut attested = 0usize;
     for p in &mut prepared {
         let files = attest::find_for(&p.path);
@@ -100,6 +112,10 @@ pub fn run(args: &UploadArgs) -> u8 {
                     files.len()
                 );
             }
+            continue;
+        }
+        if args.attest && files.is_empty() {
+            // --attest makes the one it needs, after the credentials are known.
             continue;
         }
         let sha256 = match crate::digest::digest_file(&p.path, false) {
@@ -145,9 +161,9 @@ pub fn run(args: &UploadArgs) -> u8 {
             eprintln!("{} ({})", p.path.display(), progress::human_size(p.size));
         }
     }
-    if args.attestations && target.kind == auth::IndexKind::Other {
+    if (args.attestations || args.attest) && target.kind == auth::IndexKind::Other {
         eprintln!(
-            "warning: only PyPI and TestPyPI are known to accept attestations; if {} refuses them, drop --attestations",
+            "warning: only PyPI and TestPyPI are known to accept attestations; if {} refuses them, drop --attestations and --attest",
             target.url
         );
     }
@@ -186,7 +202,7 @@ pub fn run(args: &UploadArgs) -> u8 {
             projects.push(p.name.clone());
         }
     }
-    let source = match credential_source(
+    let (source, trusted) = match credential_source(
         args,
         &inputs,
         &target,
@@ -219,6 +235,21 @@ pub fn run(args: &UploadArgs) -> u8 {
 (\"Attestations are only supported when using Trusted Publishing\"). Publish from CI with trusted publishing, or drop --attestations",
             c.password_source
         ));
+    }
+
+    if args.attest {
+        let Some(tp) = trusted.as_deref() else {
+            let from = runtime
+                .block_on(source.for_next_file())
+                .map(|c| c.password_source.to_string())
+                .unwrap_or_else(|_| "a stored credential".into());
+            return usage(format!(
+                "--attest signs with this CI job's trusted-publishing identity, but the upload would use the password from {from}; nothing was signed or uploaded. Run it in a CI job with an OIDC identity (GitHub Actions: `permissions: id-token: write`) and no stored token, or drop --attest"
+            ));
+        };
+        if let Err(code) = attest_all(args, &mut prepared, tp, &client, &runtime) {
+            return code;
+        }
     }
 
     // 3. Send. The header goes out before the bars start drawing.
@@ -287,6 +318,10 @@ pub fn run(args: &UploadArgs) -> u8 {
     exit_code(&results)
 }
 
+/// The credentials of an upload and, when they come from trusted publishing, the exchange
+/// (which also gives the identity token `--attest` signs with).
+type Chosen = (Arc<dyn CredentialSource>, Option<Arc<TrustedPublisher>>);
+
 /// Where the upload's credentials come from: trusted publishing when the policy allows it and
 /// the job has an identity, else the password or token found the twine way. `Err` is the exit
 /// code, after the message was printed.
@@ -298,7 +333,7 @@ fn credential_source(
     client: &reqwest::Client,
     runtime: &tokio::runtime::Runtime,
     projects: &[String],
-) -> Result<Arc<dyn CredentialSource>, u8> {
+) -> Result<Chosen, u8> {
     let policy = match args.trusted_publishing {
         TrustedPublishing::Auto => Policy::Auto,
         TrustedPublishing::Always => Policy::Always,
@@ -323,7 +358,7 @@ fn credential_source(
     } else {
         oidc::detect(&shared, policy == Policy::Always)
     };
-    let stored = |why: Option<String>| -> Result<Arc<dyn CredentialSource>, u8> {
+    let stored = |why: Option<String>| -> Result<Chosen, u8> {
         match auth::resolve_credentials(target, inputs, &env, interaction) {
             Ok(c) => {
                 if let Some(why) = why {
@@ -333,7 +368,7 @@ fn credential_source(
                         c.password_source
                     );
                 }
-                Ok(Arc::new(Fixed(c)))
+                Ok((Arc::new(Fixed(c)), None))
             }
             Err(e) => match why {
                 Some(why) => {
@@ -345,7 +380,7 @@ fn credential_source(
         }
     };
     if !applies {
-        let source = stored(None)?;
+        let chosen = stored(None)?;
         if policy != Policy::Never
             && let Detection::Ready(p) = &detection
             && (target.kind == IndexKind::Other || p.kind().accepted_by_pypi())
@@ -355,7 +390,7 @@ fn credential_source(
                 p.kind().name()
             );
         }
-        return Ok(source);
+        return Ok(chosen);
     }
     let provider = match detection {
         Detection::None => {
@@ -414,7 +449,8 @@ fn credential_source(
                 target.url,
                 publisher::identity_line(kind, tp.last_claims().as_ref())
             );
-            Ok(Arc::new(tp))
+            let tp = Arc::new(tp);
+            Ok((tp.clone(), Some(tp)))
         }
         Err(e) => {
             let claims = match &e {
@@ -492,5 +528,142 @@ fn dry_run(args: &UploadArgs, prepared: &[Prepared], target: &auth::Target) -> u
     {
         eprintln!("error: cannot write the plan: {e}");
     }
+    if args.attest {
+        let services = attest::sign::Services::from_env(&env);
+        eprintln!(
+            "--attest: each file would first be signed with Sigstore ({}, {}) as this job's trusted-publishing identity and its F.publish.attestation sent with it; a dry run signs nothing",
+            services.fulcio, services.rekor
+        );
+    }
     EXIT_OK
+}
+
+/// `--attest`: signs every distribution with Sigstore as this job's identity, checks each
+/// result the way PyPI will, writes `F.publish.attestation` beside each file and adds it to
+/// the file's form. All or nothing: when one file cannot be signed, no attestation is
+/// written and nothing is uploaded. `Err` is the exit code, after the message was printed.
+fn attest_all(
+    args: &UploadArgs,
+    prepared: &mut [Prepared],
+    tp: &TrustedPublisher,
+    client: &reqwest::Client,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<(), u8> {
+    use futures_util::stream::{self, StreamExt};
+
+    let services = attest::sign::Services::from_env(&env);
+    let mut subjects = Vec::new();
+    for p in prepared.iter() {
+        match crate::digest::digest_file(&p.path, false) {
+            Ok(d) => subjects.push((p.filename.clone(), d.sha256)),
+            Err(e) => return Err(usage(format!("cannot read {}: {e}", p.path.display()))),
+        }
+    }
+    eprintln!(
+        "Signing {} file(s) with Sigstore ({}, {}) as the {} identity",
+        subjects.len(),
+        services.fulcio,
+        services.rekor,
+        tp.provider_kind().name()
+    );
+    let token = match runtime.block_on(tp.token_for(attest::sign::AUDIENCE)) {
+        Ok(t) => t,
+        Err(e) => {
+            let text = match &e {
+                oidc::TrustedError::Identity(i) => report::identity_error(i),
+                other => other.to_string(),
+            };
+            eprintln!(
+                "error: --attest: cannot get an OIDC token with audience \"sigstore\": {text}"
+            );
+            eprintln!("error: no attestation was made and nothing was uploaded");
+            return Err(EXIT_FAILURE);
+        }
+    };
+    let signed: Vec<_> = runtime.block_on(
+        stream::iter(subjects.iter())
+            .map(|(filename, sha256)| {
+                attest::sign::sign(&services, client, &token, filename, sha256)
+            })
+            .buffered(4)
+            .collect(),
+    );
+    let mut documents = Vec::new();
+    let mut failed = false;
+    for ((p, (filename, sha256)), result) in prepared.iter().zip(&subjects).zip(signed) {
+        let out = attest::sign::output_path(&p.path);
+        match result.map_err(|e| e.to_string()).and_then(|doc| {
+            // The same checks as for an attestation file someone else made.
+            attest::verify_one(&out, &doc, filename, sha256)
+                .map(|_| doc)
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(doc) => documents.push((out, doc)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!("error: no attestation was written and nothing was uploaded");
+        return Err(EXIT_FAILURE);
+    }
+    let mut written = Vec::new();
+    for (out, doc) in &documents {
+        if let Err(e) = write_new(out, doc) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            for w in &written {
+                let _ = std::fs::remove_file(w);
+            }
+            eprintln!("error: no attestation was kept and nothing was uploaded");
+            return Err(EXIT_FAILURE);
+        }
+        let index = doc
+            .pointer("/verification_material/transparency_entries/0/logIndex")
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or_default();
+        eprintln!("Wrote {} (Rekor log index {index})", out.display());
+        written.push(out.clone());
+    }
+    // Attach: the new one, and with --attestations the others beside the file.
+    for (p, (filename, sha256)) in prepared.iter_mut().zip(&subjects) {
+        let out = attest::sign::output_path(&p.path);
+        let files = if args.attestations {
+            attest::find_for(&p.path)
+        } else {
+            vec![out]
+        };
+        match attest::prepare(filename, sha256, &files) {
+            Ok(json) => {
+                p.fields.retain(|f| f.name != "attestations");
+                p.fields.push(upload::form::FormField {
+                    name: "attestations".into(),
+                    value: json,
+                });
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!("error: nothing was uploaded");
+                return Err(EXIT_CHECK_FAILED);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `doc` to a new file `path` as compact JSON; an existing `path` is never replaced,
+/// and a failed write leaves no partial file.
+fn write_new(path: &std::path::Path, doc: &serde_json::Value) -> io::Result<()> {
+    let bytes = serde_json::to_vec(doc).map_err(io::Error::other)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let written = file.write_all(&bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+    }
+    written
 }

@@ -310,6 +310,18 @@ impl TrustedPublisher {
         Ok(jwt)
     }
 
+    /// A fresh OIDC token for another audience (`sigstore`, to sign attestations), masked and
+    /// kept out of every message like the others.
+    pub async fn token_for(&self, audience: &str) -> Result<Secret, TrustedError> {
+        let jwt = self
+            .provider
+            .token(&self.client, audience)
+            .await
+            .map_err(TrustedError::Identity)?;
+        self.remember(&jwt);
+        Ok(jwt)
+    }
+
     /// One exchange: a fresh OIDC token, then mint-token; transient failures are retried,
     /// each time with a new OIDC token.
     async fn mint(&self) -> Result<(Credentials, Instant), TrustedError> {
