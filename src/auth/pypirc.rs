@@ -168,11 +168,13 @@ impl PypiRc {
         })
     }
 
+    /// A key of an existing section; like Python's configparser (which twine reads `.pypirc`
+    /// with), a key missing from the section is taken from `[DEFAULT]`.
     fn get(&self, section: &str, key: &str) -> Option<&str> {
-        self.sections
-            .get(section)?
-            .values
+        let values = &self.sections.get(section)?.values;
+        values
             .get(key)
+            .or_else(|| self.sections.get("DEFAULT")?.values.get(key))
             .map(String::as_str)
     }
 
@@ -286,6 +288,22 @@ mod tests {
             rc.repository("private").unwrap().username.as_deref(),
             Some("old")
         );
+    }
+
+    #[test]
+    fn keys_missing_from_a_section_come_from_default_as_in_python() {
+        let rc = PypiRc::parse(
+            "[DEFAULT]\nusername = __token__\n\n[distutils]\nindex-servers = pypi private\n\n\
+[pypi]\npassword = pypi-AgEI\n\n[private]\nrepository = https://example.org/\nusername = me\n",
+            "f",
+        )
+        .unwrap();
+        let pypi = rc.repository("pypi").unwrap();
+        assert_eq!(pypi.username.as_deref(), Some("__token__"));
+        let private = rc.repository("private").unwrap();
+        assert_eq!(private.username.as_deref(), Some("me"));
+        assert!(private.password.is_none());
+        assert!(rc.repository("missing").is_err());
     }
 
     #[test]
