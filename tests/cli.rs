@@ -184,7 +184,25 @@ fn explain_prints_rule_docs() {
     let by_name = hoist(&["rule", "invalid-classifier"]);
     assert_eq!(stdout(&by_name), out);
     let list = stdout(&hoist(&["explain"]));
-    assert_eq!(list.lines().count(), hoist::check::rules::ALL.len());
+    assert_eq!(
+        list.lines().count(),
+        hoist::check::rules::ALL.len() + hoist::audit::rules::ALL.len()
+    );
+    assert!(list.lines().any(|l| l.starts_with("AUD001  committed-token")));
+}
+
+#[test]
+fn explain_knows_the_audit_rules_too() {
+    for query in ["AUD104", "pypirc-password", "aud104"] {
+        let o = hoist(&["explain", query]);
+        assert_eq!(o.status.code(), Some(0), "{query}");
+        let out = stdout(&o);
+        assert!(
+            out.starts_with("# AUD104 pypirc-password (hoist audit; at most high)"),
+            "{out}"
+        );
+        assert!(out.contains("## Fix"), "{out}");
+    }
 }
 
 #[test]

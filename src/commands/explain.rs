@@ -1,5 +1,7 @@
-//! `hoist explain [CODE|NAME]`: prints a rule's documentation, or lists every rule.
+//! `hoist explain [CODE|NAME]`: prints a rule's documentation, or lists every rule: the
+//! `hoist check` rules, then the `hoist audit` rules (AUD…).
 
+use crate::audit::rules as audit_rules;
 use crate::check::rules;
 use crate::cli::ExplainArgs;
 
@@ -10,25 +12,42 @@ pub fn run(args: &ExplainArgs) -> u8 {
         None => {
             for r in rules::ALL {
                 println!(
-                    "{}  {:<36} {:<7}  {}",
+                    "{}  {:<36} {:<8}  {}",
                     r.code,
                     r.name,
                     r.severity.as_str(),
                     r.summary()
                 );
             }
+            for r in audit_rules::ALL {
+                println!(
+                    "{}  {:<36} {:<8}  {}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                );
+            }
             EXIT_OK
         }
-        Some(query) => match rules::find(query) {
-            Some(r) => {
+        Some(query) => {
+            if let Some(r) = rules::find(query) {
                 println!("# {} {} ({})\n", r.code, r.name, r.severity.as_str());
                 print!("{}", r.doc);
                 EXIT_OK
-            }
-            None => {
+            } else if let Some(r) = audit_rules::find(query) {
+                println!(
+                    "# {} {} (hoist audit; at most {})\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str()
+                );
+                println!("{}", r.doc);
+                EXIT_OK
+            } else {
                 eprintln!("error: no rule {query:?}; run `hoist explain` to list every rule");
                 EXIT_USAGE
             }
-        },
+        }
     }
 }
