@@ -188,7 +188,10 @@ fn explain_prints_rule_docs() {
         list.lines().count(),
         hoist::check::rules::ALL.len() + hoist::audit::rules::ALL.len()
     );
-    assert!(list.lines().any(|l| l.starts_with("AUD001  committed-token")));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("AUD001  committed-token"))
+    );
 }
 
 #[test]
