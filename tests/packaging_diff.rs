@@ -4,6 +4,8 @@
 //!
 //! Needs the test venv that `scripts/test` creates (`HOIST_TEST_PYTHON`).
 
+mod testpython;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -11,18 +13,6 @@ use std::process::{Command, Stdio};
 use hoist::check::rules::license::license_expression_problem;
 use hoist::check::rules::metadata::{is_valid_specifiers, is_valid_version, parse_requirement};
 use hoist::dist::filename::is_valid_project_name;
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("HOIST_TEST_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-test/bin/python");
-    assert!(
-        venv.exists(),
-        "no test Python: run scripts/test (it creates .venv-test), or set HOIST_TEST_PYTHON"
-    );
-    venv
-}
 
 const VERSIONS: &[&str] = &[
     "1.0",
@@ -271,7 +261,7 @@ fn metadata_values_agree_with_packaging() {
     .expect("json");
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/packaging_verdicts.py");
-    let mut child = Command::new(python())
+    let mut child = Command::new(testpython::python())
         .arg(script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

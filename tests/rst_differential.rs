@@ -9,24 +9,12 @@
 //! scripts/test), falling back to `.venv-test/bin/python`.
 
 mod rst_corpus;
+mod testpython;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use hoist::check::rst::validate;
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("HOIST_TEST_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-test/bin/python");
-    assert!(
-        p.exists(),
-        "no Python with readme_renderer: HOIST_TEST_PYTHON is unset and {} does not exist; run scripts/test",
-        p.display()
-    );
-    p
-}
 
 #[derive(serde::Deserialize, Debug, Clone)]
 struct Oracle {
@@ -43,7 +31,7 @@ fn agrees_with_readme_renderer() {
     let input = dir.path().join("docs.json");
     std::fs::write(&input, serde_json::to_vec(&docs).expect("json")).expect("write corpus");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/rst-corpus/oracle.py");
-    let out = Command::new(python())
+    let out = Command::new(testpython::python())
         .arg(&script)
         .arg(&input)
         .output()

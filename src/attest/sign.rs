@@ -12,6 +12,7 @@
 //! chooses the services, builds the statement and converts the result.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use sigstore_sign::oidc::IdentityToken;
@@ -79,13 +80,23 @@ pub fn statement(filename: &str, sha256_hex: &str) -> Vec<u8> {
     serde_json::to_vec(&statement).unwrap_or_default()
 }
 
-/// Signs one distribution and returns its PEP 740 attestation object.
+/// How often a failed signing is tried again, and the first pause (doubled each time).
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub retries: u32,
+    pub base: Duration,
+}
+
+/// Signs one distribution and returns its PEP 740 attestation object. A network error or a
+/// 5xx from Fulcio or Rekor is tried again from the start, with a new key and certificate, so
+/// a retry never duplicates a log entry.
 pub async fn sign(
     services: &Services,
     http: &reqwest::Client,
     token: &Secret,
     filename: &str,
     sha256_hex: &str,
+    retry: Retry,
 ) -> Result<Value, SignError> {
     let fail = |reason: String| SignError {
         filename: filename.to_string(),
@@ -98,30 +109,75 @@ pub async fn sign(
             .with_rekor(services.rekor.clone(), RekorApiVersion::V1),
     )
     .with_http_client(http.clone());
-    let bundle = context
-        .signer(identity)
-        .sign_raw_statement(&statement(filename, sha256_hex))
-        .await
-        .map_err(|e| fail(describe(&e, services)))?;
+    let signer = context.signer(identity);
+    let statement = statement(filename, sha256_hex);
+    let mut attempt = 0;
+    let bundle = loop {
+        match signer.sign_raw_statement(&statement).await {
+            Ok(bundle) => break bundle,
+            Err(e) if attempt < retry.retries && is_transient(&e) => {
+                tokio::time::sleep(retry.base * 2u32.saturating_pow(attempt)).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(fail(describe(&e, services))),
+        }
+    };
     let bundle = serde_json::to_value(&bundle)
         .map_err(|e| fail(format!("cannot read the Sigstore bundle: {e}")))?;
     from_bundle(&bundle).map_err(fail)
 }
 
-/// Says which service failed, with its URL, in words a release job's log can act on.
+/// A failure worth trying again: the network, or a server error of Fulcio or Rekor.
+fn is_transient(error: &sigstore_sign::Error) -> bool {
+    use sigstore_sign::Error as E;
+    use sigstore_sign::fulcio::Error as F;
+    use sigstore_sign::rekor::Error as R;
+    match error {
+        E::Fulcio(F::Http(_)) | E::Rekor(R::Http(_)) => true,
+        E::Fulcio(F::Status { status, .. }) | E::Rekor(R::Status { status, .. }) => {
+            *status >= 500 || *status == 429 || *status == 408
+        }
+        _ => false,
+    }
+}
+
+/// Says which service failed, with its URL, in words a release job's log can act on. A
+/// service's answer is quoted, cut to a readable length.
 fn describe(error: &sigstore_sign::Error, services: &Services) -> String {
     use sigstore_sign::Error as E;
+    use sigstore_sign::fulcio::Error as FulcioError;
+    let text = match error {
+        E::Fulcio(e) => shorten(&e.to_string(), 600),
+        E::Rekor(e) => shorten(&e.to_string(), 600),
+        other => shorten(&other.to_string(), 600),
+    };
     match error {
-        E::Fulcio(e) => format!(
-            "Fulcio ({}) did not issue a signing certificate: {e}. The job's OIDC token must have audience \"sigstore\" (on GitHub Actions the job needs `permissions: id-token: write`)",
+        E::Fulcio(FulcioError::Status { status, .. }) if (400..500).contains(status) => format!(
+            "Fulcio ({}) refused to issue a signing certificate: {text}. It accepts the job's OIDC token only with audience \"sigstore\" from an issuer it trusts (GitHub Actions, GitLab, Google Cloud, Buildkite, CircleCI)",
             services.fulcio
         ),
-        E::Rekor(e) => format!(
-            "Rekor ({}) did not log the signature: {e}; nothing was uploaded, rerun the job",
+        E::Fulcio(_) => format!(
+            "Fulcio ({}) did not issue a signing certificate: {text}; rerun the job later (https://status.sigstore.dev)",
+            services.fulcio
+        ),
+        E::Rekor(_) => format!(
+            "Rekor ({}) did not log the signature: {text}; rerun the job later (https://status.sigstore.dev)",
             services.rekor
         ),
-        other => other.to_string(),
+        _ => text,
     }
+}
+
+/// `text` cut to at most `max` bytes, on a character boundary.
+fn shorten(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 /// Re-packs a Sigstore bundle (v0.3, DSSE) into a PEP 740 attestation object: the leaf

@@ -552,6 +552,15 @@ fn attest_all(
     use futures_util::stream::{self, StreamExt};
 
     let services = attest::sign::Services::from_env(&env);
+    let retry = attest::sign::Retry {
+        retries: args.retries,
+        base: env("HOIST_RETRY_BASE_MS")
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(
+                std::time::Duration::from_secs(1),
+                std::time::Duration::from_millis,
+            ),
+    };
     let mut subjects = Vec::new();
     for p in prepared.iter() {
         match crate::digest::digest_file(&p.path, false) {
@@ -583,7 +592,7 @@ fn attest_all(
     let signed: Vec<_> = runtime.block_on(
         stream::iter(subjects.iter())
             .map(|(filename, sha256)| {
-                attest::sign::sign(&services, client, &token, filename, sha256)
+                attest::sign::sign(&services, client, &token, filename, sha256, retry)
             })
             .buffered(4)
             .collect(),
