@@ -818,3 +818,41 @@ fn a_sigstore_outage_is_retried_with_a_new_certificate() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!(sig.fulcio_requests(), 1);
 }
+
+#[test]
+fn attest_outside_ci_is_refused_before_any_credential_is_looked_up() {
+    let oidc = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let sig = Sigstore::start();
+    let (_dir, files) = dists(&[WHEEL]);
+    // No CI variables, and a .pypirc that must not even be read.
+    let o = upload_attest(
+        &oidc,
+        &files,
+        &["--config-file", "/nonexistent/.pypirc"],
+        &sig.env(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("not a CI job with an OIDC identity"),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains(".pypirc"), "{}", text(&o));
+    assert_eq!(sig.fulcio_requests(), 0);
+    assert!(upload_forms(&oidc).is_empty());
+
+    // --trusted-publishing never in a CI job: refused the same way.
+    let o = upload_attest(
+        &oidc,
+        &files,
+        &["--trusted-publishing", "never"],
+        &github_env(&oidc, &sig),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--trusted-publishing never"),
+        "{}",
+        text(&o)
+    );
+    assert!(oidc.issued().is_empty(), "no OIDC token was requested");
+}

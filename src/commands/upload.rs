@@ -202,6 +202,13 @@ pub fn run(args: &UploadArgs) -> u8 {
             projects.push(p.name.clone());
         }
     }
+    if args.attest
+        && let Some(why) = attest_unavailable(args, &inputs, &target)
+    {
+        return usage(format!(
+            "--attest signs with this CI job's trusted-publishing identity, but {why}; nothing was signed or uploaded. Run it in a CI job with an OIDC identity (GitHub Actions: `permissions: id-token: write`) and no stored token, or drop --attest"
+        ));
+    }
     let (source, trusted) = match credential_source(
         args,
         &inputs,
@@ -536,6 +543,24 @@ fn dry_run(args: &UploadArgs, prepared: &[Prepared], target: &auth::Target) -> u
         );
     }
     EXIT_OK
+}
+
+/// Why `--attest` cannot work here, known before any credential is looked up or prompted
+/// for: trusted publishing is off, a password was given, or there is no CI identity.
+fn attest_unavailable(args: &UploadArgs, inputs: &Inputs, target: &auth::Target) -> Option<String> {
+    if args.trusted_publishing == TrustedPublishing::Never {
+        return Some("--trusted-publishing never turns it off".into());
+    }
+    if let Some((_, source)) = auth::explicit_password(target, inputs, &env) {
+        return Some(format!(
+            "a password was given ({source}), and it wins over the identity"
+        ));
+    }
+    let probe = args.trusted_publishing == TrustedPublishing::Always;
+    match oidc::detect(&publisher::process_env(), probe) {
+        Detection::None => Some("this is not a CI job with an OIDC identity".into()),
+        _ => None,
+    }
 }
 
 /// `--attest`: signs every distribution with Sigstore as this job's identity, checks each
