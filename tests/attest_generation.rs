@@ -856,3 +856,60 @@ fn attest_outside_ci_is_refused_before_any_credential_is_looked_up() {
     );
     assert!(oidc.issued().is_empty(), "no OIDC token was requested");
 }
+
+#[test]
+fn a_second_step_reuses_the_attestations_of_the_first_and_refuses_stale_ones() {
+    // One job: TestPyPI first, then PyPI (here two fake indexes), the same dist directory.
+    let first = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let sig = Sigstore::start();
+    let (_dir, files) = dists(&[WHEEL, SDIST]);
+    let o = upload_attest(&first, &files, &[], &github_env(&first, &sig));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(sig.fulcio_requests(), 2);
+    let made: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(attestation_path(f)).expect("written"))
+        .collect();
+
+    let second = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let o = upload_attest(&second, &files, &[], &github_env(&second, &sig));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("not signed again"), "{}", text(&o));
+    assert_eq!(sig.fulcio_requests(), 2, "nothing signed the second time");
+    let forms = upload_forms(&second);
+    assert_eq!(forms.len(), 2);
+    for (name, bytes) in [WHEEL, SDIST].iter().zip(&made) {
+        let form = forms
+            .iter()
+            .find(|f| {
+                f.iter()
+                    .any(|p| p.name == "content" && p.filename.as_deref() == Some(*name))
+            })
+            .unwrap_or_else(|| panic!("{name} was not uploaded"));
+        let field = form
+            .iter()
+            .find(|p| p.name == "attestations")
+            .expect("attestations field");
+        let sent: Value = serde_json::from_slice(&field.data).expect("JSON");
+        let kept: Value = serde_json::from_slice(bytes).expect("JSON");
+        assert_eq!(
+            sent,
+            json!([kept]),
+            "{name}: the attestation of the first step"
+        );
+    }
+
+    // An attestation of other bytes (here the wheel's, beside the sdist) is refused.
+    let (_dir2, files2) = dists(&[WHEEL, SDIST]);
+    std::fs::write(attestation_path(&files2[1]), &made[0]).expect("write");
+    let third = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let o = upload_attest(&third, &files2, &[], &github_env(&third, &sig));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("cannot be reused") && text(&o).contains(SDIST),
+        "{}",
+        text(&o)
+    );
+    assert!(upload_forms(&third).is_empty());
+    assert_eq!(sig.fulcio_requests(), 2);
+}

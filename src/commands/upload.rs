@@ -90,14 +90,25 @@ pub fn run(args: &UploadArgs) -> u8 {
 
     // PEP 740 attestations: checked locally now, sent as a plain-text field with their file.
     if args.attest {
+        // An attestation left by an earlier step (TestPyPI, then PyPI, in one job) is reused
+        // when it is one of these very bytes; anything else there is refused, never replaced.
         for p in &prepared {
             let out = attest::sign::output_path(&p.path);
-            if out.exists() {
-                return usage(format!(
-                    "{} already exists: --attest writes a new attestation for {}. Delete it (a leftover from an earlier step or run), or upload it as it is with --attestations instead of --attest",
-                    out.display(),
-                    p.filename
-                ));
+            if !out.exists() {
+                continue;
+            }
+            match reusable(&out, p) {
+                Ok(()) => eprintln!(
+                    "note: {} already attests these bytes (an earlier step made it); it is uploaded as it is, not signed again",
+                    out.display()
+                ),
+                Err(why) => {
+                    return usage(format!(
+                        "{} already exists and cannot be reused for {}: {why}. It is left from another build or step: delete it and run again",
+                        out.display(),
+                        p.filename
+                    ));
+                }
             }
         }
     }
@@ -563,9 +574,29 @@ fn attest_unavailable(args: &UploadArgs, inputs: &Inputs, target: &auth::Target)
     }
 }
 
+/// Whether the `F.publish.attestation` already beside a file attests these bytes with the
+/// publish predicate (the rules `--attestations` applies to any attestation file).
+fn reusable(out: &std::path::Path, p: &Prepared) -> Result<(), String> {
+    let bytes = std::fs::read(out).map_err(|e| format!("cannot read it: {e}"))?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("invalid JSON in attestation: {e}"))?;
+    let sha256 = crate::digest::digest_file(&p.path, false)
+        .map_err(|e| format!("cannot read {}: {e}", p.path.display()))?
+        .sha256;
+    let predicate =
+        attest::verify_one(out, &doc, &p.filename, &sha256).map_err(|e| e.reason.clone())?;
+    if predicate != attest::sign::PUBLISH_PREDICATE {
+        return Err(format!(
+            "its predicate type is {predicate}, not the publish predicate"
+        ));
+    }
+    Ok(())
+}
+
 /// `--attest`: signs every distribution with Sigstore as this job's identity, checks each
 /// result the way PyPI will, writes `F.publish.attestation` beside each file and adds it to
-/// the file's form. All or nothing: when one file cannot be signed, no attestation is
+/// the file's form. A file whose attestation already exists (checked by `reusable`) is not
+/// signed again. All or nothing: when one file cannot be signed, no attestation is
 /// written and nothing is uploaded. `Err` is the exit code, after the message was printed.
 fn attest_all(
     args: &UploadArgs,
@@ -593,9 +624,19 @@ fn attest_all(
             Err(e) => return Err(usage(format!("cannot read {}: {e}", p.path.display()))),
         }
     }
+    // (index in `prepared`, filename, sha256) of the files that need signing.
+    let to_sign: Vec<(usize, &String, &String)> = subjects
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !attest::sign::output_path(&prepared[*i].path).exists())
+        .map(|(i, (f, d))| (i, f, d))
+        .collect();
+    if to_sign.is_empty() {
+        return attach(args, prepared, &subjects);
+    }
     eprintln!(
         "Signing {} file(s) with Sigstore ({}, {}) as the {} identity",
-        subjects.len(),
+        to_sign.len(),
         services.fulcio,
         services.rekor,
         tp.provider_kind().name()
@@ -615,8 +656,8 @@ fn attest_all(
         }
     };
     let signed: Vec<_> = runtime.block_on(
-        stream::iter(subjects.iter())
-            .map(|(filename, sha256)| {
+        stream::iter(to_sign.iter())
+            .map(|(_, filename, sha256)| {
                 attest::sign::sign(&services, client, &token, filename, sha256, retry)
             })
             .buffered(4)
@@ -624,8 +665,8 @@ fn attest_all(
     );
     let mut documents = Vec::new();
     let mut failed = false;
-    for ((p, (filename, sha256)), result) in prepared.iter().zip(&subjects).zip(signed) {
-        let out = attest::sign::output_path(&p.path);
+    for ((i, filename, sha256), result) in to_sign.iter().zip(signed) {
+        let out = attest::sign::output_path(&prepared[*i].path);
         match result.map_err(|e| e.to_string()).and_then(|doc| {
             // The same checks as for an attestation file someone else made.
             attest::verify_one(&out, &doc, filename, sha256)
@@ -660,8 +701,17 @@ fn attest_all(
         eprintln!("Wrote {} (Rekor log index {index})", out.display());
         written.push(out.clone());
     }
-    // Attach: the new one, and with --attestations the others beside the file.
-    for (p, (filename, sha256)) in prepared.iter_mut().zip(&subjects) {
+    attach(args, prepared, &subjects)
+}
+
+/// Attaches to each file's form its `F.publish.attestation`, and with `--attestations` the
+/// other attestation files beside it, all checked again together.
+fn attach(
+    args: &UploadArgs,
+    prepared: &mut [Prepared],
+    subjects: &[(String, String)],
+) -> Result<(), u8> {
+    for (p, (filename, sha256)) in prepared.iter_mut().zip(subjects) {
         let out = attest::sign::output_path(&p.path);
         let files = if args.attestations {
             attest::find_for(&p.path)
