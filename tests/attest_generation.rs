@@ -858,7 +858,7 @@ fn attest_outside_ci_is_refused_before_any_credential_is_looked_up() {
 }
 
 #[test]
-fn a_second_step_reuses_the_attestations_of_the_first_and_refuses_stale_ones() {
+fn a_second_step_uploads_the_attestations_of_the_first_with_attestations_not_attest() {
     // One job: TestPyPI first, then PyPI (here two fake indexes), the same dist directory.
     let first = oidc_fake::Fake::start(oidc_fake::Config::default());
     let sig = Sigstore::start();
@@ -871,11 +871,32 @@ fn a_second_step_reuses_the_attestations_of_the_first_and_refuses_stale_ones() {
         .map(|f| std::fs::read(attestation_path(f)).expect("written"))
         .collect();
 
+    // --attest again: refused before signing, never overwritten, and told what to do.
     let second = oidc_fake::Fake::start(oidc_fake::Config::default());
     let o = upload_attest(&second, &files, &[], &github_env(&second, &sig));
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("not signed again"), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("already exists") && text(&o).contains("--attestations instead"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(sig.fulcio_requests(), 2, "nothing signed the second time");
+    assert!(upload_forms(&second).is_empty());
+
+    // --attestations instead: the first step's attestations go up as they are.
+    let url = second.upload_url();
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        url.as_str(),
+        "--non-interactive",
+        "--attestations",
+    ];
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    let o = hoist(&args, &github_env(&second, &sig));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(sig.fulcio_requests(), 2);
     let forms = upload_forms(&second);
     assert_eq!(forms.len(), 2);
     for (name, bytes) in [WHEEL, SDIST].iter().zip(&made) {
@@ -898,18 +919,49 @@ fn a_second_step_reuses_the_attestations_of_the_first_and_refuses_stale_ones() {
             "{name}: the attestation of the first step"
         );
     }
+}
 
-    // An attestation of other bytes (here the wheel's, beside the sdist) is refused.
-    let (_dir2, files2) = dists(&[WHEEL, SDIST]);
-    std::fs::write(attestation_path(&files2[1]), &made[0]).expect("write");
-    let third = oidc_fake::Fake::start(oidc_fake::Config::default());
-    let o = upload_attest(&third, &files2, &[], &github_env(&third, &sig));
+#[test]
+fn attest_refuses_before_signing_what_it_could_not_upload() {
+    let oidc = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let sig = Sigstore::start();
+    // A publish attestation made by another tool beside the wheel, with --attestations: the
+    // new one would repeat its predicate type.
+    let (_dir, files) = dists(&[WHEEL]);
+    let o = upload_attest(&oidc, &files, &[], &github_env(&oidc, &sig));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let made = attestation_path(&files[0]);
+    let mut other = made.clone().into_os_string();
+    other.push(".build.attestation");
+    let other = PathBuf::from(other.to_string_lossy().replace(".publish.attestation", ""));
+    std::fs::rename(&made, &other).expect("rename");
+    let o = upload_attest(&oidc, &files, &["--attestations"], &github_env(&oidc, &sig));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
-        text(&o).contains("cannot be reused") && text(&o).contains(SDIST),
+        text(&o).contains("already a publish attestation"),
         "{}",
         text(&o)
     );
-    assert!(upload_forms(&third).is_empty());
-    assert_eq!(sig.fulcio_requests(), 2);
+    assert_eq!(sig.fulcio_requests(), 1, "refused before signing");
+    assert!(!made.exists(), "nothing written");
+
+    // The same file twice.
+    let (_dir, files) = dists(&[WHEEL]);
+    let twice = [files[0].clone(), files[0].clone()];
+    let o = upload_attest(&oidc, &twice, &[], &github_env(&oidc, &sig));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("given twice"), "{}", text(&o));
+    assert_eq!(sig.fulcio_requests(), 1);
+
+    // A Sigstore URL over plain http to another host: the token would travel in clear.
+    let mut envs = github_env(&oidc, &sig);
+    envs.retain(|(k, _)| *k != "HOIST_SIGSTORE_FULCIO_URL");
+    envs.push((
+        "HOIST_SIGSTORE_FULCIO_URL",
+        "http://u:s3cretpw@fulcio.example".into(),
+    ));
+    let o = upload_attest(&oidc, &files, &[], &envs);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("must be an https URL"), "{}", text(&o));
+    assert!(!text(&o).contains("s3cretpw"), "{}", text(&o));
 }

@@ -19,7 +19,7 @@ use sigstore_sign::oidc::IdentityToken;
 use sigstore_sign::rekor::RekorApiVersion;
 use sigstore_sign::{SigningContext, SigningServices};
 
-use crate::auth::Secret;
+use crate::auth::{Secret, redact_url};
 
 /// The predicate type of the attestations hoist makes.
 pub const PUBLISH_PREDICATE: &str = "https://docs.pypi.org/attestations/publish/v1";
@@ -38,18 +38,41 @@ pub struct Services {
 
 impl Services {
     /// The public-good instance, unless `HOIST_SIGSTORE_FULCIO_URL` / `HOIST_SIGSTORE_REKOR_URL`
-    /// name others (a private Sigstore, or the fakes of the tests).
-    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Services {
-        let pick = |name: &str, default: &str| {
-            env(name)
+    /// name others (a private Sigstore, or the fakes of the tests). The identity token goes to
+    /// Fulcio, so a URL must be https, or plain http to this machine only.
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Services, String> {
+        let pick = |name: &str, default: &str| -> Result<String, String> {
+            let value = env(name)
                 .map(|v| v.trim().trim_end_matches('/').to_string())
                 .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default.to_string())
+                .unwrap_or_else(|| default.to_string());
+            let url = reqwest::Url::parse(&value)
+                .map_err(|e| format!("{name} is not a URL ({e}): {}", redact_url(&value)))?;
+            let loopback = url.host_str().is_some_and(|h| {
+                h.eq_ignore_ascii_case("localhost")
+                    || h.trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|a| a.is_loopback())
+            });
+            match url.scheme() {
+                "https" => Ok(value),
+                "http" if loopback => Ok(value),
+                _ => Err(format!(
+                    "{name} must be an https URL (plain http only to this machine), because the job's identity token is sent there: {}",
+                    redact_url(&value)
+                )),
+            }
         };
-        Services {
-            fulcio: pick("HOIST_SIGSTORE_FULCIO_URL", FULCIO_URL),
-            rekor: pick("HOIST_SIGSTORE_REKOR_URL", REKOR_URL),
-        }
+        Ok(Services {
+            fulcio: pick("HOIST_SIGSTORE_FULCIO_URL", FULCIO_URL)?,
+            rekor: pick("HOIST_SIGSTORE_REKOR_URL", REKOR_URL)?,
+        })
+    }
+
+    /// The two URLs for messages, without any credentials they hold.
+    pub fn describe(&self) -> String {
+        format!("{}, {}", redact_url(&self.fulcio), redact_url(&self.rekor))
     }
 }
 
@@ -80,6 +103,9 @@ pub fn statement(filename: &str, sha256_hex: &str) -> Vec<u8> {
     serde_json::to_vec(&statement).unwrap_or_default()
 }
 
+/// The longest pause between two signing attempts.
+const MAX_PAUSE: Duration = Duration::from_secs(60);
+
 /// How often a failed signing is tried again, and the first pause (doubled each time).
 #[derive(Debug, Clone, Copy)]
 pub struct Retry {
@@ -88,8 +114,9 @@ pub struct Retry {
 }
 
 /// Signs one distribution and returns its PEP 740 attestation object. A network error or a
-/// 5xx from Fulcio or Rekor is tried again from the start, with a new key and certificate, so
-/// a retry never duplicates a log entry.
+/// 5xx from Fulcio or Rekor is tried again from the start, with a new key and certificate
+/// (if Rekor had logged an entry whose answer was lost, the log then holds a second, unused
+/// one; the attestation uses the last).
 pub async fn sign(
     services: &Services,
     http: &reqwest::Client,
@@ -116,10 +143,11 @@ pub async fn sign(
         match signer.sign_raw_statement(&statement).await {
             Ok(bundle) => break bundle,
             Err(e) if attempt < retry.retries && is_transient(&e) => {
-                tokio::time::sleep(retry.base * 2u32.saturating_pow(attempt)).await;
+                let pause = retry.base.saturating_mul(2u32.saturating_pow(attempt));
+                tokio::time::sleep(pause.min(MAX_PAUSE)).await;
                 attempt += 1;
             }
-            Err(e) => return Err(fail(describe(&e, services))),
+            Err(e) => return Err(fail(describe(&e, services, token))),
         }
     };
     let bundle = serde_json::to_value(&bundle)
@@ -143,26 +171,28 @@ fn is_transient(error: &sigstore_sign::Error) -> bool {
 
 /// Says which service failed, with its URL, in words a release job's log can act on. A
 /// service's answer is quoted, cut to a readable length.
-fn describe(error: &sigstore_sign::Error, services: &Services) -> String {
+fn describe(error: &sigstore_sign::Error, services: &Services, token: &Secret) -> String {
     use sigstore_sign::Error as E;
     use sigstore_sign::fulcio::Error as FulcioError;
+    // Whatever a service answered is quoted: secrets out first, then cut to a readable length.
     let text = match error {
-        E::Fulcio(e) => shorten(&e.to_string(), 600),
-        E::Rekor(e) => shorten(&e.to_string(), 600),
-        other => shorten(&other.to_string(), 600),
+        E::Fulcio(e) => e.to_string(),
+        E::Rekor(e) => e.to_string(),
+        other => other.to_string(),
     };
+    let text = shorten(&scrub_jwts(&scrub(&text, token)), 600);
     match error {
         E::Fulcio(FulcioError::Status { status, .. }) if (400..500).contains(status) => format!(
             "Fulcio ({}) refused to issue a signing certificate: {text}. It accepts the job's OIDC token only with audience \"sigstore\" from an issuer it trusts (GitHub Actions, GitLab, Google Cloud, Buildkite, CircleCI)",
-            services.fulcio
+            redact_url(&services.fulcio)
         ),
         E::Fulcio(_) => format!(
             "Fulcio ({}) did not issue a signing certificate: {text}; rerun the job later (https://status.sigstore.dev)",
-            services.fulcio
+            redact_url(&services.fulcio)
         ),
         E::Rekor(_) => format!(
             "Rekor ({}) did not log the signature: {text}; rerun the job later (https://status.sigstore.dev)",
-            services.rekor
+            redact_url(&services.rekor)
         ),
         _ => text,
     }
@@ -229,6 +259,24 @@ pub fn from_bundle(bundle: &Value) -> Result<Value, String> {
     }))
 }
 
+/// Replaces anything shaped like a JWT (`eyJ…`: a header, claims, a signature, or a cut-off
+/// prefix of one) with stars: a service or a proxy may echo the request.
+fn scrub_jwts(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("eyJ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')))
+            .unwrap_or(tail.len());
+        out.push_str("********");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Removes the token from a service's message, in case a server echoed it.
 fn scrub(message: &str, token: &Secret) -> String {
     if token.expose().len() >= 8 {
@@ -285,12 +333,40 @@ mod tests {
     #[test]
     fn services_default_to_public_good_and_follow_the_environment() {
         let none = |_: &str| None;
-        assert_eq!(Services::from_env(&none).fulcio, FULCIO_URL);
+        assert_eq!(Services::from_env(&none).unwrap().fulcio, FULCIO_URL);
         let some =
             |n: &str| (n == "HOIST_SIGSTORE_REKOR_URL").then(|| "http://127.0.0.1:9/".into());
-        let s = Services::from_env(&some);
+        let s = Services::from_env(&some).unwrap();
         assert_eq!(s.rekor, "http://127.0.0.1:9");
         assert_eq!(s.fulcio, FULCIO_URL);
+    }
+
+    #[test]
+    fn echoed_tokens_and_their_prefixes_are_starred() {
+        let m = r#"HTTP 400: {"credentials":{"oidcIdentityToken":"eyJhbGciOi.eyJhdWQiOiJzaWdzdG9yZSJ9.c2ln"}} and eyJhbGciOiJSUzI1NiIs"#;
+        let s = scrub_jwts(m);
+        assert!(!s.contains("eyJ"), "{s}");
+        assert!(
+            s.starts_with(r#"HTTP 400: {"credentials":{"oidcIdentityToken":"********"}}"#),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn service_urls_must_be_https_except_to_this_machine() {
+        let with = |url: &'static str| {
+            move |n: &str| (n == "HOIST_SIGSTORE_FULCIO_URL").then(|| url.to_string())
+        };
+        assert!(Services::from_env(&with("http://127.0.0.1:8080")).is_ok());
+        assert!(Services::from_env(&with("http://localhost:8080/")).is_ok());
+        assert!(Services::from_env(&with("http://[::1]:8080/")).is_ok());
+        assert!(Services::from_env(&with("https://fulcio.corp.example")).is_ok());
+        let e = Services::from_env(&with("http://fulcio.corp.example")).unwrap_err();
+        assert!(e.contains("https"), "{e}");
+        let e = Services::from_env(&with("http://u:s3cretpw@fulcio.corp.example")).unwrap_err();
+        assert!(!e.contains("s3cretpw"), "{e}");
+        let s = Services::from_env(&with("https://u:s3cretpw@fulcio.corp.example")).unwrap();
+        assert!(!s.describe().contains("s3cretpw"), "{}", s.describe());
     }
 
     #[test]

@@ -123,10 +123,11 @@ impl PypiRc {
                 let Some(name) = rest.rfind(']').filter(|&i| i > 0).map(|i| &rest[..i]) else {
                     return Err(malformed(n, "a section header must end with ']'"));
                 };
-                if sections.contains_key(name) {
+                // Python merges repeated [DEFAULT] headers; any other section may appear once.
+                if sections.contains_key(name) && name != "DEFAULT" {
                     return Err(malformed(n, &format!("section [{name}] appears twice")));
                 }
-                sections.insert(name.to_string(), Section::default());
+                sections.entry(name.to_string()).or_default();
                 current = Some(name.to_string());
                 last = None;
                 continue;
@@ -304,6 +305,17 @@ mod tests {
         assert_eq!(private.username.as_deref(), Some("me"));
         assert!(private.password.is_none());
         assert!(rc.repository("missing").is_err());
+
+        // Repeated [DEFAULT] headers merge, as in Python; a key still appears once.
+        let rc = PypiRc::parse(
+            "[DEFAULT]\nusername = a\n[pypi]\n[DEFAULT]\npassword = p\n",
+            "f",
+        )
+        .unwrap();
+        let pypi = rc.repository("pypi").unwrap();
+        assert_eq!(pypi.username.as_deref(), Some("a"));
+        assert!(pypi.password.is_some());
+        assert!(PypiRc::parse("[DEFAULT]\nusername = a\n[DEFAULT]\nusername = b\n", "f").is_err());
     }
 
     #[test]

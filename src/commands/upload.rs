@@ -89,28 +89,10 @@ pub fn run(args: &UploadArgs) -> u8 {
     prepared.sort_by_key(|p| p.file_type != FileType::Wheel);
 
     // PEP 740 attestations: checked locally now, sent as a plain-text field with their file.
-    if args.attest {
-        // An attestation left by an earlier step (TestPyPI, then PyPI, in one job) is reused
-        // when it is one of these very bytes; anything else there is refused, never replaced.
-        for p in &prepared {
-            let out = attest::sign::output_path(&p.path);
-            if !out.exists() {
-                continue;
-            }
-            match reusable(&out, p) {
-                Ok(()) => eprintln!(
-                    "note: {} already attests these bytes (an earlier step made it); it is uploaded as it is, not signed again",
-                    out.display()
-                ),
-                Err(why) => {
-                    return usage(format!(
-                        "{} already exists and cannot be reused for {}: {why}. It is left from another build or step: delete it and run again",
-                        out.display(),
-                        p.filename
-                    ));
-                }
-            }
-        }
+    if args.attest
+        && let Err(e) = attest_precheck(args, &prepared)
+    {
+        return usage(e);
     }
     let mut attested = 0usize;
     for p in &mut prepared {
@@ -179,6 +161,11 @@ pub fn run(args: &UploadArgs) -> u8 {
         );
     }
     if args.dry_run {
+        if args.attest
+            && let Some(why) = attest_unavailable(args, &inputs, &target)
+        {
+            eprintln!("warning: --attest: a real run would refuse, because {why}");
+        }
         return dry_run(args, &prepared, &target);
     }
     if !target.allows_credentials() {
@@ -265,7 +252,7 @@ pub fn run(args: &UploadArgs) -> u8 {
                 "--attest signs with this CI job's trusted-publishing identity, but the upload would use the password from {from}; nothing was signed or uploaded. Run it in a CI job with an OIDC identity (GitHub Actions: `permissions: id-token: write`) and no stored token, or drop --attest"
             ));
         };
-        if let Err(code) = attest_all(args, &mut prepared, tp, &client, &runtime) {
+        if let Err(code) = attest_all(args, &mut prepared, tp, &runtime) {
             return code;
         }
     }
@@ -547,10 +534,11 @@ fn dry_run(args: &UploadArgs, prepared: &[Prepared], target: &auth::Target) -> u
         eprintln!("error: cannot write the plan: {e}");
     }
     if args.attest {
-        let services = attest::sign::Services::from_env(&env);
+        let services = attest::sign::Services::from_env(&env)
+            .map(|s| s.describe())
+            .unwrap_or_default();
         eprintln!(
-            "--attest: each file would first be signed with Sigstore ({}, {}) as this job's trusted-publishing identity and its F.publish.attestation sent with it; a dry run signs nothing",
-            services.fulcio, services.rekor
+            "--attest: each file would first be signed with Sigstore ({services}) as this job's trusted-publishing identity and its F.publish.attestation sent with it; a dry run signs nothing"
         );
     }
     EXIT_OK
@@ -574,40 +562,85 @@ fn attest_unavailable(args: &UploadArgs, inputs: &Inputs, target: &auth::Target)
     }
 }
 
-/// Whether the `F.publish.attestation` already beside a file attests these bytes with the
-/// publish predicate (the rules `--attestations` applies to any attestation file).
-fn reusable(out: &std::path::Path, p: &Prepared) -> Result<(), String> {
-    let bytes = std::fs::read(out).map_err(|e| format!("cannot read it: {e}"))?;
-    let doc: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| format!("invalid JSON in attestation: {e}"))?;
-    let sha256 = crate::digest::digest_file(&p.path, false)
-        .map_err(|e| format!("cannot read {}: {e}", p.path.display()))?
-        .sha256;
-    let predicate =
-        attest::verify_one(out, &doc, &p.filename, &sha256).map_err(|e| e.reason.clone())?;
-    if predicate != attest::sign::PUBLISH_PREDICATE {
-        return Err(format!(
-            "its predicate type is {predicate}, not the publish predicate"
-        ));
+/// What `--attest` can refuse before anything is looked up, signed or sent: a Sigstore URL
+/// that would expose the identity token, the same file given twice, an
+/// `F.publish.attestation` already there (never overwritten), and with `--attestations` other
+/// attestation files that would leave no room for the new one or repeat its predicate.
+fn attest_precheck(args: &UploadArgs, prepared: &[Prepared]) -> Result<(), String> {
+    attest::sign::Services::from_env(&env)?;
+    let mut seen = std::collections::HashSet::new();
+    for p in prepared {
+        let key = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
+        if !seen.insert(key) {
+            return Err(format!(
+                "{} is given twice; --attest signs each file once: list it once",
+                p.path.display()
+            ));
+        }
+        let out = attest::sign::output_path(&p.path);
+        if out.exists() {
+            return Err(format!(
+                "{} already exists, and --attest never overwrites an attestation. If an earlier step of this job made it for these bytes (TestPyPI, then PyPI), upload it as it is with --attestations instead of --attest; otherwise delete it",
+                out.display()
+            ));
+        }
+        if !args.attestations {
+            continue;
+        }
+        let others = attest::find_for(&p.path);
+        if others.len() + 1 > attest::MAX_PER_FILE {
+            return Err(format!(
+                "{} has {} attestation file(s) beside it and --attest adds one: PyPI takes at most {} per file",
+                p.filename,
+                others.len(),
+                attest::MAX_PER_FILE
+            ));
+        }
+        if others.is_empty() {
+            continue;
+        }
+        let sha256 = crate::digest::digest_file(&p.path, false)
+            .map_err(|e| format!("cannot read {}: {e}", p.path.display()))?
+            .sha256;
+        for other in &others {
+            let doc: serde_json::Value = std::fs::read(other)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+                .map_err(|e| format!("{}: {e}", other.display()))?;
+            let predicate =
+                attest::verify_one(other, &doc, &p.filename, &sha256).map_err(|e| e.to_string())?;
+            if predicate == attest::sign::PUBLISH_PREDICATE {
+                return Err(format!(
+                    "{} is already a publish attestation of {}, and PyPI takes one per predicate type: drop --attest to upload it, or remove it",
+                    other.display(),
+                    p.filename
+                ));
+            }
+        }
     }
     Ok(())
 }
 
 /// `--attest`: signs every distribution with Sigstore as this job's identity, checks each
 /// result the way PyPI will, writes `F.publish.attestation` beside each file and adds it to
-/// the file's form. A file whose attestation already exists (checked by `reusable`) is not
-/// signed again. All or nothing: when one file cannot be signed, no attestation is
+/// the file's form. All or nothing: when one file cannot be signed, no attestation is
 /// written and nothing is uploaded. `Err` is the exit code, after the message was printed.
 fn attest_all(
     args: &UploadArgs,
     prepared: &mut [Prepared],
     tp: &TrustedPublisher,
-    client: &reqwest::Client,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<(), u8> {
     use futures_util::stream::{self, StreamExt};
 
-    let services = attest::sign::Services::from_env(&env);
+    let services = match attest::sign::Services::from_env(&env) {
+        Ok(s) => s,
+        Err(e) => return Err(usage(e)),
+    };
+    let client = match upload::client::build_for_services(std::time::Duration::from_secs(60)) {
+        Ok(c) => c,
+        Err(e) => return Err(usage(e)),
+    };
     let retry = attest::sign::Retry {
         retries: args.retries,
         base: env("HOIST_RETRY_BASE_MS")
@@ -624,21 +657,10 @@ fn attest_all(
             Err(e) => return Err(usage(format!("cannot read {}: {e}", p.path.display()))),
         }
     }
-    // (index in `prepared`, filename, sha256) of the files that need signing.
-    let to_sign: Vec<(usize, &String, &String)> = subjects
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !attest::sign::output_path(&prepared[*i].path).exists())
-        .map(|(i, (f, d))| (i, f, d))
-        .collect();
-    if to_sign.is_empty() {
-        return attach(args, prepared, &subjects);
-    }
     eprintln!(
-        "Signing {} file(s) with Sigstore ({}, {}) as the {} identity",
-        to_sign.len(),
-        services.fulcio,
-        services.rekor,
+        "Signing {} file(s) with Sigstore ({}) as the {} identity",
+        subjects.len(),
+        services.describe(),
         tp.provider_kind().name()
     );
     let token = match runtime.block_on(tp.token_for(attest::sign::AUDIENCE)) {
@@ -656,17 +678,17 @@ fn attest_all(
         }
     };
     let signed: Vec<_> = runtime.block_on(
-        stream::iter(to_sign.iter())
-            .map(|(_, filename, sha256)| {
-                attest::sign::sign(&services, client, &token, filename, sha256, retry)
+        stream::iter(subjects.iter())
+            .map(|(filename, sha256)| {
+                attest::sign::sign(&services, &client, &token, filename, sha256, retry)
             })
             .buffered(4)
             .collect(),
     );
     let mut documents = Vec::new();
     let mut failed = false;
-    for ((i, filename, sha256), result) in to_sign.iter().zip(signed) {
-        let out = attest::sign::output_path(&prepared[*i].path);
+    for ((p, (filename, sha256)), result) in prepared.iter().zip(&subjects).zip(signed) {
+        let out = attest::sign::output_path(&p.path);
         match result.map_err(|e| e.to_string()).and_then(|doc| {
             // The same checks as for an attestation file someone else made.
             attest::verify_one(&out, &doc, filename, sha256)
@@ -701,7 +723,11 @@ fn attest_all(
         eprintln!("Wrote {} (Rekor log index {index})", out.display());
         written.push(out.clone());
     }
-    attach(args, prepared, &subjects)
+    attach(args, prepared, &subjects).inspect_err(|_| {
+        for w in &written {
+            let _ = std::fs::remove_file(w);
+        }
+    })
 }
 
 /// Attaches to each file's form its `F.publish.attestation`, and with `--attestations` the

@@ -56,3 +56,18 @@ pub fn build(ca_bundle: Option<&Path>, client_cert: Option<&Path>) -> Result<Cli
     }
     b.build().map_err(|e| ClientError::Build(e.to_string()))
 }
+
+/// The client for Sigstore's services (Fulcio, Rekor): the system's roots (never the `--cert`
+/// bundle meant for the index), no client certificate, and a whole-request `timeout`, so a
+/// service that accepts the connection and never answers cannot hang a release job.
+pub fn build_for_services(timeout: Duration) -> Result<Client, ClientError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+        .user_agent(user_agent())
+        .connect_timeout(Duration::from_secs(30))
+        .timeout(timeout)
+        .redirect(redirect::Policy::none())
+        .tls_backend_rustls()
+        .build()
+        .map_err(|e| ClientError::Build(e.to_string()))
+}
