@@ -965,3 +965,35 @@ fn attest_refuses_before_signing_what_it_could_not_upload() {
     assert!(text(&o).contains("must be an https URL"), "{}", text(&o));
     assert!(!text(&o).contains("s3cretpw"), "{}", text(&o));
 }
+
+#[test]
+fn gitlab_without_a_sigstore_token_is_refused_before_minting_with_both_tokens_in_the_yaml() {
+    let oidc = oidc_fake::Fake::start(oidc_fake::Config {
+        publisher: oidc_fake::Publisher::GitLab {
+            project_path: "grp/demo".into(),
+            workflow_filepath: ".gitlab-ci.yml".into(),
+        },
+        ..oidc_fake::Config::default()
+    });
+    let sig = Sigstore::start();
+    let jwt = oidc.token(
+        oidc_fake::GITLAB_ISS,
+        json!({"project_path": "grp/demo", "ci_config_ref_uri": "gitlab.com/grp/demo//.gitlab-ci.yml@refs/tags/v1", "sub": "project_path:grp/demo:ref_type:tag:ref:v1"}),
+    );
+    let (_dir, files) = dists(&[WHEEL]);
+    let mut envs = sig.env();
+    envs.push(("GITLAB_CI", "true".into()));
+    envs.push(("PYPI_ID_TOKEN", jwt.clone()));
+    let o = upload_attest(&oidc, &files, &[], &envs);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("SIGSTORE_ID_TOKEN is not set"), "{t}");
+    assert!(
+        t.contains("PYPI_ID_TOKEN:") && t.contains("aud: sigstore"),
+        "{t}"
+    );
+    assert!(!t.contains("the audience this index asks for"), "{t}");
+    assert_eq!(oidc.count("/_/oidc/mint-token"), 0, "nothing minted");
+    assert_eq!(sig.fulcio_requests(), 0);
+    assert!(!t.contains(&jwt));
+}

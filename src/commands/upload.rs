@@ -555,9 +555,27 @@ fn attest_unavailable(args: &UploadArgs, inputs: &Inputs, target: &auth::Target)
             "a password was given ({source}), and it wins over the identity"
         ));
     }
+    if let Some(u) = auth::given_username(target, inputs, &env)
+        && u != "__token__"
+    {
+        return Some(format!(
+            "the username is {u:?}, and trusted publishing uploads as __token__"
+        ));
+    }
     let probe = args.trusted_publishing == TrustedPublishing::Always;
-    match oidc::detect(&publisher::process_env(), probe) {
+    let shared = publisher::process_env();
+    match oidc::detect(&shared, probe) {
         Detection::None => Some("this is not a CI job with an OIDC identity".into()),
+        Detection::Ready(p) if target.kind != IndexKind::Other && !p.kind().accepted_by_pypi() => {
+            Some(format!(
+                "PyPI does not accept {} identities for trusted publishing",
+                p.kind().name()
+            ))
+        }
+        Detection::Ready(p) if p.kind() == oidc::ProviderKind::GitLab => {
+            oidc::gitlab::missing(&shared, attest::sign::AUDIENCE)
+                .map(|e| report::identity_error(&e))
+        }
         _ => None,
     }
 }

@@ -32,11 +32,42 @@ pub fn variable(audience: &str) -> String {
     out
 }
 
-/// What a job declares to get the token for `audience`.
+/// What a job declares to get the token for `audience`. For `sigstore` (attestations) the
+/// index's token is listed too: a job that signs also publishes.
 pub fn id_tokens_yaml(audience: &str) -> String {
+    if audience == "sigstore" {
+        return format!(
+            "publish:\n  stage: deploy\n  environment: pypi        # optional; must match the publisher on PyPI if it names one\n  id_tokens:\n    {}:\n      aud: pypi             # testpypi for TestPyPI\n    {}:\n      aud: sigstore\n  script:\n    - hoist upload --attest dist/*",
+            variable("pypi"),
+            variable("sigstore")
+        );
+    }
     format!(
         "publish:\n  stage: deploy\n  environment: pypi        # optional; must match the publisher on PyPI if it names one\n  id_tokens:\n    {}:\n      aud: {audience}\n  script:\n    - hoist upload dist/*",
         variable(audience)
+    )
+}
+
+/// Why this job has no token for `audience`, with the fix, or `None` when it has one.
+pub fn missing(env: &SharedEnv, audience: &str) -> Option<IdentityError> {
+    let var = variable(audience);
+    if env(&var).is_some_and(|v| !v.trim().is_empty()) {
+        return None;
+    }
+    let why = if audience == "sigstore" {
+        "for Sigstore, to sign attestations; keep the index's token as well".to_string()
+    } else {
+        "the audience this index asks for".to_string()
+    };
+    Some(
+        IdentityError::new(
+            ProviderKind::GitLab,
+            format!(
+                "the variable {var} is not set. Declare it under `id_tokens:` in the publishing \
+                 job, with `aud: {audience}` ({why})."
+            ),
+        )
+        .with_fix(id_tokens_yaml(audience)),
     )
 }
 
@@ -51,18 +82,11 @@ impl Provider for GitLab {
         audience: &'a str,
     ) -> BoxFuture<'a, Result<Secret, IdentityError>> {
         Box::pin(async move {
-            let var = variable(audience);
-            match (self.env)(&var).filter(|v| !v.trim().is_empty()) {
-                Some(v) => Ok(Secret::new(v.trim())),
-                None => Err(IdentityError::new(
-                    ProviderKind::GitLab,
-                    format!(
-                        "the variable {var} is not set. Declare it under `id_tokens:` in the \
-                         publishing job, with `aud: {audience}` (the audience this index asks for)."
-                    ),
-                )
-                .with_fix(id_tokens_yaml(audience))),
+            if let Some(e) = missing(&self.env, audience) {
+                return Err(e);
             }
+            let value = (self.env)(&variable(audience)).unwrap_or_default();
+            Ok(Secret::new(value.trim()))
         })
     }
 }
