@@ -997,3 +997,34 @@ fn gitlab_without_a_sigstore_token_is_refused_before_minting_with_both_tokens_in
     assert_eq!(sig.fulcio_requests(), 0);
     assert!(!t.contains(&jwt));
 }
+
+#[test]
+fn a_sigstore_token_about_to_expire_is_replaced_before_the_next_file() {
+    let oidc = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let sig = Sigstore::start();
+    let (_dir, files) = dists(&[WHEEL, SDIST]);
+    // The fake's tokens live 300 s: with a 400 s margin each is "about to expire".
+    let mut envs = github_env(&oidc, &sig);
+    envs.push(("HOIST_SIGSTORE_TOKEN_MARGIN_SECS", "400".into()));
+    let o = upload_attest(&oidc, &files, &[], &envs);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let sigstore_tokens = audiences(&oidc).iter().filter(|a| *a == "sigstore").count();
+    assert_eq!(
+        sigstore_tokens, 3,
+        "the first, then one before each of the 2 files"
+    );
+    let jtis: std::collections::HashSet<String> = sig
+        .issued()
+        .iter()
+        .map(|i| i.claims["jti"].to_string())
+        .collect();
+    assert_eq!(jtis.len(), 2, "each certificate from a different token");
+
+    // With the default margin one token serves both files.
+    let oidc = oidc_fake::Fake::start(oidc_fake::Config::default());
+    let (_dir, files) = dists(&[WHEEL, SDIST]);
+    let o = upload_attest(&oidc, &files, &[], &github_env(&oidc, &sig));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let n = audiences(&oidc).iter().filter(|a| *a == "sigstore").count();
+    assert_eq!(n, 1);
+}

@@ -695,10 +695,28 @@ fn attest_all(
             return Err(EXIT_FAILURE);
         }
     };
+    // One token serves the files while it has more than `margin` to live; then a fresh one is
+    // asked for (a provider that cannot mint again, GitLab, gives the same one back).
+    let margin = env("HOIST_SIGSTORE_TOKEN_MARGIN_SECS")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(60);
+    let current = tokio::sync::Mutex::new(token);
     let signed: Vec<_> = runtime.block_on(
         stream::iter(subjects.iter())
             .map(|(filename, sha256)| {
-                attest::sign::sign(&services, &client, &token, filename, sha256, retry)
+                let (current, services, client) = (&current, &services, &client);
+                async move {
+                    let token = {
+                        let mut token = current.lock().await;
+                        if expires_within(&token, margin)
+                            && let Ok(fresh) = tp.token_for(attest::sign::AUDIENCE).await
+                        {
+                            *token = fresh;
+                        }
+                        token.clone()
+                    };
+                    attest::sign::sign(services, client, &token, filename, sha256, retry).await
+                }
             })
             .buffered(4)
             .collect(),
@@ -778,6 +796,20 @@ fn attach(
         }
     }
     Ok(())
+}
+
+/// Whether the JWT `token` expires within `margin` seconds (by its `exp` claim; a token
+/// without one is taken as lasting).
+fn expires_within(token: &auth::Secret, margin: u64) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    oidc::Claims::decode(token.expose())
+        .ok()
+        .and_then(|c| c.get("exp"))
+        .and_then(|e| e.parse::<u64>().ok())
+        .is_some_and(|exp| exp <= now.saturating_add(margin))
 }
 
 /// Writes `doc` to a new file `path` as compact JSON; an existing `path` is never replaced,
