@@ -73,6 +73,30 @@ impl Background {
     }
 }
 
+impl Background {
+    /// A server on `listener` (non-blocking): each connection is handled by `handle` in a task
+    /// of its own, until the `Background` is dropped.
+    pub(crate) fn serve_each<H, Fut>(
+        name: &str,
+        listener: std::net::TcpListener,
+        handle: H,
+    ) -> Background
+    where
+        H: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        Background::spawn(name, move || async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                tokio::spawn(handle(stream));
+            }
+        })
+    }
+}
+
 impl Drop for Background {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {

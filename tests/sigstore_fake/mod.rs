@@ -277,16 +277,10 @@ impl Fake {
         let config = Arc::new(Mutex::new(config));
         let keys = Arc::new(make_keys());
         let (s, c, k) = (state.clone(), config.clone(), keys.clone());
-        let server = Background::spawn("sigstore-fake", move || async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let (s, c, k) = (s.clone(), c.clone(), k.clone());
-                tokio::spawn(async move {
-                    let _ = serve(stream, s, c, k).await;
-                });
+        let server = Background::serve_each("sigstore-fake", listener, move |stream| {
+            let (s, c, k) = (s.clone(), c.clone(), k.clone());
+            async move {
+                let _ = serve(stream, s, c, k).await;
             }
         });
         Fake {
