@@ -127,7 +127,7 @@ pub async fn sign(
 ) -> Result<Value, SignError> {
     let fail = |reason: String| SignError {
         filename: filename.to_string(),
-        reason: scrub(&reason, token),
+        reason: token.scrub(&reason),
     };
     let identity = IdentityToken::from_jwt(token.expose())
         .map_err(|e| fail(format!("the OIDC token for Sigstore is not a JWT ({e})")))?;
@@ -180,7 +180,7 @@ fn describe(error: &sigstore_sign::Error, services: &Services, token: &Secret) -
         E::Rekor(e) => e.to_string(),
         other => other.to_string(),
     };
-    let text = shorten(&scrub_jwts(&scrub(&text, token)), 600);
+    let text = shorten(&scrub_jwts(&token.scrub(&text)), 600);
     match error {
         E::Fulcio(FulcioError::Status { status, .. }) if (400..500).contains(status) => format!(
             "Fulcio ({}) refused to issue a signing certificate: {text}. It accepts the job's OIDC token only with audience \"sigstore\" from an issuer it trusts (GitHub Actions, GitLab, Google Cloud, Buildkite, CircleCI)",
@@ -275,15 +275,6 @@ fn scrub_jwts(message: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Removes the token from a service's message, in case a server echoed it.
-fn scrub(message: &str, token: &Secret) -> String {
-    if token.expose().len() >= 8 {
-        message.replace(token.expose(), "********")
-    } else {
-        message.to_string()
-    }
 }
 
 #[cfg(test)]

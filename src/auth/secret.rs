@@ -20,6 +20,17 @@ impl Secret {
         self.0.is_empty()
     }
 
+    /// `text` (a server's answer, which may echo a credential) with this secret starred out.
+    /// Values under 8 characters are left: starring them would hit ordinary words and give the
+    /// secret away.
+    pub fn scrub(&self, text: &str) -> String {
+        if self.0.len() >= 8 && text.contains(&self.0) {
+            text.replace(&self.0, "********")
+        } else {
+            text.to_string()
+        }
+    }
+
     /// How it may be described in verbose output.
     pub fn describe(&self) -> &'static str {
         if self.0.is_empty() {

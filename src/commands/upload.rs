@@ -708,7 +708,8 @@ fn attest_all(
                 async move {
                     let token = {
                         let mut token = current.lock().await;
-                        if expires_within(&token, margin)
+                        if oidc::Claims::decode(token.expose())
+                            .is_ok_and(|c| c.expires_within(margin))
                             && let Ok(fresh) = tp.token_for(attest::sign::AUDIENCE).await
                         {
                             *token = fresh;
@@ -796,20 +797,6 @@ fn attach(
         }
     }
     Ok(())
-}
-
-/// Whether the JWT `token` expires within `margin` seconds (by its `exp` claim; a token
-/// without one is taken as lasting).
-fn expires_within(token: &auth::Secret, margin: u64) -> bool {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    oidc::Claims::decode(token.expose())
-        .ok()
-        .and_then(|c| c.get("exp"))
-        .and_then(|e| e.parse::<u64>().ok())
-        .is_some_and(|exp| exp <= now.saturating_add(margin))
 }
 
 /// Writes `doc` to a new file `path` as compact JSON; an existing `path` is never replaced,

@@ -278,10 +278,7 @@ impl Uploader {
         let mut out = text.to_string();
         if let Some(source) = &self.credentials {
             for s in source.secrets() {
-                // Short values would turn ordinary words into stars and give the secret away.
-                if s.expose().len() >= 8 && out.contains(s.expose()) {
-                    out = out.replace(s.expose(), "********");
-                }
+                out = s.scrub(&out);
             }
         }
         out

@@ -170,14 +170,16 @@ pub struct Fake {
     _server: Background,
 }
 
-fn now() -> u64 {
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
 }
 
-fn load_key() -> RsaKeyPair {
+/// The RSA key the fake signs its OIDC tokens with (also the one the Sigstore fake checks).
+pub fn load_key() -> RsaKeyPair {
     let pem = include_str!("test-key.pem");
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let der = STANDARD.decode(b64).expect("test key is base64");

@@ -26,7 +26,6 @@
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -38,6 +37,7 @@ use tokio::io::BufReader;
 
 use crate::netsupport::http::{self, BodySink};
 use crate::netsupport::{Background, bind_loopback};
+use crate::oidc_fake::now;
 
 /// The audience Fulcio accepts.
 pub const AUDIENCE: &str = "sigstore";
@@ -148,13 +148,6 @@ pub struct Fake {
     _server: Background,
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -181,13 +174,6 @@ pub fn p256_spki(point: &[u8]) -> Vec<u8> {
     let mut v = P256_SPKI_PREFIX.to_vec();
     v.extend_from_slice(point);
     v
-}
-
-fn oidc_key() -> RsaKeyPair {
-    let pem = include_str!("../oidc_fake/test-key.pem");
-    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = STANDARD.decode(b64).expect("test key is base64");
-    RsaKeyPair::from_pkcs8(&der).expect("test key is PKCS#8 RSA")
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
@@ -261,7 +247,7 @@ fn make_keys() -> Keys {
         root_params,
         log_key,
         log_spki,
-        oidc_key: oidc_key(),
+        oidc_key: crate::oidc_fake::load_key(),
     }
 }
 

@@ -70,15 +70,40 @@ impl Claims {
         self.get(name).unwrap_or_else(|| "MISSING".to_string())
     }
 
+    /// Whether the token expires within `margin` seconds from now, by its `exp` claim; a token
+    /// without one is taken as lasting.
+    pub fn expires_within(&self, margin: u64) -> bool {
+        self.get("exp")
+            .and_then(|e| e.parse::<u64>().ok())
+            .is_some_and(|exp| exp <= unix_now().saturating_add(margin))
+    }
+
     /// Builds claims from a JSON object (tests and fakes).
     pub fn from_map(map: Map<String, Value>) -> Claims {
         Claims(map)
     }
 }
 
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiry_is_read_from_exp() {
+        let at = |exp: Value| Claims::from_map(Map::from_iter([("exp".to_string(), exp)]));
+        let now = unix_now();
+        assert!(at(Value::from(now + 30)).expires_within(60));
+        assert!(!at(Value::from(now + 300)).expires_within(60));
+        assert!(!Claims::from_map(Map::new()).expires_within(60));
+    }
 
     fn jwt(payload: &str) -> String {
         format!(

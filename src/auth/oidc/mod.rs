@@ -26,7 +26,7 @@ pub mod gitlab;
 pub mod report;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use reqwest::{Client, Url};
@@ -332,10 +332,7 @@ impl TrustedPublisher {
             match exchange::mint(&self.client, &self.origin, &jwt).await {
                 Ok(minted) => {
                     self.remember(&minted.token);
-                    let now_unix = SystemTime::now()
-                        .duration_since(UNIX_EPOCH)
-                        .map(|d| d.as_secs())
-                        .unwrap_or(0);
+                    let now_unix = claims::unix_now();
                     let lifetime = minted
                         .expires
                         .map(|e| Duration::from_secs(e.saturating_sub(now_unix)))
