@@ -262,8 +262,11 @@ the trusted publisher that replaces each.\n\n\
 Suppress a false positive with a `hoist-audit: ignore` (or `hoist-audit: ignore[AUD001]`) comment on \
 the line or the line above, or an entry in .hoist-audit-ignore (`AUD001 fingerprint:HEX`, \
 `AUD101 path/glob`, `* path:LINE`).\n\n\
+With --github / --gitlab (put PATH before them, or write --github=OWNER/REPO), it also lists the \
+secrets stored in the CI settings, finds those no workflow on any ref uses any more (AUD105) and \
+ends with the checklist to retire them.\n\n\
 Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage errors \
-(bad arguments, an unreadable path or ignore file, git failing)."
+(bad arguments, an unreadable path or ignore file, git failing, CI settings that cannot be read)."
 )]
 pub struct AuditArgs {
     /// The repository (or any directory inside it) to audit.
@@ -293,6 +296,19 @@ pub struct AuditArgs {
     /// Also list suppressed findings in the human report (JSON and SARIF always include them).
     #[arg(long)]
     pub show_suppressed: bool,
+
+    /// Also read the Actions secrets stored in GitHub (repository, environments, organisation
+    /// secrets shared with it; names and dates only) and report those no workflow uses any more.
+    /// OWNER/REPO defaults to the git remote. Credential: GH_TOKEN, GITHUB_TOKEN or
+    /// `gh auth token`; API: HOIST_GITHUB_API_URL, else api.github.com or the remote's host.
+    #[arg(long, value_name = "OWNER/REPO", num_args = 0..=1, default_missing_value = "")]
+    pub github: Option<String>,
+
+    /// Also read the CI/CD variables stored in GitLab (project and its groups) and report those
+    /// no pipeline uses any more. NAMESPACE/PROJECT defaults to the git remote. Credential:
+    /// GITLAB_TOKEN (read_api), else CI_JOB_TOKEN; instance: HOIST_GITLAB_URL, else the remote's.
+    #[arg(long, value_name = "NAMESPACE/PROJECT", num_args = 0..=1, default_missing_value = "")]
+    pub gitlab: Option<String>,
 }
 
 /// Arguments of `hoist token`.

@@ -465,6 +465,112 @@ pub fn remote_url(root: &Path) -> Option<String> {
     remotes.into_iter().next().map(|(_, u)| u)
 }
 
+/// The tips of every branch, remote-tracking branch and tag.
+pub fn ref_tips(root: &Path) -> Result<Vec<String>, AuditError> {
+    let out = run_text(
+        root,
+        "listing the refs",
+        &[
+            "for-each-ref",
+            "--format=%(refname)",
+            "refs/heads",
+            "refs/remotes",
+            "refs/tags",
+        ],
+    )?;
+    Ok(out
+        .lines()
+        .filter(|l| !l.is_empty() && !l.ends_with("/HEAD"))
+        .map(str::to_string)
+        .collect())
+}
+
+/// `(ref, path)` of every file under `paths` that matches the extended regular expression
+/// `regex` (case-insensitively) in the tree of one of `refs`.
+pub fn grep_refs(
+    root: &Path,
+    regex: &str,
+    refs: &[String],
+    paths: &[&str],
+) -> Result<Vec<(String, String)>, AuditError> {
+    let mut found = Vec::new();
+    for chunk in refs.chunks(200) {
+        let mut cmd = command(root);
+        cmd.args(["grep", "-I", "-l", "-i", "-E", "-e", regex]);
+        cmd.args(chunk).arg("--").args(paths);
+        let out = cmd.output().map_err(|source| AuditError::GitSpawn {
+            path: root.to_path_buf(),
+            step: "searching the workflows of every ref",
+            source,
+        })?;
+        // 1: no match.
+        if !out.status.success() && out.status.code() != Some(1) {
+            return Err(AuditError::Git {
+                path: root.to_path_buf(),
+                step: "searching the workflows of every ref",
+                message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
+        }
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Some(r) = chunk.iter().find(|r| line.starts_with(&format!("{r}:"))) else {
+                continue;
+            };
+            found.push((r.clone(), line[r.len() + 1..].to_string()));
+        }
+    }
+    Ok(found)
+}
+
+/// The newest commit on any ref whose diff changes how often `regex` (extended,
+/// case-insensitive) occurs in a file under `paths`: its id, committer time and the files.
+pub fn last_change(
+    root: &Path,
+    regex: &str,
+    paths: &[&str],
+) -> Result<Option<(Oid, i64, Vec<String>)>, AuditError> {
+    let pickaxe = format!("-S{regex}");
+    let mut args = vec![
+        "log",
+        "--all",
+        "-i",
+        "--pickaxe-regex",
+        pickaxe.as_str(),
+        "--no-renames",
+        "--format=%x00%H %ct",
+        "--name-only",
+        "-n1",
+        "--",
+    ];
+    args.extend_from_slice(paths);
+    let out = run_text(root, "finding the last commit that used a secret", &args)?;
+    let Some(entry) = out.split('\0').map(str::trim).find(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let mut lines = entry.lines();
+    let Some((oid, time)) = lines.next().and_then(|l| l.split_once(' ')) else {
+        return Ok(None);
+    };
+    let files = lines
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    Ok(Some((oid.to_string(), time.parse().unwrap_or(0), files)))
+}
+
+/// The text of `path` in `rev` (`abc123`, `abc123^`, `refs/heads/main`), or `None`.
+pub fn show(root: &Path, rev: &str, path: &str) -> Option<String> {
+    let spec = format!("{rev}:{path}");
+    let out = command(root)
+        .args(["cat-file", "blob", &spec])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

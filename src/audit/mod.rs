@@ -20,11 +20,13 @@ pub mod ci;
 pub mod git;
 pub mod github;
 pub mod gitlab;
+pub mod leftover;
 pub mod macaroon;
 pub mod pypirc;
 pub mod remote;
 pub mod rules;
 pub mod scan;
+pub mod settings;
 pub mod suppress;
 pub mod token;
 mod worktree;
@@ -144,6 +146,10 @@ pub struct Finding {
     pub fix: Vec<String>,
     /// A stable identity for this finding across runs (SARIF `partialFingerprints`).
     pub fingerprint: String,
+    /// The stored secrets (CI settings) the finding is about, with their dates (only with
+    /// `--github` / `--gitlab`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<settings::StoredSecret>,
 }
 
 /// Where a replacement publisher stands.
@@ -224,6 +230,12 @@ pub struct Report {
     pub notes: Vec<Note>,
     pub stats: Stats,
     pub ignore_file: Option<PathBuf>,
+    /// What was read from the CI settings (`--github` / `--gitlab`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<settings::Settings>,
+    /// Each stored secret, cross-referenced with the history.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stored: Vec<leftover::SecretStatus>,
 }
 
 impl Report {
@@ -259,6 +271,8 @@ pub fn audit(path: &Path, options: &AuditOptions) -> Result<Report, AuditError> 
         notes: Vec::new(),
         stats: Stats::default(),
         ignore_file: ignore.path.clone(),
+        settings: Vec::new(),
+        stored: Vec::new(),
     };
     let mut groups: BTreeMap<String, TokenGroup> = BTreeMap::new();
     let mut tracked: HashSet<String> = HashSet::new();
@@ -312,6 +326,24 @@ pub fn audit(path: &Path, options: &AuditOptions) -> Result<Report, AuditError> 
     pypirc_findings(&root, &pypirc_files, &tracked, &ignore, &mut report);
     ci_findings(&root, &ignore, &mut report);
 
+    sort_findings(&mut report);
+    Ok(report)
+}
+
+/// Adds what the CI settings hold to an audit `report`: cross-references each stored secret
+/// with the history ([`leftover`]), adds AUD105/AUD106 findings and the secrets' dates to
+/// AUD101/AUD103, and re-sorts.
+pub fn add_settings(report: &mut Report, settings: settings::Settings) -> Result<(), AuditError> {
+    let statuses = leftover::cross_reference(&settings, report)?;
+    leftover::apply(&settings, &statuses, report);
+    report.stored.extend(statuses);
+    report.settings.push(settings);
+    sort_findings(report);
+    Ok(())
+}
+
+/// Most severe first, then by code, path, line; suppressed ones by code, path, line.
+fn sort_findings(report: &mut Report) {
     report.findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -320,7 +352,6 @@ pub fn audit(path: &Path, options: &AuditOptions) -> Result<Report, AuditError> 
     report
         .suppressed
         .sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-    Ok(report)
 }
 
 fn order_key(f: &Finding) -> (&str, &str, usize, &str) {
@@ -674,6 +705,7 @@ fn token_findings(
             occurrences,
             job: None,
             fix,
+            secrets: Vec::new(),
         };
         if all_suppressed {
             report.suppressed.push(finding);
@@ -776,6 +808,7 @@ fn pypirc_findings(
                     ),
                     "If the file was ever committed or shared, revoke the token.".into(),
                 ],
+                secrets: Vec::new(),
             };
             if suppressed {
                 report.suppressed.push(finding);
@@ -947,6 +980,7 @@ fn job_finding(
             })
             .collect(),
         fingerprint: format!("{}:{}:{}", rule.code, job.file, job.job),
+        secrets: Vec::new(),
     };
     Some((finding, suppressed))
 }

@@ -109,7 +109,8 @@ of pypa/gh-action-pypi-publish, `TWINE_PASSWORD` and other upload-tool variables
 ## Why is this bad?\nA long-lived token stored as a secret can be read by any workflow change that reaches it, \
 and keeps working after it leaks. Trusted publishing mints a 15-minute token for this one workflow instead.\n\n\
 ## Fix\nRegister the trusted publisher hoist prints, add `permissions: id-token: write` to the job, drop the \
-password input, then delete the secret and revoke the token.",
+password input, then delete the secret and revoke the token. With `--github`, the finding also gives the \
+stored secret's scope and its creation and update dates, to find the matching token on PyPI.",
 };
 
 pub static MISSING_ID_TOKEN: AuditRule = AuditRule {
@@ -148,6 +149,37 @@ is one `git add` from being published; a tracked one already is (high).\n\n\
 committed or shared.",
 };
 
+pub static LEFTOVER_SECRET: AuditRule = AuditRule {
+    code: "AUD105",
+    name: "leftover-secret",
+    severity: Severity::High,
+    summary: "An upload credential is still stored in the CI settings, but no workflow uses it any more.",
+    doc: "## What it does\nWith `--github` or `--gitlab`, lists the secrets stored in the CI settings (GitHub \
+repository, environment and organisation secrets; GitLab project and group CI/CD variables: names and dates, \
+never values). For each whose name suggests an upload credential (`PYPI`, `TWINE`, `PUBLISH`, `TESTPYPI`, …) or \
+that a publishing job ever referred to, it searches the workflows of every branch and tag, and reports it when \
+none refers to it, with the commit, file and job that last did and what that job does now.\n\n\
+## Why is this bad?\nMoving a job to trusted publishing does not retire the token: the secret, and the PyPI \
+token behind it, stay alive and usable by any workflow change that names them, with nothing in the repository \
+to show it.\n\n\
+## Fix\nRevoke the token on PyPI first (Account settings → API tokens; match it by name and by the secret's \
+dates), then delete the secret (`gh secret delete NAME --repo OWNER/REPO`, `--env ENV`, `--org ORG`; \
+`glab variable delete NAME`), then re-run `hoist audit --github` to confirm nothing is left.",
+};
+
+pub static SECRET_BESIDE_OIDC: AuditRule = AuditRule {
+    code: "AUD106",
+    name: "secret-beside-oidc",
+    severity: Severity::Medium,
+    summary: "A stored upload credential is used only by jobs that can already publish by trusted publishing.",
+    doc: "## What it does\nWith `--github` or `--gitlab`, reports a stored secret whose every current use is in \
+a publishing job that can also request an OIDC token (`id-token: write`, or an `id_tokens:` entry for PyPI).\n\n\
+## Why is this bad?\nThe job has two ways to publish: the short-lived OIDC token and the long-lived stored \
+one. The stored one adds nothing but risk; while it is passed, tools use it instead of trusted publishing.\n\n\
+## Fix\nRegister the trusted publisher if needed, drop the secret from the job (AUD101 shows the lines), \
+then revoke the token on PyPI and delete the secret.",
+};
+
 /// Every audit rule, in code order.
 pub static ALL: &[&AuditRule] = &[
     &COMMITTED_TOKEN,
@@ -157,6 +189,8 @@ pub static ALL: &[&AuditRule] = &[
     &MISSING_ID_TOKEN,
     &GITLAB_STORED_TOKEN,
     &PYPIRC_PASSWORD,
+    &LEFTOVER_SECRET,
+    &SECRET_BESIDE_OIDC,
 ];
 
 /// The rule with this code (`AUD001`) or name (`committed-token`), case-insensitively.

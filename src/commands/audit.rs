@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use crate::audit::{self, AuditOptions, Severity};
+use crate::audit::settings::Request;
+use crate::audit::{self, AuditOptions, Provider, Severity};
 use crate::cli::{AuditArgs, AuditFormat, FailOn};
 use crate::output;
 
@@ -18,6 +19,45 @@ pub fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
+/// The CI settings `--github` / `--gitlab` ask for.
+fn requests(args: &AuditArgs) -> Vec<Request> {
+    let mut out = Vec::new();
+    let value = |v: &String| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    if let Some(v) = &args.github {
+        out.push(Request {
+            provider: Provider::GitHub,
+            repository: value(v),
+        });
+    }
+    if let Some(v) = &args.gitlab {
+        out.push(Request {
+            provider: Provider::GitLab,
+            repository: value(v),
+        });
+    }
+    out
+}
+
+/// Reads the CI settings asked for and cross-references them into `report`.
+fn add_settings(args: &AuditArgs, report: &mut audit::Report) -> Result<(), String> {
+    let wanted = requests(args);
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let remote = audit::git::remote_url(&report.root).and_then(|u| audit::remote::parse(&u));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
+    for request in wanted {
+        let settings = runtime
+            .block_on(audit::settings::read(&request, remote.as_ref()))
+            .map_err(|e| e.to_string())?;
+        audit::add_settings(report, settings).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 pub fn run(args: &AuditArgs) -> u8 {
     let options = AuditOptions {
         max_blob_size: args.max_blob_size,
@@ -25,13 +65,17 @@ pub fn run(args: &AuditArgs) -> u8 {
         ignore_file: args.ignore_file.clone(),
         ..AuditOptions::default()
     };
-    let report = match audit::audit(&args.path, &options) {
+    let mut report = match audit::audit(&args.path, &options) {
         Ok(r) => r,
         Err(e) => {
             let _ = writeln!(anstream::stderr(), "hoist audit: error: {e}");
             return super::EXIT_USAGE;
         }
     };
+    if let Err(message) = add_settings(args, &mut report) {
+        let _ = writeln!(anstream::stderr(), "hoist audit: error: {message}");
+        return super::EXIT_USAGE;
+    }
     let fail_on = threshold(args.fail_on);
     let written = match args.format {
         AuditFormat::Human => output::audit::human(

@@ -9,7 +9,9 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
+use crate::audit::leftover::{self, SecretStatus, Verdict};
 use crate::audit::rules::{self, Severity};
+use crate::audit::settings::{Scope, StoredSecret};
 use crate::audit::token::{self, CaveatInfo, Redacted, TokenInfo};
 use crate::audit::{Finding, Provider, Publisher, PublisherStatus, Report, publisher_summary};
 
@@ -125,6 +127,8 @@ pub fn human(
         }
     }
 
+    stored_secrets(report, w)?;
+
     if !report.notes.is_empty() {
         writeln!(w, "\n{BOLD}Notes ({}){BOLD:#}", report.notes.len())?;
         for n in report.notes.iter().take(MAX_NOTES) {
@@ -174,7 +178,203 @@ pub fn human(
         }
         Some(t) => format!("; nothing at or above {}", t.as_str()),
     };
-    writeln!(w, "{BOLD}{summary}{verdict}.{BOLD:#}")
+    writeln!(w, "{BOLD}{summary}{verdict}.{BOLD:#}")?;
+    checklist(report, w)
+}
+
+fn provider_name(p: Provider) -> &'static str {
+    match p {
+        Provider::GitHub => "GitHub",
+        Provider::GitLab => "GitLab",
+    }
+}
+
+/// The secrets read from the CI settings and what became of each upload credential.
+fn stored_secrets(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    for settings in &report.settings {
+        let statuses: Vec<&SecretStatus> = report
+            .stored
+            .iter()
+            .filter(|s| s.secret.provider == settings.provider)
+            .collect();
+        let related: Vec<&&SecretStatus> = statuses
+            .iter()
+            .filter(|s| s.verdict != Verdict::Unrelated)
+            .collect();
+        writeln!(
+            w,
+            "\n{BOLD}Stored secrets in {} {} ({}){BOLD:#} {DIM}(read from {} with {}; names and dates only){DIM:#}",
+            provider_name(settings.provider),
+            settings.repository,
+            count(related.len(), "upload credential", "upload credentials"),
+            settings.api,
+            settings.credential
+        )?;
+        for s in related {
+            let (label, detail) = match s.verdict {
+                Verdict::Leftover => (
+                    "leftover",
+                    format!(
+                        "no workflow on any ref uses it; {}",
+                        leftover::history_phrase(s.last_change.as_ref())
+                    ),
+                ),
+                Verdict::BesideOidc => (
+                    "beside OIDC",
+                    format!(
+                        "used only by jobs that also have an OIDC identity: {}",
+                        uses(s)
+                    ),
+                ),
+                _ => ("in use", format!("used by {}", uses(s))),
+            };
+            writeln!(
+                w,
+                "  {BOLD}{}{BOLD:#}  {}  {DIM}{}{DIM:#}",
+                s.secret.name,
+                s.secret.place(),
+                s.secret.dates()
+            )?;
+            writeln!(w, "    {label}: {detail}")?;
+        }
+        let other = statuses.len()
+            - statuses
+                .iter()
+                .filter(|s| s.verdict != Verdict::Unrelated)
+                .count();
+        if other > 0 {
+            writeln!(
+                w,
+                "  {DIM}{} not related to publishing{DIM:#}",
+                count(other, "other secret", "other secrets")
+            )?;
+        }
+        for n in &settings.notes {
+            writeln!(w, "  {DIM}note{DIM:#} {n}")?;
+        }
+    }
+    Ok(())
+}
+
+fn uses(s: &SecretStatus) -> String {
+    // One entry per file and job, with the refs it is on.
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for u in &s.used_by {
+        let file = u.file.rsplit('/').next().unwrap_or(&u.file);
+        let key = format!("{file} job `{}`", u.job);
+        let place = u
+            .reference
+            .strip_prefix("refs/heads/")
+            .unwrap_or(&u.reference)
+            .to_string();
+        match out.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, refs)) if !refs.contains(&place) => refs.push(place),
+            Some(_) => {}
+            None => out.push((key, vec![place])),
+        }
+    }
+    out.iter()
+        .map(|(k, refs)| format!("{k} ({})", refs.join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The steps that retire the leftover secrets, in order: revoke on PyPI, delete the secret,
+/// re-run. Only printed when `--github`/`--gitlab` found something to retire.
+fn checklist(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    if report.settings.is_empty() {
+        return Ok(());
+    }
+    let retire: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.code == rules::LEFTOVER_SECRET.code || f.code == rules::SECRET_BESIDE_OIDC.code
+        })
+        .collect();
+    let in_use: Vec<&SecretStatus> = report
+        .stored
+        .iter()
+        .filter(|s| s.verdict == Verdict::InUse)
+        .collect();
+    if retire.is_empty() && in_use.is_empty() {
+        writeln!(w, "\n{BOLD}Stored secrets: nothing left to retire.{BOLD:#}")?;
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "\n{BOLD}Checklist: retire the stored tokens, in this order{BOLD:#}"
+    )?;
+    let secrets: Vec<&StoredSecret> = retire.iter().flat_map(|f| f.secrets.iter()).collect();
+    let mut step = 0;
+    let beside: Vec<&SecretStatus> = report
+        .stored
+        .iter()
+        .filter(|s| s.verdict == Verdict::BesideOidc && secrets.contains(&&s.secret))
+        .collect();
+    if !beside.is_empty() {
+        step += 1;
+        writeln!(
+            w,
+            "  {step}. First drop these from the jobs that still pass them (they can already publish by trusted publishing), and check that one trusted upload works:"
+        )?;
+        for s in beside {
+            writeln!(w, "       {}: {}", s.secret.name, uses(s))?;
+        }
+    }
+    if !secrets.is_empty() {
+        step += 1;
+        writeln!(
+            w,
+            "  {step}. Revoke each token on PyPI before deleting any secret: https://pypi.org/manage/account/ → API tokens (and https://test.pypi.org/manage/account/ for TestPyPI tokens). The token's name is usually the only link to the secret: match them by name and by these dates."
+        )?;
+        let width = secrets.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        for s in &secrets {
+            writeln!(w, "       {:<width$}  {}, {}", s.name, s.place(), s.dates())?;
+        }
+        step += 1;
+        writeln!(w, "  {step}. Then delete the secrets:")?;
+        for s in &secrets {
+            let repository = report
+                .settings
+                .iter()
+                .find(|x| x.provider == s.provider)
+                .map_or("?", |x| x.repository.as_str());
+            writeln!(w, "       {}", leftover::delete_command(s, repository))?;
+            if matches!(s.scope, Scope::Organization(_) | Scope::Group(_)) {
+                writeln!(
+                    w,
+                    "         {DIM}(shared: check no other repository uses it first){DIM:#}"
+                )?;
+            }
+        }
+    }
+    for s in in_use {
+        writeln!(
+            w,
+            "  {DIM}not yet:{DIM:#} `{}` ({}) is still used by {}: move that job to trusted publishing first, then retire it the same way.",
+            s.secret.name,
+            s.secret.place(),
+            uses(s)
+        )?;
+    }
+    step += 1;
+    let again: Vec<String> = report
+        .settings
+        .iter()
+        .map(|x| {
+            let flag = match x.provider {
+                Provider::GitHub => "--github",
+                Provider::GitLab => "--gitlab",
+            };
+            format!("`hoist audit {flag} {}`", x.repository)
+        })
+        .collect();
+    writeln!(
+        w,
+        "  {step}. Re-run {} to confirm nothing is left.",
+        again.join(" and ")
+    )
 }
 
 fn finding(f: &Finding, w: &mut dyn Write) -> io::Result<()> {
@@ -360,6 +560,11 @@ fn sarif_result(f: &Finding, suppressed: bool) -> Value {
             "atHead": f.at_head,
         }
     });
+    if !f.secrets.is_empty()
+        && let Some(Value::Object(props)) = result.get_mut("properties")
+    {
+        props.insert("storedSecrets".into(), json!(f.secrets));
+    }
     if suppressed && let Value::Object(map) = &mut result {
         map.insert(
             "suppressions".into(),

@@ -3,6 +3,8 @@
 //! run the real `hoist` binary.
 #![allow(dead_code)]
 
+pub mod ci_api;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
