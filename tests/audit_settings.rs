@@ -439,6 +439,39 @@ fn a_repository_with_nothing_left_reports_nothing() {
     assert!(o.contains("Stored secrets: nothing left to retire."), "{o}");
     assert!(o.contains("No findings"), "{o}");
     assert_no_token(&out, API_TOKEN);
+
+    // The same repository with the old token still stored: the leftover alone fails the run
+    // under the default --fail-on; organisation secrets it may not read become a note.
+    let mut st = State::new(API_TOKEN);
+    st.repo_secrets.insert(
+        "acme/clean".into(),
+        vec![secret("PYPI_TOKEN", "2023-03-01", "2023-03-01")],
+    );
+    st.forbid_org = true;
+    let api = FakeApi::start(st);
+    let out = run(
+        clean.path(),
+        &["audit", "--format", "json", "--github"],
+        &[
+            ("GITHUB_TOKEN", API_TOKEN),
+            ("HOIST_GITHUB_API_URL", &api.url),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_no_token(&out, API_TOKEN);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["AUD105"]);
+    let note = v["settings"][0]["notes"][0].as_str().unwrap();
+    assert!(
+        note.starts_with("organisation secrets not read") && note.contains("403"),
+        "{note}"
+    );
 }
 
 #[test]

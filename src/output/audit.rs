@@ -323,31 +323,7 @@ fn checklist(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         }
     }
     if !secrets.is_empty() {
-        step += 1;
-        writeln!(
-            w,
-            "  {step}. Revoke each token on PyPI before deleting any secret: https://pypi.org/manage/account/ → API tokens (and https://test.pypi.org/manage/account/ for TestPyPI tokens). The token's name is usually the only link to the secret: match them by name and by these dates."
-        )?;
-        let width = secrets.iter().map(|s| s.name.len()).max().unwrap_or(0);
-        for s in &secrets {
-            writeln!(w, "       {:<width$}  {}, {}", s.name, s.place(), s.dates())?;
-        }
-        step += 1;
-        writeln!(w, "  {step}. Then delete the secrets:")?;
-        for s in &secrets {
-            let repository = report
-                .settings
-                .iter()
-                .find(|x| x.provider == s.provider)
-                .map_or("?", |x| x.repository.as_str());
-            writeln!(w, "       {}", leftover::delete_command(s, repository))?;
-            if matches!(s.scope, Scope::Organization(_) | Scope::Group(_)) {
-                writeln!(
-                    w,
-                    "         {DIM}(shared: check no other repository uses it first){DIM:#}"
-                )?;
-            }
-        }
+        step = revoke_and_delete(report, &secrets, step, w)?;
     }
     for s in in_use {
         writeln!(
@@ -375,6 +351,42 @@ fn checklist(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         "  {step}. Re-run {} to confirm nothing is left.",
         again.join(" and ")
     )
+}
+
+/// Steps `step + 1` (revoke on PyPI, with the names and dates to match) and `step + 2`
+/// (delete the secrets); returns the last step number.
+fn revoke_and_delete(
+    report: &Report,
+    secrets: &[&StoredSecret],
+    mut step: usize,
+    w: &mut dyn Write,
+) -> io::Result<usize> {
+    step += 1;
+    writeln!(
+        w,
+        "  {step}. Revoke each token on PyPI before deleting any secret: https://pypi.org/manage/account/ → API tokens (and https://test.pypi.org/manage/account/ for TestPyPI tokens). The token's name is usually the only link to the secret: match them by name and by these dates."
+    )?;
+    let width = secrets.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for s in secrets {
+        writeln!(w, "       {:<width$}  {}, {}", s.name, s.place(), s.dates())?;
+    }
+    step += 1;
+    writeln!(w, "  {step}. Then delete the secrets:")?;
+    for s in secrets {
+        let repository = report
+            .settings
+            .iter()
+            .find(|x| x.provider == s.provider)
+            .map_or("?", |x| x.repository.as_str());
+        writeln!(w, "       {}", leftover::delete_command(s, repository))?;
+        if matches!(s.scope, Scope::Organization(_) | Scope::Group(_)) {
+            writeln!(
+                w,
+                "         {DIM}(shared: check no other repository uses it first){DIM:#}"
+            )?;
+        }
+    }
+    Ok(step)
 }
 
 fn finding(f: &Finding, w: &mut dyn Write) -> io::Result<()> {

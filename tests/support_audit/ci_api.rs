@@ -65,6 +65,9 @@ pub struct State {
     /// Entries per page at most (the client's `per_page` is capped to this).
     pub page_size: usize,
     pub mode: Mode,
+    /// GitHub: answer 403 to the organisation-secrets listing only (a token without access
+    /// to the organisation's secrets).
+    pub forbid_org: bool,
     /// GitHub: `owner/repo` → repository secrets.
     pub repo_secrets: BTreeMap<String, Vec<FakeSecret>>,
     /// GitHub: `owner/repo` → environment → secrets.
@@ -83,6 +86,7 @@ impl State {
             token: token.into(),
             page_size: 100,
             mode: Mode::Normal,
+            forbid_org: false,
             repo_secrets: BTreeMap::new(),
             environments: BTreeMap::new(),
             org_secrets: BTreeMap::new(),
@@ -354,6 +358,12 @@ fn github(req: &Seen, st: &State, base: &str, path: &str, q: &BTreeMap<String, S
     let rest: Vec<&str> = segs[3..].iter().map(String::as_str).collect();
     let (key, list): (&str, Vec<serde_json::Value>) = match rest.as_slice() {
         ["actions", "secrets"] => ("secrets", secrets_json(secrets)),
+        ["actions", "organization-secrets"] if st.forbid_org => {
+            return answer(
+                403,
+                serde_json::json!({"message": "Resource not accessible by personal access token", "status": "403"}),
+            );
+        }
         ["actions", "organization-secrets"] => (
             "secrets",
             secrets_json(&st.org_secrets.get(&repo).cloned().unwrap_or_default()),
