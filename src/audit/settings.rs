@@ -359,7 +359,7 @@ struct GhEnvironmentList {
 }
 
 /// The permission GitHub needs to list repository and environment secrets.
-pub const GITHUB_SECRETS_PERMISSION: &str = "a classic token with the `repo` scope (`public_repo` is not enough), or a fine-grained token with the repository permissions \"Secrets: read\", \"Environments: read\" and \"Metadata: read\"; the account must be an admin or collaborator who can see the repository's settings";
+pub const GITHUB_SECRETS_PERMISSION: &str = "a classic token with the `repo` scope (`public_repo` is not enough), or a fine-grained token with the repository permissions \"Secrets: read\", \"Environments: read\", \"Actions: read\" (to list the environments) and \"Metadata: read\"; the account must be an admin or collaborator who can see the repository's settings";
 /// The permission GitHub needs for the organisation secrets shared with a repository.
 pub const GITHUB_ORG_PERMISSION: &str =
     "the same token as for repository secrets (\"Secrets: read\" on the repository)";
@@ -644,7 +644,14 @@ pub async fn read(
             "`{repository}` is not {what}"
         )));
     };
-    let host = remote.map_or(default_host, |r| r.host.as_str());
+    // The remote's host, unless it plainly belongs to the other service.
+    let host = remote
+        .map(|r| r.host.as_str())
+        .filter(|h| match request.provider {
+            Provider::GitHub => !h.contains("gitlab"),
+            Provider::GitLab => !h.contains("github"),
+        })
+        .unwrap_or(default_host);
     let client = crate::upload::client::build_for_services(Duration::from_secs(60))
         .map_err(|e| SettingsError::Client(e.to_string()))?;
     let (api, result) = match request.provider {
