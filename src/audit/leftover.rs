@@ -47,6 +47,8 @@ pub struct JobRef {
     pub publishes: bool,
     /// The job can request an OIDC token for PyPI.
     pub has_id_token: bool,
+    /// Index hosts the job uploads to (`pypi.org`, `test.pypi.org`), when it says.
+    pub indexes: Vec<String>,
 }
 
 /// What became of the job that last used a secret.
@@ -73,6 +75,8 @@ pub struct LastChange {
     pub job: Option<String>,
     /// Whether that job published.
     pub publishes: bool,
+    /// Index hosts that job uploaded to, when it said.
+    pub indexes: Vec<String>,
     /// The commit removed the reference (otherwise it added or moved it).
     pub removed: bool,
     pub job_now: Option<JobNow>,
@@ -178,6 +182,7 @@ fn job_refs(
                 job: j.job.clone(),
                 publishes: j.publishes || j.uses_stored_token(),
                 has_id_token: j.has_id_token,
+                indexes: j.indexes.clone(),
             },
             None => JobRef {
                 reference: reference.to_string(),
@@ -185,6 +190,7 @@ fn job_refs(
                 job: "(workflow)".into(),
                 publishes: false,
                 has_id_token: false,
+                indexes: Vec::new(),
             },
         };
         if !out.contains(&r) {
@@ -280,6 +286,12 @@ fn last_change(root: &Path, secret: &StoredSecret) -> Result<Option<LastChange>,
     let refs = job_refs(provider, &secret.name, rev, &file, &text);
     let job = refs.first().map(|r| r.job.clone());
     let publishes = refs.iter().any(|r| r.publishes);
+    let mut indexes: Vec<String> = Vec::new();
+    for i in refs.iter().flat_map(|r| &r.indexes) {
+        if !indexes.contains(i) {
+            indexes.push(i.clone());
+        }
+    }
     let job_now = job.as_deref().map(|j| job_now(root, provider, &file, j));
     Ok(Some(LastChange {
         commit,
@@ -287,6 +299,7 @@ fn last_change(root: &Path, secret: &StoredSecret) -> Result<Option<LastChange>,
         file,
         job,
         publishes,
+        indexes,
         removed,
         job_now,
     }))
@@ -446,6 +459,23 @@ fn finding_for(status: &SecretStatus, settings: &Settings) -> Option<Finding> {
     })
 }
 
+/// The index the secret's token is most likely for: where the jobs that use (or last used) it
+/// upload, else `test.pypi.org` when the name says TEST, else `pypi.org`.
+pub fn index_of(status: &SecretStatus) -> &'static str {
+    let mut indexes = status
+        .used_by
+        .iter()
+        .flat_map(|u| &u.indexes)
+        .chain(status.last_change.iter().flat_map(|l| &l.indexes));
+    let named_test = status.secret.name.to_ascii_uppercase().contains("TEST");
+    match indexes.next() {
+        Some(first) if first == "test.pypi.org" && indexes.all(|i| i == first) => "test.pypi.org",
+        Some(_) => "pypi.org",
+        None if named_test => "test.pypi.org",
+        None => "pypi.org",
+    }
+}
+
 /// A stable name for a stored secret: `github:repository:PYPI_TOKEN`,
 /// `github:environment/release:PYPI_TOKEN`.
 pub fn secret_id(s: &StoredSecret) -> String {
@@ -506,8 +536,9 @@ fn fix_steps(status: &SecretStatus, repository: &str) -> Vec<String> {
         ));
     }
     steps.push(format!(
-        "Revoke the PyPI token behind `{}` (https://pypi.org/manage/account/ → API tokens; match it by name and by the dates: {}), before deleting the secret.",
+        "Revoke the token behind `{}` at https://{}/manage/account/ (API tokens; match it by name and by the dates: {}), before deleting the secret.",
         s.name,
+        index_of(status),
         s.dates()
     ));
     steps.push(format!(
@@ -566,5 +597,86 @@ pub fn apply(settings: &Settings, statuses: &[SecretStatus], report: &mut Report
             .join("; ");
         f.message.push_str(&format!(" [stored: {phrase}]"));
         f.secrets = matched.into_iter().cloned().collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(scope: Scope, provider: Provider) -> StoredSecret {
+        StoredSecret {
+            provider,
+            scope,
+            name: "PYPI_TOKEN".into(),
+            created_at: Some("2024-01-02T03:04:05Z".into()),
+            updated_at: None,
+            environment_scope: Some("production".into()),
+        }
+    }
+
+    #[test]
+    fn references_are_whole_names() {
+        let gh = |t: &str| matching_lines(Provider::GitHub, "PYPI_TOKEN", t);
+        assert_eq!(
+            gh("a: ${{ secrets.PYPI_TOKEN }}\nb: ${{ secrets.PYPI_TOKEN_NIGHTLY }}"),
+            [1]
+        );
+        assert_eq!(gh("p: ${{ secrets['pypi_token'] }}"), [1]);
+        assert!(gh("p: ${{ env.PYPI_TOKEN }}").is_empty());
+        let gl = |t: &str| matching_lines(Provider::GitLab, "PYPI_TOKEN", t);
+        assert_eq!(
+            gl("x: $PYPI_TOKEN\ny: ${PYPI_TOKEN}\nz: $PYPI_TOKEN_2"),
+            [1, 2]
+        );
+        assert!(upload_like_name("twine_password") && !upload_like_name("CODECOV_TOKEN"));
+    }
+
+    #[test]
+    fn delete_commands() {
+        let r = "acme/widget";
+        let cmd = |scope, p| delete_command(&secret(scope, p), r);
+        assert_eq!(
+            cmd(Scope::Repository, Provider::GitHub),
+            "gh secret delete PYPI_TOKEN --repo acme/widget"
+        );
+        assert_eq!(
+            cmd(Scope::Environment("release".into()), Provider::GitHub),
+            "gh secret delete PYPI_TOKEN --env release --repo acme/widget"
+        );
+        assert_eq!(
+            cmd(Scope::Organization("acme".into()), Provider::GitHub),
+            "gh secret delete PYPI_TOKEN --org acme"
+        );
+        assert_eq!(
+            cmd(Scope::Repository, Provider::GitLab),
+            "glab variable delete PYPI_TOKEN --repo acme/widget --scope production"
+        );
+        assert_eq!(
+            cmd(Scope::Group("sci".into()), Provider::GitLab),
+            "glab variable delete PYPI_TOKEN --group sci"
+        );
+    }
+
+    #[test]
+    fn history_phrases() {
+        assert_eq!(
+            history_phrase(None),
+            "no workflow in the history ever referred to it"
+        );
+        let last = LastChange {
+            commit: "a1b2c3d4e5f60718".into(),
+            commit_time: 1_748_217_600,
+            file: ".github/workflows/release.yml".into(),
+            job: Some("publish".into()),
+            publishes: true,
+            indexes: Vec::new(),
+            removed: true,
+            job_now: Some(JobNow::TrustedPublishing),
+        };
+        assert_eq!(
+            history_phrase(Some(&last)),
+            "removed from release.yml (job `publish`) in a1b2c3d4e5 on 2025-05-26; that job now publishes by trusted publishing"
+        );
     }
 }

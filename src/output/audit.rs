@@ -368,7 +368,18 @@ fn revoke_and_delete(
     )?;
     let width = secrets.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for s in secrets {
-        writeln!(w, "       {:<width$}  {}, {}", s.name, s.place(), s.dates())?;
+        let index = report
+            .stored
+            .iter()
+            .find(|x| &x.secret == *s)
+            .map_or("pypi.org", leftover::index_of);
+        writeln!(
+            w,
+            "       {:<width$}  {}, {}  (on {index})",
+            s.name,
+            s.place(),
+            s.dates()
+        )?;
     }
     step += 1;
     writeln!(w, "  {step}. Then delete the secrets:")?;
