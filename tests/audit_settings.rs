@@ -691,3 +691,35 @@ fn gitlab_variables_leftovers_and_values_never_shown() {
     assert!(e.contains("CI_JOB_TOKEN") && e.contains("read_api"), "{e}");
     assert!(!e.contains("job-token-0123456789abcdef"));
 }
+
+#[test]
+fn secrets_inherited_by_another_repository_are_named_in_the_notes() {
+    let mut repo = Repo::new();
+    repo.write(
+        ".github/workflows/release.yml",
+        "on: push\njobs:\n  release:\n    uses: acme/shared/.github/workflows/publish.yml@v1\n    secrets: inherit\n",
+    );
+    repo.commit("shared release workflow");
+    repo.git(&["remote", "add", "origin", "https://github.com/acme/widget"]);
+    let mut st = State::new(API_TOKEN);
+    st.repo_secrets.insert(
+        "acme/widget".into(),
+        vec![secret("PYPI_TOKEN", "2023-03-01", "2023-03-01")],
+    );
+    let api = FakeApi::start(st);
+    let out = run(
+        repo.path(),
+        &["audit", "--format", "json", "--github"],
+        &[("GH_TOKEN", API_TOKEN), ("HOIST_GITHUB_API_URL", &api.url)],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(findings(&v, "AUD105").len(), 1);
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["path"] == ".github/workflows/release.yml"
+                && n["reason"].as_str().unwrap().contains("secrets: inherit")),
+        "{notes:#?}"
+    );
+}

@@ -323,6 +323,34 @@ fn job_now(root: &Path, provider: Provider, file: &str, job: &str) -> JobNow {
     }
 }
 
+/// A note for each workflow that hands every secret to a reusable workflow in another
+/// repository (`secrets: inherit`): a secret only that workflow uses looks unused from here.
+pub fn inherit_notes(root: &Path) -> Vec<super::Note> {
+    let mut notes = Vec::new();
+    for file in disk_files(root, Provider::GitHub) {
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+            continue;
+        };
+        let external = text.lines().any(|l| {
+            let l = l.trim().trim_start_matches("- ").trim();
+            l.strip_prefix("uses:")
+                .is_some_and(|u| u.contains(".github/workflows/") && !u.trim().starts_with("./"))
+        });
+        let inherit = text.lines().any(|l| l.trim() == "secrets: inherit");
+        if external && inherit {
+            notes.push(super::Note {
+                path: Some(file),
+                object: None,
+                reason: "passes every secret to a reusable workflow in another repository \
+                         (`secrets: inherit`): a secret only that workflow uses is reported as a \
+                         leftover (AUD105); check it there before deleting"
+                    .into(),
+            });
+        }
+    }
+    notes
+}
+
 /// Cross-references every stored secret in `settings` with the repository in `report`.
 pub fn cross_reference(
     settings: &Settings,

@@ -336,6 +336,9 @@ pub fn audit(path: &Path, options: &AuditOptions) -> Result<Report, AuditError> 
 pub fn add_settings(report: &mut Report, settings: settings::Settings) -> Result<(), AuditError> {
     let statuses = leftover::cross_reference(&settings, report)?;
     leftover::apply(&settings, &statuses, report);
+    if settings.provider == Provider::GitHub {
+        report.notes.extend(leftover::inherit_notes(&report.root));
+    }
     report.stored.extend(statuses);
     report.settings.push(settings);
     sort_findings(report);
