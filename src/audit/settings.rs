@@ -389,6 +389,25 @@ fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Every page of a listing that may be refused without spoiling the rest: a 403 or 404 becomes
+/// a note ("WHAT not read: …") and no pages.
+async fn optional_pages(
+    api: &Api,
+    path: &str,
+    permission: &str,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Result<Vec<serde_json::Value>, SettingsError> {
+    match api.get_pages(path, permission).await {
+        Ok(pages) => Ok(pages),
+        Err(e @ (SettingsError::Forbidden { .. } | SettingsError::NotFound { .. })) => {
+            notes.push(format!("{what} not read: {e}"));
+            Ok(Vec::new())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Lists the Actions secrets of `owner/repo`: repository, environments, organisation.
 pub(crate) async fn github_secrets(
     api: &Api,
@@ -416,7 +435,15 @@ pub(crate) async fn github_secrets(
     }
     let path = format!("{base}/environments?per_page=100");
     let mut envs = Vec::new();
-    for page in api.get_pages(&path, GITHUB_SECRETS_PERMISSION).await? {
+    for page in optional_pages(
+        api,
+        &path,
+        GITHUB_SECRETS_PERMISSION,
+        "environments",
+        &mut notes,
+    )
+    .await?
+    {
         let list: GhEnvironmentList = decode(api, &path, page)?;
         envs.extend(list.environments.into_iter().map(|e| e.name));
     }
@@ -425,7 +452,9 @@ pub(crate) async fn github_secrets(
             "{base}/environments/{}/secrets?per_page=100",
             url_segment(&env)
         );
-        for page in api.get_pages(&path, GITHUB_SECRETS_PERMISSION).await? {
+        let what = format!("secrets of environment {env}");
+        for page in optional_pages(api, &path, GITHUB_SECRETS_PERMISSION, &what, &mut notes).await?
+        {
             push(
                 decode(api, &path, page)?,
                 Scope::Environment(env.clone()),
@@ -434,20 +463,13 @@ pub(crate) async fn github_secrets(
         }
     }
     let path = format!("{base}/actions/organization-secrets?per_page=100");
-    match api.get_pages(&path, GITHUB_ORG_PERMISSION).await {
-        Ok(pages) => {
-            for page in pages {
-                push(
-                    decode(api, &path, page)?,
-                    Scope::Organization(owner.to_string()),
-                    &mut out,
-                );
-            }
-        }
-        Err(e @ (SettingsError::Forbidden { .. } | SettingsError::NotFound { .. })) => {
-            notes.push(format!("organisation secrets not read: {e}"));
-        }
-        Err(e) => return Err(e),
+    let what = "organisation secrets";
+    for page in optional_pages(api, &path, GITHUB_ORG_PERMISSION, what, &mut notes).await? {
+        push(
+            decode(api, &path, page)?,
+            Scope::Organization(owner.to_string()),
+            &mut out,
+        );
     }
     Ok((out, notes))
 }
@@ -496,20 +518,13 @@ pub(crate) async fn gitlab_variables(
         for n in (1..=segments.len()).rev() {
             let group = segments[..n].join("/");
             let path = format!("/groups/{}/variables?per_page=100", url_segment(&group));
-            match api.get_pages(&path, GITLAB_PERMISSION).await {
-                Ok(pages) => {
-                    for page in pages {
-                        let list: Vec<GlVariable> = decode(api, &path, page)?;
-                        out.extend(
-                            list.into_iter()
-                                .map(|v| gitlab_secret(v, Scope::Group(group.clone()))),
-                        );
-                    }
-                }
-                Err(e @ (SettingsError::Forbidden { .. } | SettingsError::NotFound { .. })) => {
-                    notes.push(format!("variables of group {group} not read: {e}"));
-                }
-                Err(e) => return Err(e),
+            let what = format!("variables of group {group}");
+            for page in optional_pages(api, &path, GITLAB_PERMISSION, &what, &mut notes).await? {
+                let list: Vec<GlVariable> = decode(api, &path, page)?;
+                out.extend(
+                    list.into_iter()
+                        .map(|v| gitlab_secret(v, Scope::Group(group.clone()))),
+                );
             }
         }
     }
