@@ -1,7 +1,7 @@
 //! `hoist audit` and `hoist token inspect`: finding the long-lived PyPI tokens a project still
 //! depends on, reading what each can do, and saying what replaces it.
 //!
-//! The audit has three parts, each in its own module:
+//! The audit has these parts, each in its own module:
 //!
 //! - **Token strings** ([`scan`], [`git`]): every blob reachable from any ref is read once (one
 //!   `git cat-file --batch` stream) and searched for `pypi-Ag…` strings; only the blobs that hold
@@ -11,6 +11,9 @@
 //!   secret to the upload, and `.pypirc` files holding passwords.
 //! - **Replacements** ([`remote`]): for each publishing job, the trusted publisher to register
 //!   (owner, repository, workflow file, environment) and the edits to the job.
+//! - **Stored secrets** ([`settings`], [`leftover`], only with `--github` / `--gitlab`): the
+//!   secrets kept in the CI settings (names and dates, read with the user's credential), each
+//!   cross-referenced with the workflows of every ref and the last commit that used it.
 //!
 //! Decoding a token is [`token`] (and [`macaroon`] below it). The report is data only;
 //! [`crate::output::audit`] renders it. No token text ever leaves this module: findings carry

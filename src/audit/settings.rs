@@ -656,7 +656,7 @@ pub async fn read(
     };
     let Some((owner, name)) = repository.rsplit_once('/') else {
         return Err(SettingsError::NoRepository(format!(
-            "`{repository}` is not {what}"
+            "`{repository}` is not {what} (to give a PATH, put it before the option)"
         )));
     };
     // The remote's host, unless it plainly belongs to the other service.
