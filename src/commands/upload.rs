@@ -39,11 +39,6 @@ pub fn run(args: &UploadArgs) -> u8 {
         );
     }
     let paths = match expand_inputs(&args.files) {
-        Ok(p) if p.is_empty() => {
-            return usage(
-                "no distributions to upload (only signature or attestation files were given)",
-            );
-        }
         Ok(p) => p,
         Err(e) => return usage(e),
     };
