@@ -140,3 +140,133 @@ fn named_extras_and_dot_globs_never_stop_a_release_but_nothing_is_not_a_release(
     }
     assert_eq!(server.requests().len(), 1);
 }
+
+// ---------------------------------------------------------------- keyring
+
+/// A directory holding a fake `keyring` command (a shell script), and a PATH that finds it
+/// first. Every call is logged, one line of arguments each.
+struct FakeKeyring {
+    dir: tempfile::TempDir,
+}
+
+impl FakeKeyring {
+    fn new(script: &str) -> FakeKeyring {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let log = dir.path().join("calls.log");
+        let body = format!("#!/bin/sh\necho \"$@\" >> {}\n{script}\n", log.display());
+        let path = bin.join("keyring");
+        std::fs::write(&path, body).expect("write keyring");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        FakeKeyring { dir }
+    }
+
+    fn path_var(&self) -> String {
+        format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    fn calls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("calls.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// keyring 25.2+ with Artifact Registry's back end: `--mode creds get URL` gives the username
+/// and a token; `get URL USERNAME` gives the token for that username.
+const KEYRING_25: &str = r#"if [ "$1" = --mode ] && [ "$2" = creds ] && [ "$3" = get ]; then printf 'oauth2accesstoken\nya29.SECRET-TOKEN\n'; exit 0; fi
+if [ "$1" = get ] && [ "$3" = oauth2accesstoken ]; then echo ya29.SECRET-TOKEN; exit 0; fi
+exit 1"#;
+
+/// keyring before 25.2: argparse refuses `--mode` (status 2); `get URL USERNAME` works.
+const KEYRING_OLD: &str = r#"case "$1" in --*) echo "keyring: error: unrecognized arguments: $1 $2" >&2; exit 2;; esac
+if [ "$1" = get ] && [ "$3" = oauth2accesstoken ]; then echo ya29.SECRET-TOKEN; exit 0; fi
+exit 1"#;
+
+/// A `.pypirc` section holding only `repository =`, as Artifact Registry's setup writes it.
+fn repository_only_pypirc(dir: &Path, url: &str) -> PathBuf {
+    let rc = dir.join("pypirc");
+    std::fs::write(
+        &rc,
+        format!("[distutils]\nindex-servers =\n    gar\n\n[gar]\nrepository = {url}\n"),
+    )
+    .expect("write pypirc");
+    rc
+}
+
+fn upload_with_keyring(server: &FaultServer, keyring: &FakeKeyring, extra: &[&str]) -> Output {
+    let rc = repository_only_pypirc(keyring.dir.path(), &server.url());
+    let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
+    let rc = rc.display().to_string();
+    let mut args = vec!["upload", "-r", "gar", "--config-file", &rc, "--verbose"];
+    args.extend_from_slice(extra);
+    args.push(&f);
+    // No terminal: stdin is not a tty under `cargo test`'s Command::output.
+    hoist(&args, &[("PATH", &keyring.path_var())])
+}
+
+#[test]
+fn a_repository_only_pypirc_takes_the_whole_credential_from_keyring_25() {
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let keyring = FakeKeyring::new(KEYRING_25);
+    let o = upload_with_keyring(&server, &keyring, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        server.wait_for_requests(1, WAIT)[0].basic_auth(),
+        Some(("oauth2accesstoken".into(), "ya29.SECRET-TOKEN".into()))
+    );
+    assert_eq!(
+        keyring.calls(),
+        [format!("--mode creds get {}", server.url())],
+        "one question: the credential gave the password too"
+    );
+    let out = text(&o);
+    assert!(
+        out.contains("username: oauth2accesstoken (from the keyring)"),
+        "{out}"
+    );
+    assert!(!out.contains("SECRET-TOKEN"), "a secret was printed: {out}");
+    // Non-interactive: the keyring is never asked.
+    let quiet = FakeKeyring::new(KEYRING_25);
+    let o = upload_with_keyring(&server, &quiet, &["--non-interactive"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no username for"), "{}", text(&o));
+    assert!(quiet.calls().is_empty(), "{:?}", quiet.calls());
+}
+
+#[test]
+fn an_older_keyring_falls_back_to_the_password_lookup_and_says_why_no_username() {
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let keyring = FakeKeyring::new(KEYRING_OLD);
+    // No username anywhere: the old keyring cannot give one, and the error says so.
+    let o = upload_with_keyring(&server, &keyring, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("predates keyring 25.2"), "{}", text(&o));
+    assert!(server.requests().is_empty());
+    // With the username given, the password lookup every keyring version knows.
+    let keyring = FakeKeyring::new(KEYRING_OLD);
+    let o = upload_with_keyring(&server, &keyring, &["-u", "oauth2accesstoken"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        server.wait_for_requests(1, WAIT)[0].basic_auth(),
+        Some(("oauth2accesstoken".into(), "ya29.SECRET-TOKEN".into()))
+    );
+    assert_eq!(
+        keyring.calls(),
+        [format!("get {} oauth2accesstoken", server.url())]
+    );
+    assert!(!text(&o).contains("SECRET-TOKEN"), "{}", text(&o));
+    // keyring 25.2+ without a stored credential for the URL: an error naming the username.
+    let empty = FakeKeyring::new("exit 1");
+    let o = upload_with_keyring(&server, &empty, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no username for"), "{}", text(&o));
+}

@@ -1,6 +1,7 @@
 //! Where the index URL and the credentials come from, in twine's order: a flag, then
 //! `HOIST_*`, then `TWINE_*`, then `.pypirc` (or credentials in the URL), then the keyring
-//! (the `keyring` command, never in non-interactive mode), then a prompt on a terminal.
+//! (the `keyring` command, never in non-interactive mode: the whole credential when no
+//! username is configured, else the password), then a prompt on a terminal.
 //! On PyPI and TestPyPI the username defaults to `__token__`.
 //!
 //! Credentials are [`Secret`]s: nothing here prints them. Trusted publishing ([`oidc`]) ranks
@@ -423,15 +424,44 @@ pub fn has_stored_password(target: &Target) -> bool {
     target.config_password.is_some()
 }
 
-/// Resolves the username and password for `target`.
+/// Resolves the username and password for `target`, in twine's order (`twine/auth.py`):
+/// - username: `--username`, `HOIST_USERNAME`/`TWINE_USERNAME`, `__token__` on PyPI and
+///   TestPyPI, `.pypirc` or the URL, then (interactive only) the keyring's whole credential
+///   (`keyring --mode creds get URL`, keyring 25.2+), then a prompt on a terminal;
+/// - password: `--password`, the variables, the URL, `.pypirc`, then (interactive only) the
+///   password of the keyring's credential, or `keyring get URL USERNAME`, then a prompt.
+///
+/// Errors: [`AuthError::Missing`] when a value is still missing and nothing may be asked.
 pub fn resolve_credentials(
     target: &Target,
     inputs: &Inputs,
     env: EnvFn<'_>,
     interaction: Interaction,
 ) -> Result<Credentials, AuthError> {
+    resolve_credentials_with(
+        target,
+        inputs,
+        env,
+        interaction,
+        &keyring::Keyring::default(),
+    )
+}
+
+fn resolve_credentials_with(
+    target: &Target,
+    inputs: &Inputs,
+    env: EnvFn<'_>,
+    interaction: Interaction,
+    keyring: &keyring::Keyring,
+) -> Result<Credentials, AuthError> {
     let url = target.url.to_string();
     let on_pypi = target.kind != IndexKind::Other;
+    let interactive = interaction == Interaction::Interactive;
+    let terminal = interactive && std::io::stdin().is_terminal();
+    // The keyring's whole credential, when it gave the username; and whether it hung (then it
+    // is not asked again: one time limit is enough to wait).
+    let mut from_keyring: Option<Secret> = None;
+    let mut keyring_hung = false;
     let (username, username_source) = match inputs
         .username
         .clone()
@@ -442,34 +472,46 @@ pub fn resolve_credentials(
         _ if on_pypi => ("__token__".to_string(), Source::Default),
         _ => match &target.config_username {
             Some((u, s)) => (u.clone(), s.clone()),
-            None if interaction == Interaction::Interactive && std::io::stdin().is_terminal() => {
-                (prompt_line("Enter your username: ")?, Source::Prompt)
-            }
             None => {
-                return Err(AuthError::Missing {
-                    what: "username",
-                    url,
-                    hint: "pass --username, set HOIST_USERNAME (or TWINE_USERNAME), or add it to .pypirc".into(),
-                });
+                let answer = if interactive {
+                    keyring.credential(&url)
+                } else {
+                    keyring::Answer::NotFound
+                };
+                keyring_hung = matches!(answer, keyring::Answer::TimedOut);
+                match answer {
+                    keyring::Answer::Found((u, p)) => {
+                        from_keyring = Some(p);
+                        (u, Source::Keyring)
+                    }
+                    _ if terminal => (prompt_line("Enter your username: ")?, Source::Prompt),
+                    other => {
+                        return Err(AuthError::Missing {
+                            what: "username",
+                            url,
+                            hint: missing_username_hint(interactive, &other),
+                        });
+                    }
+                }
             }
         },
     };
-    let explicit =
-        explicit_password(target, inputs, env).or_else(|| target.config_password.clone());
+    let explicit = explicit_password(target, inputs, env)
+        .or_else(|| target.config_password.clone())
+        .or_else(|| from_keyring.map(|p| (p, Source::Keyring)));
     let (password, password_source) = match explicit {
         Some(found) => found,
         None => {
-            let from_keyring = if interaction == Interaction::Interactive {
-                keyring::get(&url, &username)
+            let answer = if interactive && !keyring_hung {
+                keyring.password(&url, &username)
             } else {
-                None
+                keyring::Answer::NotFound
             };
-            match from_keyring {
-                Some(p) => (p, Source::Keyring),
-                None if target.client_cert.is_some() => (Secret::new(""), Source::Default),
-                None if interaction == Interaction::Interactive
-                    && std::io::stdin().is_terminal() =>
-                {
+            keyring_hung |= answer == keyring::Answer::TimedOut;
+            match answer {
+                keyring::Answer::Found(p) => (p, Source::Keyring),
+                _ if target.client_cert.is_some() => (Secret::new(""), Source::Default),
+                _ if terminal => {
                     let what = if on_pypi { "API token" } else { "password" };
                     let value = rpassword::prompt_password(format!("Enter your {what}: "))
                         .map_err(|e| AuthError::Prompt {
@@ -478,15 +520,19 @@ pub fn resolve_credentials(
                         })?;
                     (Secret::new(value), Source::Prompt)
                 }
-                None => {
+                _ => {
+                    let mut hint = if on_pypi {
+                        "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc".to_string()
+                    } else {
+                        "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc".to_string()
+                    };
+                    if keyring_hung {
+                        hint.push_str(KEYRING_HUNG);
+                    }
                     return Err(AuthError::Missing {
                         what: if on_pypi { "API token" } else { "password" },
                         url,
-                        hint: if on_pypi {
-                            "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc".into()
-                        } else {
-                            "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc".into()
-                        },
+                        hint,
                     });
                 }
             }
@@ -498,6 +544,26 @@ pub fn resolve_credentials(
         username_source,
         password_source,
     })
+}
+
+const KEYRING_HUNG: &str = " (the `keyring` command gave no answer within 15s and was stopped; pass --non-interactive to skip it)";
+
+/// The hint when no username was found, saying what the keyring did.
+fn missing_username_hint(interactive: bool, keyring: &keyring::Answer<(String, Secret)>) -> String {
+    let mut hint =
+        "pass --username, set HOIST_USERNAME (or TWINE_USERNAME), or add it to .pypirc".to_string();
+    if !interactive {
+        return hint;
+    }
+    match keyring {
+        keyring::Answer::Unsupported => hint.push_str(
+            " (the `keyring` command on PATH predates keyring 25.2, which added `--mode creds`: \
+             upgrade it to let its back end supply the username)",
+        ),
+        keyring::Answer::TimedOut => hint.push_str(KEYRING_HUNG),
+        _ => {}
+    }
+    hint
 }
 
 fn prompt_line(prompt: &str) -> Result<String, AuthError> {
@@ -701,5 +767,79 @@ mod tests {
             let env = env_of(&pairs);
             assert_eq!(env_flag(&env, "NON_INTERACTIVE"), want, "{v:?}");
         }
+    }
+
+    /// A `.pypirc` section holding only `repository =`, as Google Artifact Registry's setup
+    /// writes it, with no terminal: the keyring's whole credential, in twine's order.
+    fn repository_only() -> (tempfile::TempDir, Inputs) {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("pypirc");
+        std::fs::write(
+            &rc,
+            "[distutils]\nindex-servers = gar\n[gar]\nrepository = https://us-python.pkg.dev/p/r/\n",
+        )
+        .unwrap();
+        let inputs = Inputs {
+            repository: Some("gar".into()),
+            config_file: Some(rc),
+            ..Inputs::default()
+        };
+        (dir, inputs)
+    }
+
+    #[test]
+    fn no_username_asks_the_keyring_for_the_whole_credential() {
+        let (dir, inputs) = repository_only();
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let modern = keyring::tests::fake(dir.path(), keyring::tests::MODERN);
+        let c =
+            resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &modern).unwrap();
+        assert_eq!(c.username, "oauth2accesstoken");
+        assert_eq!(c.password, Secret::new("ya29.tok"));
+        assert_eq!(
+            (c.username_source, c.password_source),
+            (Source::Keyring, Source::Keyring)
+        );
+        // A password from the environment still wins; the keyring gives the username only.
+        let env = env_of(&[("TWINE_PASSWORD", "from-env")]);
+        let c =
+            resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &modern).unwrap();
+        assert_eq!(c.username, "oauth2accesstoken");
+        assert_eq!(c.password, Secret::new("from-env"));
+        // Non-interactive: never asked.
+        let env = env_of(&[]);
+        let e = resolve_credentials_with(&t, &inputs, &env, Interaction::NonInteractive, &modern)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("no username for"), "{e}");
+        // A configured username: the password lookup, as in every keyring version.
+        let named = Inputs {
+            username: Some("alice".into()),
+            ..inputs.clone()
+        };
+        let c =
+            resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &modern).unwrap();
+        assert_eq!(
+            (c.username.as_str(), c.password),
+            ("alice", Secret::new("pw-alice"))
+        );
+    }
+
+    #[test]
+    fn an_old_keyring_falls_back_to_the_password_lookup() {
+        let (dir, inputs) = repository_only();
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let old = keyring::tests::fake(dir.path(), keyring::tests::OLD);
+        let e = resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &old)
+            .unwrap_err();
+        assert!(e.to_string().contains("predates keyring 25.2"), "{e}");
+        let named = Inputs {
+            username: Some("alice".into()),
+            ..inputs.clone()
+        };
+        let c = resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &old).unwrap();
+        assert_eq!(c.password, Secret::new("pw-alice"));
+        assert_eq!(c.password_source, Source::Keyring);
     }
 }
