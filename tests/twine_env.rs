@@ -270,3 +270,144 @@ fn an_older_keyring_falls_back_to_the_password_lookup_and_says_why_no_username()
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("no username for"), "{}", text(&o));
 }
+
+// ---------------------------------------------------------------- CA bundles
+
+fn upload_tls(server: &FaultServer, envs: &[(&str, &str)]) -> Output {
+    let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
+    let mut all = vec![("HOIST_PASSWORD", "p")];
+    all.extend_from_slice(envs);
+    hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--non-interactive",
+            "--retries",
+            "0",
+            "--verbose",
+            &f,
+        ],
+        &all,
+    )
+}
+
+#[test]
+fn each_ca_variable_is_honoured_and_verbose_names_it() {
+    let server = FaultServer::builder()
+        .tls()
+        .script(vec![Behavior::ok()])
+        .start();
+    let ca = server.ca_pem_path().display().to_string();
+    let ca_dir = server.ca_pem_path().parent().expect("dir").to_path_buf();
+    let only_ca = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(server.ca_pem_path(), only_ca.path().join("corp.pem")).expect("copy");
+    let only_ca = only_ca.path().display().to_string();
+    for var in [
+        "HOIST_CERT",
+        "TWINE_CERT",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+    ] {
+        let o = upload_tls(&server, &[(var, &ca)]);
+        assert_eq!(o.status.code(), Some(0), "{var}: {}", text(&o));
+        assert!(
+            stderr(&o).contains(&format!("CA bundle: {ca} (from ${var})")),
+            "{var}: {}",
+            stderr(&o)
+        );
+    }
+    // A directory, as requests (OpenSSL's CApath) takes it.
+    let o = upload_tls(&server, &[("REQUESTS_CA_BUNDLE", &only_ca)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // SSL_CERT_FILE, through the system roots.
+    let o = upload_tls(&server, &[("SSL_CERT_FILE", &ca)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("CA bundle: the system's roots ($SSL_CERT_FILE"),
+        "{}",
+        stderr(&o)
+    );
+    // None: the throwaway CA is not trusted.
+    let o = upload_tls(&server, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).to_lowercase().contains("certificate"),
+        "{}",
+        text(&o)
+    );
+    drop(ca_dir);
+}
+
+#[test]
+fn ca_variables_rank_cert_hoist_twine_requests_curl_and_empty_is_unset() {
+    let server = FaultServer::builder()
+        .tls()
+        .script(vec![Behavior::ok()])
+        .start();
+    let good = server.ca_pem_path().display().to_string();
+    let wrong = server
+        .pki()
+        .expect("pki")
+        .other_ca_pem_path()
+        .display()
+        .to_string();
+    let order = [
+        "HOIST_CERT",
+        "TWINE_CERT",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+    ];
+    // The higher variable names a CA that did not sign the server: it must be the one used,
+    // so the upload fails; with the right CA above a wrong one, it succeeds.
+    for (i, high) in order.iter().enumerate() {
+        for low in &order[i + 1..] {
+            let o = upload_tls(&server, &[(high, &wrong), (low, &good)]);
+            assert_eq!(o.status.code(), Some(1), "{high} over {low}: {}", text(&o));
+            assert!(
+                stderr(&o).contains(&format!("(from ${high})")),
+                "{}",
+                text(&o)
+            );
+            let o = upload_tls(&server, &[(high, &good), (low, &wrong)]);
+            assert_eq!(o.status.code(), Some(0), "{high} over {low}: {}", text(&o));
+            // An empty higher variable is unset: the lower one is used.
+            let o = upload_tls(&server, &[(high, ""), (low, &good)]);
+            assert_eq!(o.status.code(), Some(0), "{high}=\"\", {low}: {}", text(&o));
+            assert!(
+                stderr(&o).contains(&format!("(from ${low})")),
+                "{}",
+                text(&o)
+            );
+        }
+    }
+    // --cert over every variable.
+    let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
+    let mut envs: Vec<(&str, &str)> = order.iter().map(|v| (*v, wrong.as_str())).collect();
+    envs.push(("HOIST_PASSWORD", "p"));
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--non-interactive",
+            "--cert",
+            &good,
+            &f,
+        ],
+        &envs,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // TWINE_CERT="" alone is unset: the system roots, which do not know the test CA.
+    let o = upload_tls(&server, &[("TWINE_CERT", "")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("CA bundle: the system's roots"),
+        "{}",
+        text(&o)
+    );
+}

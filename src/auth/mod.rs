@@ -303,6 +303,34 @@ fn default_config_path(env: EnvFn<'_>) -> PathBuf {
     PathBuf::from(home).join(".pypirc")
 }
 
+/// The CA bundle given for hoist or twine: `--cert`, then `HOIST_CERT`, then `TWINE_CERT`.
+/// An empty value is unset, as for the password (`TWINE_CERT=""` from a CI template).
+fn explicit_ca_bundle(inputs: &Inputs, env: EnvFn<'_>) -> Option<(PathBuf, Source)> {
+    inputs
+        .cert
+        .clone()
+        .filter(|c| !c.as_os_str().is_empty())
+        .map(|c| (c, Source::Flag("--cert")))
+        .or_else(|| non_empty_var(env, &["HOIST_CERT", "TWINE_CERT"]))
+}
+
+/// The CA bundle requests (hence twine and pip) takes from the environment, in requests'
+/// order: `REQUESTS_CA_BUNDLE`, then `CURL_CA_BUNDLE`, an empty value counting as unset
+/// (`requests/sessions.py`, `Session.merge_environment_settings`: `os.environ.get(...) or`).
+/// hoist ranks them below its own settings and `.pypirc`'s `ca_cert`; `SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` below them all, through the system roots.
+pub fn requests_ca_bundle(env: EnvFn<'_>) -> Option<(PathBuf, Source)> {
+    non_empty_var(env, &["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+}
+
+fn non_empty_var(env: EnvFn<'_>, vars: &[&str]) -> Option<(PathBuf, Source)> {
+    vars.iter().find_map(|var| {
+        env(var)
+            .filter(|v| !v.is_empty())
+            .map(|v| (PathBuf::from(v), Source::Env(var.to_string())))
+    })
+}
+
 /// Finds the index to upload to.
 pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthError> {
     let url_input = inputs
@@ -314,11 +342,7 @@ pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthErr
                 .filter(|(v, _)| !v.is_empty())
                 .map(|(v, var)| (v, Source::Env(var)))
         });
-    let cert = inputs
-        .cert
-        .clone()
-        .map(|c| (c, Source::Flag("--cert")))
-        .or_else(|| env_pair(env, "CERT").map(|(v, var)| (PathBuf::from(v), Source::Env(var))));
+    let cert = explicit_ca_bundle(inputs, env);
     let client_cert = inputs
         .client_cert
         .clone()
@@ -329,7 +353,7 @@ pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthErr
             kind: kind_of(&url),
             url,
             name: None,
-            ca_cert: cert,
+            ca_cert: cert.or_else(|| requests_ca_bundle(env)),
             client_cert,
             config_username: username.map(|u| (u, Source::Url)),
             config_password: password.map(|p| (p, Source::Url)),
@@ -353,7 +377,9 @@ pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthErr
         kind: kind_of(&url),
         url,
         name: Some(name),
-        ca_cert: cert.or(repo.ca_cert.map(|c| (c, src()))),
+        ca_cert: cert
+            .or(repo.ca_cert.map(|c| (c, src())))
+            .or_else(|| requests_ca_bundle(env)),
         client_cert: client_cert.or(repo.client_cert.map(|c| (c, src()))),
         config_username: repo
             .username
@@ -841,5 +867,78 @@ mod tests {
         let c = resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &old).unwrap();
         assert_eq!(c.password, Secret::new("pw-alice"));
         assert_eq!(c.password_source, Source::Keyring);
+    }
+
+    #[test]
+    fn ca_bundles_in_order_and_empty_values_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("pypirc");
+        std::fs::write(
+            &rc,
+            "[distutils]\nindex-servers = corp\n[corp]\nrepository = https://corp.example/\nca_cert = /rc.pem\n",
+        )
+        .unwrap();
+        let by_url = Inputs {
+            repository_url: Some("https://corp.example/".into()),
+            ..Inputs::default()
+        };
+        let by_rc = Inputs {
+            repository: Some("corp".into()),
+            config_file: Some(rc),
+            ..Inputs::default()
+        };
+        let flag = Inputs {
+            cert: Some("/flag.pem".into()),
+            ..by_url.clone()
+        };
+        let all = [
+            ("HOIST_CERT", "/hoist.pem"),
+            ("TWINE_CERT", "/twine.pem"),
+            ("REQUESTS_CA_BUNDLE", "/requests.pem"),
+            ("CURL_CA_BUNDLE", "/curl.pem"),
+        ];
+        let bundle = |inputs: &Inputs, pairs: &[(&str, &str)]| {
+            let env = env_of(pairs);
+            resolve_target(inputs, &env)
+                .unwrap()
+                .ca_cert
+                .map(|(p, s)| (p.display().to_string(), s.to_string()))
+        };
+        let want = |p: &str, s: &str| Some((p.to_string(), s.to_string()));
+        assert_eq!(bundle(&flag, &all), want("/flag.pem", "the --cert option"));
+        assert_eq!(bundle(&by_url, &all), want("/hoist.pem", "$HOIST_CERT"));
+        assert_eq!(
+            bundle(&by_url, &all[1..]),
+            want("/twine.pem", "$TWINE_CERT")
+        );
+        assert_eq!(
+            bundle(&by_url, &all[2..]),
+            want("/requests.pem", "$REQUESTS_CA_BUNDLE")
+        );
+        assert_eq!(
+            bundle(&by_url, &all[3..]),
+            want("/curl.pem", "$CURL_CA_BUNDLE")
+        );
+        assert_eq!(bundle(&by_url, &[]), None);
+        // .pypirc's ca_cert sits between twine's variables and requests'.
+        let rc_src = bundle(&by_rc, &all[2..]).unwrap();
+        assert_eq!(rc_src.0, "/rc.pem");
+        assert_eq!(bundle(&by_rc, &all[1..]), want("/twine.pem", "$TWINE_CERT"));
+        // Empty values are unset, at every rank.
+        let empty = [
+            ("HOIST_CERT", ""),
+            ("TWINE_CERT", ""),
+            ("REQUESTS_CA_BUNDLE", ""),
+            ("CURL_CA_BUNDLE", "/curl.pem"),
+        ];
+        assert_eq!(
+            bundle(&by_url, &empty),
+            want("/curl.pem", "$CURL_CA_BUNDLE")
+        );
+        let empty_flag = Inputs {
+            cert: Some("".into()),
+            ..by_url.clone()
+        };
+        assert_eq!(bundle(&empty_flag, &empty[..3]), None);
     }
 }
