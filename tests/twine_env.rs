@@ -7,8 +7,12 @@
 mod netsupport;
 mod support;
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use netsupport::{Behavior, FaultServer};
@@ -25,6 +29,21 @@ fn fixture(name: &str) -> PathBuf {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `hoist upload --repository-url URL -u USER --non-interactive EXTRA... FILES...`.
+fn upload(url: &str, user: &str, extra: &[&str], files: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        url,
+        "-u",
+        user,
+        "--non-interactive",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(files);
+    hoist(&args, envs)
 }
 
 // ---------------------------------------------------------------- globs
@@ -62,16 +81,11 @@ fn a_quoted_glob_over_uvs_dist_uploads_the_distributions_and_says_what_it_skippe
     let dir = tempfile::tempdir().expect("tempdir");
     let (wheel, sdist) = dist_with_extras(dir.path(), "hoist-glob-demo");
     let pattern = format!("{}/*", dir.path().display());
-    let o = hoist(
-        &[
-            "upload",
-            "--repository-url",
-            &server.url,
-            "-u",
-            &server.user,
-            "--non-interactive",
-            &pattern,
-        ],
+    let o = upload(
+        &server.url,
+        &server.user,
+        &[],
+        &[&pattern],
         &[("HOIST_PASSWORD", &server.password)],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -103,14 +117,11 @@ fn named_extras_and_dot_globs_never_stop_a_release_but_nothing_is_not_a_release(
     let (wheel, _) = dist_with_extras(dir.path(), "demo");
     let arg = |n: &str| dir.path().join(n).display().to_string();
     // What an unquoted `dist/*` under bash's dotglob, or a `find dist -type f`, hands over.
-    let o = hoist(
+    let o = upload(
+        &server.url(),
+        "u",
+        &[],
         &[
-            "upload",
-            "--repository-url",
-            &server.url(),
-            "-u",
-            "u",
-            "--non-interactive",
             &arg(".gitignore"),
             &arg("SHA256SUMS"),
             &wheel.display().to_string(),
@@ -277,19 +288,11 @@ fn upload_tls(server: &FaultServer, envs: &[(&str, &str)]) -> Output {
     let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
     let mut all = vec![("HOIST_PASSWORD", "p")];
     all.extend_from_slice(envs);
-    hoist(
-        &[
-            "upload",
-            "--repository-url",
-            &server.url(),
-            "-u",
-            "u",
-            "--non-interactive",
-            "--retries",
-            "0",
-            "--verbose",
-            &f,
-        ],
+    upload(
+        &server.url(),
+        "u",
+        &["--retries", "0", "--verbose"],
+        &[&f],
         &all,
     )
 }
@@ -387,20 +390,7 @@ fn ca_variables_rank_cert_hoist_twine_requests_curl_and_empty_is_unset() {
     let f = fixture("dist/demo-1.0.tar.gz").display().to_string();
     let mut envs: Vec<(&str, &str)> = order.iter().map(|v| (*v, wrong.as_str())).collect();
     envs.push(("HOIST_PASSWORD", "p"));
-    let o = hoist(
-        &[
-            "upload",
-            "--repository-url",
-            &server.url(),
-            "-u",
-            "u",
-            "--non-interactive",
-            "--cert",
-            &good,
-            &f,
-        ],
-        &envs,
-    );
+    let o = upload(&server.url(), "u", &["--cert", &good], &[&f], &envs);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // TWINE_CERT="" alone is unset: the system roots, which do not know the test CA.
     let o = upload_tls(&server, &[("TWINE_CERT", "")]);
@@ -410,4 +400,171 @@ fn ca_variables_rank_cert_hoist_twine_requests_curl_and_empty_is_unset() {
         "{}",
         text(&o)
     );
+}
+
+// ---------------------------------------------------------------- early answers
+
+/// An index that refuses on the request head: it reads the head, answers, and closes without
+/// reading the body, as waitress does past `max_request_body_size` (the kernel then resets the
+/// connection, because body bytes are left unread). Counts connections, and how many carried
+/// more than `threshold` body bytes before the close (as far as the server read them).
+struct EarlyServer {
+    url: String,
+    connections: Arc<AtomicUsize>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl EarlyServer {
+    fn start(status_line: &'static str, reset_first_without_answer: bool) -> EarlyServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = connections.clone();
+        let first = Arc::new(Mutex::new(reset_first_without_answer));
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let mut lose_answer = first.lock().unwrap_or_else(|e| e.into_inner());
+                if *lose_answer {
+                    // The answer lost to the reset: closed with body bytes unread, so the kernel
+                    // resets the connection, and no response at all.
+                    *lose_answer = false;
+                    drop(stream);
+                    continue;
+                }
+                drop(lose_answer);
+                let body = format!("{status_line}: refused before reading the upload\n");
+                let response = format!(
+                    "HTTP/1.1 {status_line}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes());
+                drop(stream);
+            }
+        });
+        EarlyServer {
+            url,
+            connections,
+            _thread: thread,
+        }
+    }
+}
+
+/// A ~40 MB wheel of incompressible data: far more than any socket buffer holds.
+fn big_wheel(dir: &Path) -> PathBuf {
+    let noise = support::incompressible(40 * 1024 * 1024, 0x2545_f491_4f6c_dd1d);
+    Spec::wheel().file("demo/data.bin", &noise).write(dir)
+}
+
+fn upload_json(url: &str, file: &Path) -> (Output, serde_json::Value) {
+    let f = file.display().to_string();
+    let o = upload(
+        url,
+        "u",
+        &["--retries", "3", "--format", "json"],
+        &[&f],
+        &[("HOIST_PASSWORD", "SECRET-PASSWORD")],
+    );
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o, v)
+}
+
+#[test]
+fn early_413_401_403_are_reported_as_answered_every_time_and_never_resent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wheel = big_wheel(dir.path());
+    for (status_line, runs) in [
+        ("413 Request Entity Too Large", 12),
+        ("401 Unauthorized", 5),
+        ("403 Forbidden", 5),
+    ] {
+        let code: u64 = status_line[..3].parse().expect("status");
+        let server = EarlyServer::start(status_line, false);
+        for run in 0..runs {
+            let before = server.connections.load(Ordering::SeqCst);
+            let (o, v) = upload_json(&server.url, &wheel);
+            let all = text(&o);
+            assert_eq!(o.status.code(), Some(1), "{status_line} run {run}: {all}");
+            let file = &v["files"][0];
+            assert_eq!(file["http_status"], code, "{status_line} run {run}: {all}");
+            assert_eq!(file["attempts"], 1, "{status_line} run {run}: {all}");
+            let lower = all.to_lowercase();
+            assert!(
+                !lower.contains("broken pipe") && !lower.contains("reset"),
+                "{status_line} run {run}: {all}"
+            );
+            assert!(!all.contains("SECRET-PASSWORD"), "{all}");
+            // The body went out once; at most one more connection asked for the answer.
+            let used = server.connections.load(Ordering::SeqCst) - before;
+            assert!(used <= 2, "{status_line} run {run}: {used} connections");
+        }
+    }
+}
+
+#[test]
+fn an_answer_lost_to_the_reset_is_asked_for_without_resending_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wheel = big_wheel(dir.path());
+    // The first connection is reset without an answer (what the client sees when the reset
+    // overtakes the 413); the index answers the same head again with 413.
+    let server = EarlyServer::start("413 Request Entity Too Large", true);
+    let (o, v) = upload_json(&server.url, &wheel);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(v["files"][0]["http_status"], 413, "{}", text(&o));
+    assert_eq!(v["files"][0]["attempts"], 1, "{}", text(&o));
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn real_waitress_past_its_body_limit_is_reported_as_413() {
+    let python = std::env::var("HOIST_TEST_PYTHON")
+        .expect("HOIST_TEST_PYTHON is not set: point it at the test venv's python");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wheel = big_wheel(dir.path());
+    let script = r#"
+import socket, sys, waitress
+def app(environ, start_response):
+    environ["wsgi.input"].read()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+print(s.getsockname()[1], flush=True)
+waitress.serve(app, sockets=[s], max_request_body_size=10_000_000, _quiet=True)
+"#;
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start waitress");
+    let mut port = String::new();
+    {
+        use std::io::BufRead;
+        let out = child.stdout.as_mut().expect("stdout");
+        std::io::BufReader::new(out)
+            .read_line(&mut port)
+            .expect("port");
+    }
+    let url = format!("http://127.0.0.1:{}/", port.trim());
+    let mut failures = Vec::new();
+    for run in 0..8 {
+        let (o, v) = upload_json(&url, &wheel);
+        if v["files"][0]["http_status"] != 413 || v["files"][0]["attempts"] != 1 {
+            failures.push(format!("run {run}: {}", text(&o)));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(failures.is_empty(), "{failures:#?}");
 }
