@@ -941,4 +941,30 @@ mod tests {
         };
         assert_eq!(bundle(&empty_flag, &empty[..3]), None);
     }
+
+    #[test]
+    fn a_hanging_keyring_is_asked_once_and_named_in_the_error() {
+        let (dir, inputs) = repository_only();
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let log = dir.path().join("calls");
+        let hang = keyring::tests::fake(
+            dir.path(),
+            &format!("echo \"$@\" >> {}\nexec sleep 30", log.display()),
+        );
+        let e = resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &hang)
+            .unwrap_err();
+        assert!(e.to_string().contains("gave no answer"), "{e}");
+        // A username given: the password lookup hangs too, and is the only call.
+        std::fs::remove_file(&log).unwrap();
+        let named = Inputs {
+            username: Some("alice".into()),
+            ..inputs.clone()
+        };
+        let e = resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &hang)
+            .unwrap_err();
+        assert!(e.to_string().contains("gave no answer"), "{e}");
+        let calls = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(calls.lines().count(), 1, "{calls}");
+    }
 }
