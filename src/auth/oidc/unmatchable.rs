@@ -68,9 +68,34 @@ fn missing(claims: &Claims, required: &[&str], non_empty: &[&str]) -> Option<Blo
     })
 }
 
-/// `owner/repo/.github/workflows/file.yml@ref` split into (`owner/repo`, path, ref).
+/// Splits `text` at the `@` that follows a `.yml`/`.yaml` suffix, as Warehouse's patterns do
+/// (a workflow file name and a git ref may both hold `@`): the first such `@` (GitHub's
+/// `[^/]+\.(yml|yaml)(?=@)`), or with `last` the last one (GitLab's greedy
+/// `.*[^/]\.(yml|yaml)(?=@)`). Without such a suffix, at the first `@`.
+fn split_at_yaml(text: &str, last: bool) -> Option<(&str, &str)> {
+    let hits = [".yml@", ".yaml@"]
+        .iter()
+        .filter_map(|suffix| {
+            let found = if last {
+                text.rfind(suffix)
+            } else {
+                text.find(suffix)
+            };
+            found.map(|i| i + suffix.len() - 1)
+        })
+        .collect::<Vec<_>>();
+    let at = if last {
+        hits.iter().max().copied()
+    } else {
+        hits.iter().min().copied()
+    }
+    .or_else(|| text.find('@'))?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
+/// `owner/repo/.github/workflows/file.yml@ref` split into (`owner/repo`, file, ref).
 fn split_workflow_ref(value: &str) -> Option<(&str, &str, &str)> {
-    let (path, at) = value.split_once('@')?;
+    let (path, at) = split_at_yaml(value, false)?;
     let (repo_path, file_path) = path.split_once("/.github/workflows/")?;
     Some((repo_path, file_path, at))
 }
@@ -171,7 +196,7 @@ fn github(claims: &Claims) -> Vec<Blocker> {
 
 /// `host/group/project//path/file.yml@ref` split into (`host/group/project`, path, ref).
 fn split_config_uri(value: &str) -> Option<(&str, &str, &str)> {
-    let (path, at) = value.rsplit_once('@')?;
+    let (path, at) = split_at_yaml(value, true)?;
     let (project, file) = path.split_once("//")?;
     Some((project, file, at))
 }
@@ -320,6 +345,17 @@ mod tests {
             }));
             assert!(blockers(ProviderKind::GitHub, &c).is_empty(), "{at}");
         }
+        // `@` in the workflow file name and in the ref, as Warehouse's pattern allows.
+        let c = github_job(serde_json::json!({
+            "ref": "refs/heads/fix@2",
+            "job_workflow_ref": "octo/demo/.github/workflows/re@lease.yml@refs/heads/fix@2"
+        }));
+        assert!(blockers(ProviderKind::GitHub, &c).is_empty());
+        let c = gitlab_job(serde_json::json!({
+            "ref_path": "refs/heads/fix@2",
+            "ci_config_ref_uri": "gitlab.com/group/demo//ci/a@b.yml@refs/heads/fix@2"
+        }));
+        assert!(blockers(ProviderKind::GitLab, &c).is_empty());
         // Only the sha (a deployment run): matchable at the sha.
         let c = github_job(serde_json::json!({
             "ref": "",
