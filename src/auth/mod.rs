@@ -473,6 +473,15 @@ pub fn resolve_credentials(
     )
 }
 
+/// How hoist may ask for a missing credential, and whether the keyring already hung (then it
+/// is not asked again: one time limit is enough to wait).
+struct Asking<'a> {
+    keyring: &'a keyring::Keyring,
+    interactive: bool,
+    terminal: bool,
+    hung: bool,
+}
+
 fn resolve_credentials_with(
     target: &Target,
     inputs: &Inputs,
@@ -480,89 +489,21 @@ fn resolve_credentials_with(
     interaction: Interaction,
     keyring: &keyring::Keyring,
 ) -> Result<Credentials, AuthError> {
-    let url = target.url.to_string();
-    let on_pypi = target.kind != IndexKind::Other;
     let interactive = interaction == Interaction::Interactive;
-    let terminal = interactive && std::io::stdin().is_terminal();
-    // The keyring's whole credential, when it gave the username; and whether it hung (then it
-    // is not asked again: one time limit is enough to wait).
-    let mut from_keyring: Option<Secret> = None;
-    let mut keyring_hung = false;
-    let (username, username_source) = match inputs
-        .username
-        .clone()
-        .map(|u| (u, Source::Flag("--username")))
-        .or_else(|| env_pair(env, "USERNAME").map(|(v, var)| (v, Source::Env(var))))
-    {
-        Some((u, s)) if !(on_pypi && u.is_empty()) => (u, s),
-        _ if on_pypi => ("__token__".to_string(), Source::Default),
-        _ => match &target.config_username {
-            Some((u, s)) => (u.clone(), s.clone()),
-            None => {
-                let answer = if interactive {
-                    keyring.credential(&url)
-                } else {
-                    keyring::Answer::NotFound
-                };
-                keyring_hung = matches!(answer, keyring::Answer::TimedOut);
-                match answer {
-                    keyring::Answer::Found((u, p)) => {
-                        from_keyring = Some(p);
-                        (u, Source::Keyring)
-                    }
-                    _ if terminal => (prompt_line("Enter your username: ")?, Source::Prompt),
-                    other => {
-                        return Err(AuthError::Missing {
-                            what: "username",
-                            url,
-                            hint: missing_username_hint(interactive, &other),
-                        });
-                    }
-                }
-            }
-        },
+    let mut ask = Asking {
+        keyring,
+        interactive,
+        terminal: interactive && std::io::stdin().is_terminal(),
+        hung: false,
     };
+    let (username, username_source, from_keyring) =
+        resolve_username(target, inputs, env, &mut ask)?;
     let explicit = explicit_password(target, inputs, env)
         .or_else(|| target.config_password.clone())
         .or_else(|| from_keyring.map(|p| (p, Source::Keyring)));
     let (password, password_source) = match explicit {
         Some(found) => found,
-        None => {
-            let answer = if interactive && !keyring_hung {
-                keyring.password(&url, &username)
-            } else {
-                keyring::Answer::NotFound
-            };
-            keyring_hung |= answer == keyring::Answer::TimedOut;
-            match answer {
-                keyring::Answer::Found(p) => (p, Source::Keyring),
-                _ if target.client_cert.is_some() => (Secret::new(""), Source::Default),
-                _ if terminal => {
-                    let what = if on_pypi { "API token" } else { "password" };
-                    let value = rpassword::prompt_password(format!("Enter your {what}: "))
-                        .map_err(|e| AuthError::Prompt {
-                            what,
-                            reason: e.to_string(),
-                        })?;
-                    (Secret::new(value), Source::Prompt)
-                }
-                _ => {
-                    let mut hint = if on_pypi {
-                        "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc".to_string()
-                    } else {
-                        "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc".to_string()
-                    };
-                    if keyring_hung {
-                        hint.push_str(KEYRING_HUNG);
-                    }
-                    return Err(AuthError::Missing {
-                        what: if on_pypi { "API token" } else { "password" },
-                        url,
-                        hint,
-                    });
-                }
-            }
-        }
+        None => ask_password(target, &username, &mut ask)?,
     };
     Ok(Credentials {
         username,
@@ -570,6 +511,88 @@ fn resolve_credentials_with(
         username_source,
         password_source,
     })
+}
+
+/// The username, its source, and the password when the keyring gave both.
+fn resolve_username(
+    target: &Target,
+    inputs: &Inputs,
+    env: EnvFn<'_>,
+    ask: &mut Asking<'_>,
+) -> Result<(String, Source, Option<Secret>), AuthError> {
+    let on_pypi = target.kind != IndexKind::Other;
+    match inputs
+        .username
+        .clone()
+        .map(|u| (u, Source::Flag("--username")))
+        .or_else(|| env_pair(env, "USERNAME").map(|(v, var)| (v, Source::Env(var))))
+    {
+        Some((u, s)) if !(on_pypi && u.is_empty()) => return Ok((u, s, None)),
+        _ if on_pypi => return Ok(("__token__".to_string(), Source::Default, None)),
+        _ => {}
+    }
+    if let Some((u, s)) = &target.config_username {
+        return Ok((u.clone(), s.clone(), None));
+    }
+    let answer = if ask.interactive {
+        ask.keyring.credential(target.url.as_str())
+    } else {
+        keyring::Answer::NotFound
+    };
+    ask.hung = matches!(answer, keyring::Answer::TimedOut);
+    match answer {
+        keyring::Answer::Found((u, p)) => Ok((u, Source::Keyring, Some(p))),
+        _ if ask.terminal => Ok((prompt_line("Enter your username: ")?, Source::Prompt, None)),
+        other => Err(AuthError::Missing {
+            what: "username",
+            url: target.url.to_string(),
+            hint: missing_username_hint(ask.interactive, &other),
+        }),
+    }
+}
+
+/// The password when none was given: the keyring, then a prompt on a terminal.
+fn ask_password(
+    target: &Target,
+    username: &str,
+    ask: &mut Asking<'_>,
+) -> Result<(Secret, Source), AuthError> {
+    let on_pypi = target.kind != IndexKind::Other;
+    let url = target.url.to_string();
+    let answer = if ask.interactive && !ask.hung {
+        ask.keyring.password(&url, username)
+    } else {
+        keyring::Answer::NotFound
+    };
+    ask.hung |= answer == keyring::Answer::TimedOut;
+    let what = if on_pypi { "API token" } else { "password" };
+    match answer {
+        keyring::Answer::Found(p) => Ok((p, Source::Keyring)),
+        _ if target.client_cert.is_some() => Ok((Secret::new(""), Source::Default)),
+        _ if ask.terminal => {
+            let value =
+                rpassword::prompt_password(format!("Enter your {what}: ")).map_err(|e| {
+                    AuthError::Prompt {
+                        what,
+                        reason: e.to_string(),
+                    }
+                })?;
+            Ok((Secret::new(value), Source::Prompt))
+        }
+        _ => {
+            let mut hint = if on_pypi {
+                "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc"
+                    .to_string()
+            } else {
+                "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc"
+                    .to_string()
+            };
+            if ask.hung {
+                hint.push_str(KEYRING_HUNG);
+            }
+            Err(AuthError::Missing { what, url, hint })
+        }
+    }
 }
 
 const KEYRING_HUNG: &str = " (the `keyring` command gave no answer within 15s and was stopped; pass --non-interactive to skip it)";
