@@ -151,11 +151,22 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn files_that_are_not_distributions_fail_clearly() {
+fn files_that_are_not_distributions_are_skipped_with_a_note() {
     let dir = tempfile::tempdir().expect("tempdir");
     let readme = dir.path().join("README.txt");
     std::fs::write(&readme, "hello").expect("write");
     let o = hoist(&["check", readme.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no distributions among the files given (not a distribution: ")
+            && stderr(&o).contains("README.txt)"),
+        "{}",
+        stderr(&o)
+    );
+    // A file that looks like a distribution PyPI refuses is checked, and fails.
+    let egg = dir.path().join("demo-1.0-py2.7.egg");
+    std::fs::write(&egg, "egg").expect("write");
+    let o = hoist(&["check", egg.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("F001"), "{}", stdout(&o));
     // Signatures and attestations beside the distributions are not distributions: skipped.

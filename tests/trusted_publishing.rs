@@ -392,8 +392,9 @@ fn refused(config: Config, envs_extra: &[(&str, &str)], code: &str) -> (String, 
 fn invalid_publisher_prints_the_claims_the_form_and_the_traps() {
     let mut claims = oidc_fake::github_claims();
     claims["environment"] = serde_json::Value::Null;
+    // A reusable workflow of the same repository, at the run's ref: a publisher can match it.
     claims["job_workflow_ref"] =
-        json!("octo-org/shared/.github/workflows/publish.yml@refs/heads/main");
+        json!("octo-org/demo/.github/workflows/publish.yml@refs/tags/v1.0");
     let (t, _) = refused(
         Config {
             github_claims: claims,
@@ -412,7 +413,6 @@ fn invalid_publisher_prints_the_claims_the_form_and_the_traps() {
         "Workflow name:     publish.yml",
         "Environment name:  (leave empty: this job runs in no environment)",
         "Reusable workflow",
-        "another repository",
         "Renames:",
         "register a pending publisher",
         "/manage/project/demo/settings/publishing/?provider=github&owner=octo-org&repository=demo&workflow_filename=publish.yml",
@@ -421,19 +421,58 @@ fn invalid_publisher_prints_the_claims_the_form_and_the_traps() {
     }
 }
 
+/// Jobs PyPI's rules refuse whatever is registered (warehouse/oidc/models/github.py): the
+/// report says why and what to change, and never shows a publisher form or a registration link.
 #[test]
-fn pull_request_target_is_called_out() {
-    let mut claims = oidc_fake::github_claims();
-    claims["event_name"] = json!("pull_request_target");
-    let (t, _) = refused(
-        Config {
-            github_claims: claims,
-            ..Config::default()
-        },
-        &[],
-        "invalid-publisher",
-    );
-    assert!(t.contains("Event pull_request_target: PyPI refuses"), "{t}");
+fn jobs_no_publisher_can_match_are_called_out_without_a_publisher() {
+    for (key, value, why, change) in [
+        (
+            "event_name",
+            json!("pull_request_target"),
+            "the job runs on `pull_request_target`",
+            "workflow_dispatch",
+        ),
+        (
+            "job_workflow_ref",
+            json!("octo-org/shared/.github/workflows/publish.yml@refs/heads/main"),
+            "which lives in another repository than octo-org/demo",
+            "Run the upload step in a workflow of octo-org/demo",
+        ),
+        (
+            "job_workflow_ref",
+            json!("octo-org/demo/.github/workflows/publish.yml@refs/heads/main"),
+            "loaded at refs/heads/main, but the run is for refs/tags/v1.0",
+            "uses: ./.github/workflows/publish.yml",
+        ),
+    ] {
+        let mut claims = oidc_fake::github_claims();
+        claims[key] = value;
+        let (t, _) = refused(
+            Config {
+                github_claims: claims,
+                ..Config::default()
+            },
+            &[],
+            "invalid-publisher",
+        );
+        // Prose is wrapped: compare with the line breaks made spaces.
+        let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("No trusted publisher can match this job"),
+            "{t}"
+        );
+        assert!(flat.contains(why), "{why}: {t}");
+        assert!(flat.contains(change), "{change}: {t}");
+        for never in [
+            "publisher that matches",
+            "Owner:",
+            "/manage/",
+            "pending publisher",
+            "publisher form below",
+        ] {
+            assert!(!t.contains(never), "{never:?} in:\n{t}");
+        }
+    }
 }
 
 #[test]
@@ -508,7 +547,15 @@ fn invalid_token_and_invalid_payload_from_gitlab_tokens() {
         let fake = Fake::start(Config::default());
         let jwt = fake.token(
             iss,
-            json!({"aud": aud, "project_path": "grp/demo", "ci_config_ref_uri": "gitlab.com/grp/demo//.gitlab-ci.yml@refs/heads/main"}),
+            json!({
+                "aud": aud,
+                "project_path": "grp/demo",
+                "ci_config_ref_uri": "gitlab.com/grp/demo//.gitlab-ci.yml@refs/heads/main",
+                "sub": "project_path:grp/demo:ref_type:branch:ref:main",
+                "ref_path": "refs/heads/main",
+                "sha": "0123456789abcdef0123456789abcdef01234567",
+                "jti": "gitlab-jti-1",
+            }),
         );
         let o = upload(
             &fake,

@@ -175,7 +175,13 @@ fn a_connection_dropped_midway_is_retried() {
         let server = FaultServer::start(vec![drop, Behavior::ok()]);
         let o = upload_to(&server.url(), &[&big], &[]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-        let reqs = server.wait_for_requests(2, WAIT);
+        // Between the two uploads hoist sent the head alone, asking for an answer the index
+        // might have given before the drop (none came): that request carries no body.
+        let reqs: Vec<_> = server
+            .wait_for_requests(3, WAIT)
+            .into_iter()
+            .filter(|r| r.body_len > 0)
+            .collect();
         let states: Vec<(u64, bool)> = reqs.iter().map(|r| (r.body_len, r.complete)).collect();
         assert!(
             !reqs[0].complete && reqs[1].complete,

@@ -1,6 +1,7 @@
 //! Where the index URL and the credentials come from, in twine's order: a flag, then
 //! `HOIST_*`, then `TWINE_*`, then `.pypirc` (or credentials in the URL), then the keyring
-//! (the `keyring` command, never in non-interactive mode), then a prompt on a terminal.
+//! (the `keyring` command, never in non-interactive mode: the whole credential when no
+//! username is configured, else the password), then a prompt on a terminal.
 //! On PyPI and TestPyPI the username defaults to `__token__`.
 //!
 //! Credentials are [`Secret`]s: nothing here prints them. Trusted publishing ([`oidc`]) ranks
@@ -302,6 +303,34 @@ fn default_config_path(env: EnvFn<'_>) -> PathBuf {
     PathBuf::from(home).join(".pypirc")
 }
 
+/// The CA bundle given for hoist or twine: `--cert`, then `HOIST_CERT`, then `TWINE_CERT`.
+/// An empty value is unset, as for the password (`TWINE_CERT=""` from a CI template).
+fn explicit_ca_bundle(inputs: &Inputs, env: EnvFn<'_>) -> Option<(PathBuf, Source)> {
+    inputs
+        .cert
+        .clone()
+        .filter(|c| !c.as_os_str().is_empty())
+        .map(|c| (c, Source::Flag("--cert")))
+        .or_else(|| non_empty_var(env, &["HOIST_CERT", "TWINE_CERT"]))
+}
+
+/// The CA bundle requests (hence twine and pip) takes from the environment, in requests'
+/// order: `REQUESTS_CA_BUNDLE`, then `CURL_CA_BUNDLE`, an empty value counting as unset
+/// (`requests/sessions.py`, `Session.merge_environment_settings`: `os.environ.get(...) or`).
+/// hoist ranks them below its own settings and `.pypirc`'s `ca_cert`; `SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` below them all, through the system roots.
+pub fn requests_ca_bundle(env: EnvFn<'_>) -> Option<(PathBuf, Source)> {
+    non_empty_var(env, &["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+}
+
+fn non_empty_var(env: EnvFn<'_>, vars: &[&str]) -> Option<(PathBuf, Source)> {
+    vars.iter().find_map(|var| {
+        env(var)
+            .filter(|v| !v.is_empty())
+            .map(|v| (PathBuf::from(v), Source::Env(var.to_string())))
+    })
+}
+
 /// Finds the index to upload to.
 pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthError> {
     let url_input = inputs
@@ -313,11 +342,7 @@ pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthErr
                 .filter(|(v, _)| !v.is_empty())
                 .map(|(v, var)| (v, Source::Env(var)))
         });
-    let cert = inputs
-        .cert
-        .clone()
-        .map(|c| (c, Source::Flag("--cert")))
-        .or_else(|| env_pair(env, "CERT").map(|(v, var)| (PathBuf::from(v), Source::Env(var))));
+    let cert = explicit_ca_bundle(inputs, env);
     let client_cert = inputs
         .client_cert
         .clone()
@@ -328,7 +353,7 @@ pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthErr
             kind: kind_of(&url),
             url,
             name: None,
-            ca_cert: cert,
+            ca_cert: cert.or_else(|| requests_ca_bundle(env)),
             client_cert,
             config_username: username.map(|u| (u, Source::Url)),
             config_password: password.map(|p| (p, Source::Url)),
@@ -352,7 +377,9 @@ pub fn resolve_target(inputs: &Inputs, env: EnvFn<'_>) -> Result<Target, AuthErr
         kind: kind_of(&url),
         url,
         name: Some(name),
-        ca_cert: cert.or(repo.ca_cert.map(|c| (c, src()))),
+        ca_cert: cert
+            .or(repo.ca_cert.map(|c| (c, src())))
+            .or_else(|| requests_ca_bundle(env)),
         client_cert: client_cert.or(repo.client_cert.map(|c| (c, src()))),
         config_username: repo
             .username
@@ -423,74 +450,60 @@ pub fn has_stored_password(target: &Target) -> bool {
     target.config_password.is_some()
 }
 
-/// Resolves the username and password for `target`.
+/// Resolves the username and password for `target`, in twine's order (`twine/auth.py`):
+/// - username: `--username`, `HOIST_USERNAME`/`TWINE_USERNAME`, `__token__` on PyPI and
+///   TestPyPI, `.pypirc` or the URL, then (interactive only) the keyring's whole credential
+///   (`keyring --mode creds get URL`, keyring 25.2+), then a prompt on a terminal;
+/// - password: `--password`, the variables, the URL, `.pypirc`, then (interactive only) the
+///   password of the keyring's credential, or `keyring get URL USERNAME`, then a prompt.
+///
+/// Errors: [`AuthError::Missing`] when a value is still missing and nothing may be asked.
 pub fn resolve_credentials(
     target: &Target,
     inputs: &Inputs,
     env: EnvFn<'_>,
     interaction: Interaction,
 ) -> Result<Credentials, AuthError> {
-    let url = target.url.to_string();
-    let on_pypi = target.kind != IndexKind::Other;
-    let (username, username_source) = match inputs
-        .username
-        .clone()
-        .map(|u| (u, Source::Flag("--username")))
-        .or_else(|| env_pair(env, "USERNAME").map(|(v, var)| (v, Source::Env(var))))
-    {
-        Some((u, s)) if !(on_pypi && u.is_empty()) => (u, s),
-        _ if on_pypi => ("__token__".to_string(), Source::Default),
-        _ => match &target.config_username {
-            Some((u, s)) => (u.clone(), s.clone()),
-            None if interaction == Interaction::Interactive && std::io::stdin().is_terminal() => {
-                (prompt_line("Enter your username: ")?, Source::Prompt)
-            }
-            None => {
-                return Err(AuthError::Missing {
-                    what: "username",
-                    url,
-                    hint: "pass --username, set HOIST_USERNAME (or TWINE_USERNAME), or add it to .pypirc".into(),
-                });
-            }
-        },
+    resolve_credentials_with(
+        target,
+        inputs,
+        env,
+        interaction,
+        &keyring::Keyring::default(),
+    )
+}
+
+/// How hoist may ask for a missing credential, and whether the keyring already hung (then it
+/// is not asked again: one time limit is enough to wait).
+struct Asking<'a> {
+    keyring: &'a keyring::Keyring,
+    interactive: bool,
+    terminal: bool,
+    hung: bool,
+}
+
+fn resolve_credentials_with(
+    target: &Target,
+    inputs: &Inputs,
+    env: EnvFn<'_>,
+    interaction: Interaction,
+    keyring: &keyring::Keyring,
+) -> Result<Credentials, AuthError> {
+    let interactive = interaction == Interaction::Interactive;
+    let mut ask = Asking {
+        keyring,
+        interactive,
+        terminal: interactive && std::io::stdin().is_terminal(),
+        hung: false,
     };
-    let explicit =
-        explicit_password(target, inputs, env).or_else(|| target.config_password.clone());
+    let (username, username_source, from_keyring) =
+        resolve_username(target, inputs, env, &mut ask)?;
+    let explicit = explicit_password(target, inputs, env)
+        .or_else(|| target.config_password.clone())
+        .or_else(|| from_keyring.map(|p| (p, Source::Keyring)));
     let (password, password_source) = match explicit {
         Some(found) => found,
-        None => {
-            let from_keyring = if interaction == Interaction::Interactive {
-                keyring::get(&url, &username)
-            } else {
-                None
-            };
-            match from_keyring {
-                Some(p) => (p, Source::Keyring),
-                None if target.client_cert.is_some() => (Secret::new(""), Source::Default),
-                None if interaction == Interaction::Interactive
-                    && std::io::stdin().is_terminal() =>
-                {
-                    let what = if on_pypi { "API token" } else { "password" };
-                    let value = rpassword::prompt_password(format!("Enter your {what}: "))
-                        .map_err(|e| AuthError::Prompt {
-                            what,
-                            reason: e.to_string(),
-                        })?;
-                    (Secret::new(value), Source::Prompt)
-                }
-                None => {
-                    return Err(AuthError::Missing {
-                        what: if on_pypi { "API token" } else { "password" },
-                        url,
-                        hint: if on_pypi {
-                            "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc".into()
-                        } else {
-                            "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc".into()
-                        },
-                    });
-                }
-            }
-        }
+        None => ask_password(target, &username, &mut ask)?,
     };
     Ok(Credentials {
         username,
@@ -498,6 +511,108 @@ pub fn resolve_credentials(
         username_source,
         password_source,
     })
+}
+
+/// The username, its source, and the password when the keyring gave both.
+fn resolve_username(
+    target: &Target,
+    inputs: &Inputs,
+    env: EnvFn<'_>,
+    ask: &mut Asking<'_>,
+) -> Result<(String, Source, Option<Secret>), AuthError> {
+    let on_pypi = target.kind != IndexKind::Other;
+    match inputs
+        .username
+        .clone()
+        .map(|u| (u, Source::Flag("--username")))
+        .or_else(|| env_pair(env, "USERNAME").map(|(v, var)| (v, Source::Env(var))))
+    {
+        Some((u, s)) if !(on_pypi && u.is_empty()) => return Ok((u, s, None)),
+        _ if on_pypi => return Ok(("__token__".to_string(), Source::Default, None)),
+        _ => {}
+    }
+    if let Some((u, s)) = &target.config_username {
+        return Ok((u.clone(), s.clone(), None));
+    }
+    let answer = if ask.interactive {
+        ask.keyring.credential(target.url.as_str())
+    } else {
+        keyring::Answer::NotFound
+    };
+    ask.hung = matches!(answer, keyring::Answer::TimedOut);
+    match answer {
+        keyring::Answer::Found((u, p)) => Ok((u, Source::Keyring, Some(p))),
+        _ if ask.terminal => Ok((prompt_line("Enter your username: ")?, Source::Prompt, None)),
+        other => Err(AuthError::Missing {
+            what: "username",
+            url: target.url.to_string(),
+            hint: missing_username_hint(ask.interactive, &other),
+        }),
+    }
+}
+
+/// The password when none was given: the keyring, then a prompt on a terminal.
+fn ask_password(
+    target: &Target,
+    username: &str,
+    ask: &mut Asking<'_>,
+) -> Result<(Secret, Source), AuthError> {
+    let on_pypi = target.kind != IndexKind::Other;
+    let url = target.url.to_string();
+    let answer = if ask.interactive && !ask.hung {
+        ask.keyring.password(&url, username)
+    } else {
+        keyring::Answer::NotFound
+    };
+    ask.hung |= answer == keyring::Answer::TimedOut;
+    let what = if on_pypi { "API token" } else { "password" };
+    match answer {
+        keyring::Answer::Found(p) => Ok((p, Source::Keyring)),
+        _ if target.client_cert.is_some() => Ok((Secret::new(""), Source::Default)),
+        _ if ask.terminal => {
+            let value =
+                rpassword::prompt_password(format!("Enter your {what}: ")).map_err(|e| {
+                    AuthError::Prompt {
+                        what,
+                        reason: e.to_string(),
+                    }
+                })?;
+            Ok((Secret::new(value), Source::Prompt))
+        }
+        _ => {
+            let mut hint = if on_pypi {
+                "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc"
+                    .to_string()
+            } else {
+                "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc"
+                    .to_string()
+            };
+            if ask.hung {
+                hint.push_str(KEYRING_HUNG);
+            }
+            Err(AuthError::Missing { what, url, hint })
+        }
+    }
+}
+
+const KEYRING_HUNG: &str = " (the `keyring` command gave no answer within 15s and was stopped; pass --non-interactive to skip it)";
+
+/// The hint when no username was found, saying what the keyring did.
+fn missing_username_hint(interactive: bool, keyring: &keyring::Answer<(String, Secret)>) -> String {
+    let mut hint =
+        "pass --username, set HOIST_USERNAME (or TWINE_USERNAME), or add it to .pypirc".to_string();
+    if !interactive {
+        return hint;
+    }
+    match keyring {
+        keyring::Answer::Unsupported => hint.push_str(
+            " (the `keyring` command on PATH predates keyring 25.2, which added `--mode creds`: \
+             upgrade it to let its back end supply the username)",
+        ),
+        keyring::Answer::TimedOut => hint.push_str(KEYRING_HUNG),
+        _ => {}
+    }
+    hint
 }
 
 fn prompt_line(prompt: &str) -> Result<String, AuthError> {
@@ -701,5 +816,178 @@ mod tests {
             let env = env_of(&pairs);
             assert_eq!(env_flag(&env, "NON_INTERACTIVE"), want, "{v:?}");
         }
+    }
+
+    /// A `.pypirc` section holding only `repository =`, as Google Artifact Registry's setup
+    /// writes it, with no terminal: the keyring's whole credential, in twine's order.
+    fn repository_only() -> (tempfile::TempDir, Inputs) {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("pypirc");
+        std::fs::write(
+            &rc,
+            "[distutils]\nindex-servers = gar\n[gar]\nrepository = https://us-python.pkg.dev/p/r/\n",
+        )
+        .unwrap();
+        let inputs = Inputs {
+            repository: Some("gar".into()),
+            config_file: Some(rc),
+            ..Inputs::default()
+        };
+        (dir, inputs)
+    }
+
+    #[test]
+    fn no_username_asks_the_keyring_for_the_whole_credential() {
+        let (dir, inputs) = repository_only();
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let modern = keyring::tests::fake(dir.path(), keyring::tests::MODERN);
+        let c =
+            resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &modern).unwrap();
+        assert_eq!(c.username, "oauth2accesstoken");
+        assert_eq!(c.password, Secret::new("ya29.tok"));
+        assert_eq!(
+            (c.username_source, c.password_source),
+            (Source::Keyring, Source::Keyring)
+        );
+        // A password from the environment still wins; the keyring gives the username only.
+        let env = env_of(&[("TWINE_PASSWORD", "from-env")]);
+        let c =
+            resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &modern).unwrap();
+        assert_eq!(c.username, "oauth2accesstoken");
+        assert_eq!(c.password, Secret::new("from-env"));
+        // Non-interactive: never asked.
+        let env = env_of(&[]);
+        let e = resolve_credentials_with(&t, &inputs, &env, Interaction::NonInteractive, &modern)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("no username for"), "{e}");
+        // A configured username: the password lookup, as in every keyring version.
+        let named = Inputs {
+            username: Some("alice".into()),
+            ..inputs.clone()
+        };
+        let c =
+            resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &modern).unwrap();
+        assert_eq!(
+            (c.username.as_str(), c.password),
+            ("alice", Secret::new("pw-alice"))
+        );
+    }
+
+    #[test]
+    fn an_old_keyring_falls_back_to_the_password_lookup() {
+        let (dir, inputs) = repository_only();
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let old = keyring::tests::fake(dir.path(), keyring::tests::OLD);
+        let e = resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &old)
+            .unwrap_err();
+        assert!(e.to_string().contains("predates keyring 25.2"), "{e}");
+        let named = Inputs {
+            username: Some("alice".into()),
+            ..inputs.clone()
+        };
+        let c = resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &old).unwrap();
+        assert_eq!(c.password, Secret::new("pw-alice"));
+        assert_eq!(c.password_source, Source::Keyring);
+    }
+
+    #[test]
+    fn ca_bundles_in_order_and_empty_values_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("pypirc");
+        std::fs::write(
+            &rc,
+            "[distutils]\nindex-servers = corp\n[corp]\nrepository = https://corp.example/\nca_cert = /rc.pem\n",
+        )
+        .unwrap();
+        let by_url = Inputs {
+            repository_url: Some("https://corp.example/".into()),
+            ..Inputs::default()
+        };
+        let by_rc = Inputs {
+            repository: Some("corp".into()),
+            config_file: Some(rc),
+            ..Inputs::default()
+        };
+        let flag = Inputs {
+            cert: Some("/flag.pem".into()),
+            ..by_url.clone()
+        };
+        let all = [
+            ("HOIST_CERT", "/hoist.pem"),
+            ("TWINE_CERT", "/twine.pem"),
+            ("REQUESTS_CA_BUNDLE", "/requests.pem"),
+            ("CURL_CA_BUNDLE", "/curl.pem"),
+        ];
+        let bundle = |inputs: &Inputs, pairs: &[(&str, &str)]| {
+            let env = env_of(pairs);
+            resolve_target(inputs, &env)
+                .unwrap()
+                .ca_cert
+                .map(|(p, s)| (p.display().to_string(), s.to_string()))
+        };
+        let want = |p: &str, s: &str| Some((p.to_string(), s.to_string()));
+        assert_eq!(bundle(&flag, &all), want("/flag.pem", "the --cert option"));
+        assert_eq!(bundle(&by_url, &all), want("/hoist.pem", "$HOIST_CERT"));
+        assert_eq!(
+            bundle(&by_url, &all[1..]),
+            want("/twine.pem", "$TWINE_CERT")
+        );
+        assert_eq!(
+            bundle(&by_url, &all[2..]),
+            want("/requests.pem", "$REQUESTS_CA_BUNDLE")
+        );
+        assert_eq!(
+            bundle(&by_url, &all[3..]),
+            want("/curl.pem", "$CURL_CA_BUNDLE")
+        );
+        assert_eq!(bundle(&by_url, &[]), None);
+        // .pypirc's ca_cert sits between twine's variables and requests'.
+        let rc_src = bundle(&by_rc, &all[2..]).unwrap();
+        assert_eq!(rc_src.0, "/rc.pem");
+        assert_eq!(bundle(&by_rc, &all[1..]), want("/twine.pem", "$TWINE_CERT"));
+        // Empty values are unset, at every rank.
+        let empty = [
+            ("HOIST_CERT", ""),
+            ("TWINE_CERT", ""),
+            ("REQUESTS_CA_BUNDLE", ""),
+            ("CURL_CA_BUNDLE", "/curl.pem"),
+        ];
+        assert_eq!(
+            bundle(&by_url, &empty),
+            want("/curl.pem", "$CURL_CA_BUNDLE")
+        );
+        let empty_flag = Inputs {
+            cert: Some("".into()),
+            ..by_url.clone()
+        };
+        assert_eq!(bundle(&empty_flag, &empty[..3]), None);
+    }
+
+    #[test]
+    fn a_hanging_keyring_is_asked_once_and_named_in_the_error() {
+        let (dir, inputs) = repository_only();
+        let env = env_of(&[]);
+        let t = resolve_target(&inputs, &env).unwrap();
+        let log = dir.path().join("calls");
+        let hang = keyring::tests::fake(
+            dir.path(),
+            &format!("echo \"$@\" >> {}\nexec sleep 30", log.display()),
+        );
+        let e = resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &hang)
+            .unwrap_err();
+        assert!(e.to_string().contains("gave no answer"), "{e}");
+        // A username given: the password lookup hangs too, and is the only call.
+        std::fs::remove_file(&log).unwrap();
+        let named = Inputs {
+            username: Some("alice".into()),
+            ..inputs.clone()
+        };
+        let e = resolve_credentials_with(&t, &named, &env, Interaction::Interactive, &hang)
+            .unwrap_err();
+        assert!(e.to_string().contains("gave no answer"), "{e}");
+        let calls = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(calls.lines().count(), 1, "{calls}");
     }
 }

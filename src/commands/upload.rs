@@ -27,6 +27,18 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Which variable steers the system roots, for `--verbose`.
+fn system_roots_note(env: auth::EnvFn<'_>) -> String {
+    ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .iter()
+        .find_map(|var| {
+            env(var)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!(" (${var} = {v})"))
+        })
+        .unwrap_or_default()
+}
+
 fn usage(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
     EXIT_USAGE
@@ -39,11 +51,6 @@ pub fn run(args: &UploadArgs) -> u8 {
         );
     }
     let paths = match expand_inputs(&args.files) {
-        Ok(p) if p.is_empty() => {
-            return usage(
-                "no distributions to upload (only signature or attestation files were given)",
-            );
-        }
         Ok(p) => p,
         Err(e) => return usage(e),
     };
@@ -149,6 +156,10 @@ pub fn run(args: &UploadArgs) -> u8 {
     if args.verbose {
         if let Some(path) = &target.config_path {
             eprintln!("Using configuration from {path}");
+        }
+        match &target.ca_cert {
+            Some((path, source)) => eprintln!("CA bundle: {} (from {source})", path.display()),
+            None => eprintln!("CA bundle: the system's roots{}", system_roots_note(&env)),
         }
         for p in &prepared {
             eprintln!("{} ({})", p.path.display(), progress::human_size(p.size));

@@ -1,4 +1,5 @@
-//! The HTTP client: rustls (ring) with the system's roots or the `--cert` bundle, an optional
+//! The HTTP client: rustls (ring) with the system's roots (which honour `SSL_CERT_FILE` and
+//! `SSL_CERT_DIR`) or the CA bundle [`crate::auth::Target::ca_cert`] names, an optional
 //! client certificate, the proxy variables, a connect timeout, and no automatic redirects
 //! (a streamed POST cannot be replayed blindly, and credentials must not follow a redirect to
 //! another host).
@@ -38,8 +39,7 @@ pub fn build(ca_bundle: Option<&Path>, client_cert: Option<&Path>) -> Result<Cli
             path: path.display().to_string(),
             reason,
         };
-        let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-        let certs = Certificate::from_pem_bundle(&pem).map_err(|e| err(e.to_string()))?;
+        let certs = read_ca_certs(path).map_err(err)?;
         if certs.is_empty() {
             return Err(err("it holds no PEM certificate".into()));
         }
@@ -55,6 +55,32 @@ pub fn build(ca_bundle: Option<&Path>, client_cert: Option<&Path>) -> Result<Cli
         b = b.identity(id);
     }
     b.build().map_err(|e| ClientError::Build(e.to_string()))
+}
+
+/// The certificates of a PEM bundle, or of every PEM file in a directory (what requests does
+/// with a directory in `REQUESTS_CA_BUNDLE`: OpenSSL's `CApath`; files that hold no PEM
+/// certificate are passed over there, as OpenSSL does).
+fn read_ca_certs(path: &Path) -> Result<Vec<Certificate>, String> {
+    if !path.is_dir() {
+        let pem = std::fs::read(path).map_err(|e| e.to_string())?;
+        return Certificate::from_pem_bundle(&pem).map_err(|e| e.to_string());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(path)
+        .map_err(|e| e.to_string())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    entries.sort();
+    let mut certs = Vec::new();
+    for file in entries {
+        if let Ok(pem) = std::fs::read(&file)
+            && let Ok(found) = Certificate::from_pem_bundle(&pem)
+        {
+            certs.extend(found);
+        }
+    }
+    Ok(certs)
 }
 
 /// The client for Sigstore's services (Fulcio, Rekor): the system's roots (never the `--cert`

@@ -776,18 +776,7 @@ impl Uploader {
                 Some((item, rx))
             }
         });
-        let mut req = self
-            .client
-            .post(url.clone())
-            .header(CONTENT_TYPE, body.content_type())
-            .header(CONTENT_LENGTH, body.content_length())
-            .header(ACCEPT, ACCEPT_VALUE)
-            .body(reqwest::Body::wrap_stream(
-                stream.map(|r: std::io::Result<Bytes>| r),
-            ));
-        if let Some(c) = creds {
-            req = req.basic_auth(&c.username, Some(c.password.expose()));
-        }
+        let req = self.upload_request(url, body, creds, stream.map(|r: std::io::Result<Bytes>| r));
         let total = body.content_length();
         let send = req.send();
         tokio::pin!(send);
@@ -846,47 +835,133 @@ impl Uploader {
             },
             Some(Err(e)) => {
                 let (error, retryable) = describe_transport(&e);
+                if !sent_all
+                    && closed_while_sending(&error)
+                    && let Some(resp) = self.early_answer(url, body, creds).await
+                {
+                    return Self::read_answer(resp, false, digests).await;
+                }
                 Attempt::Transport {
                     error,
                     retryable,
                     sent_all,
                 }
             }
-            Some(Ok(resp)) => {
-                let status = resp.status().as_u16();
-                let reason = resp
-                    .extensions()
-                    .get::<hyper::ext::ReasonPhrase>()
-                    .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
-                    .or_else(|| resp.status().canonical_reason().map(str::to_string))
-                    .unwrap_or_default();
-                let header = |name| {
-                    resp.headers()
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
-                let location = header(LOCATION);
-                let retry_after = header(RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v));
-                let mut resp = resp;
-                let mut collected = Vec::new();
-                while collected.len() < BODY_LIMIT {
-                    match resp.chunk().await {
-                        Ok(Some(c)) => collected.extend_from_slice(&c),
-                        _ => break,
-                    }
-                }
-                collected.truncate(BODY_LIMIT);
-                Attempt::Response {
-                    status,
-                    reason,
-                    body: String::from_utf8_lossy(&collected).into_owned(),
-                    location,
-                    retry_after,
-                    sent_all,
-                    digests,
-                }
-            }
+            Some(Ok(resp)) => Self::read_answer(resp, sent_all, digests).await,
         }
     }
+
+    /// The upload POST: the multipart head for `body`, its content streamed from `content`.
+    fn upload_request<S>(
+        &self,
+        url: &Url,
+        body: &MultipartBody,
+        creds: Option<&Credentials>,
+        content: S,
+    ) -> reqwest::RequestBuilder
+    where
+        S: futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+    {
+        let mut req = self
+            .client
+            .post(url.clone())
+            .header(CONTENT_TYPE, body.content_type())
+            .header(CONTENT_LENGTH, body.content_length())
+            .header(ACCEPT, ACCEPT_VALUE)
+            .body(reqwest::Body::wrap_stream(content));
+        if let Some(c) = creds {
+            req = req.basic_auth(&c.username, Some(c.password.expose()));
+        }
+        req
+    }
+
+    /// The index's answer to the request head alone, after it closed the connection while
+    /// the body was still going out: a server that refuses on the headers (waitress, under
+    /// devpi-server and pypiserver: `413 Request Entity Too Large` past its body limit; or 401
+    /// and 403) answers and closes without reading the body, and the kernel then resets the
+    /// connection. hyper reports the failed write and drops the answer that had arrived
+    /// (`hyper/src/proto/h1/dispatch.rs`: a write error ends the connection before the next
+    /// read), so the same head is sent again, with a body that never comes, and the answer read
+    /// as soon as it arrives. Nothing of the file is sent again. `None` when the index does not
+    /// answer the head alone within [`EARLY_ANSWER_WAIT`] (then it did not refuse on the
+    /// headers: the failure was the network's).
+    async fn early_answer(
+        &self,
+        url: &Url,
+        body: &MultipartBody,
+        creds: Option<&Credentials>,
+    ) -> Option<reqwest::Response> {
+        let never = futures_util::stream::pending::<std::io::Result<Bytes>>();
+        let req = self.upload_request(url, body, creds, never);
+        let resp = tokio::time::timeout(EARLY_ANSWER_WAIT, req.send())
+            .await
+            .ok()?
+            .ok()?;
+        // Only a refusal of the request itself can come before the body (413, 401, 403, …).
+        // A success would be a server that answers without reading the file; a 5xx or a 408
+        // (the server's own timeout) is about this head-only request, not about the upload.
+        let status = resp.status();
+        (status.is_client_error() && status != reqwest::StatusCode::REQUEST_TIMEOUT).then_some(resp)
+    }
+
+    /// Reads a response into an [`Attempt`]: status, reason phrase, the headers hoist acts on
+    /// and at most [`BODY_LIMIT`] bytes of the body.
+    async fn read_answer(
+        resp: reqwest::Response,
+        sent_all: bool,
+        digests: Option<Digests>,
+    ) -> Attempt {
+        let status = resp.status().as_u16();
+        let reason = resp
+            .extensions()
+            .get::<hyper::ext::ReasonPhrase>()
+            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+            .or_else(|| resp.status().canonical_reason().map(str::to_string))
+            .unwrap_or_default();
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let location = header(LOCATION);
+        let retry_after = header(RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v));
+        let mut resp = resp;
+        let mut collected = Vec::new();
+        while collected.len() < BODY_LIMIT {
+            match resp.chunk().await {
+                Ok(Some(c)) => collected.extend_from_slice(&c),
+                _ => break,
+            }
+        }
+        collected.truncate(BODY_LIMIT);
+        Attempt::Response {
+            status,
+            reason,
+            body: String::from_utf8_lossy(&collected).into_owned(),
+            location,
+            retry_after,
+            sent_all,
+            digests,
+        }
+    }
+}
+
+/// How long to wait for an index to answer a request head alone (see
+/// [`Uploader::early_answer`]).
+const EARLY_ANSWER_WAIT: Duration = Duration::from_secs(3);
+
+/// Whether a transport error says the server closed the connection while the body was being
+/// written: the sign of an answer sent early (or of a dropped connection).
+fn closed_while_sending(error: &str) -> bool {
+    let lower = error.to_ascii_lowercase();
+    [
+        "broken pipe",
+        "connection reset",
+        "connection closed",
+        "error writing",
+        "write",
+    ]
+    .iter()
+    .any(|s| lower.contains(s))
 }

@@ -24,6 +24,7 @@ pub mod gcp;
 pub mod github;
 pub mod gitlab;
 pub mod report;
+pub mod unmatchable;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use reqwest::Url;
 
+use super::unmatchable::{self, Blocker};
 use super::{Claims, ExchangeError, IdentityError, ProviderKind, TrustedError};
 use crate::auth::IndexKind;
 
@@ -79,7 +80,14 @@ pub fn failure(error: &TrustedError, subject: &Subject<'_>, audience: Option<&st
                 for e in errors {
                     let _ = writeln!(out, "  {}: {}", e.code, e.description);
                 }
+                let blocked = subject
+                    .claims
+                    .is_some_and(|c| !unmatchable::blockers(subject.provider, c).is_empty());
                 for e in errors {
+                    // For a job no publisher can match, the publisher form is not the cause.
+                    if blocked && e.code.starts_with("invalid-") && e.code.ends_with("publisher") {
+                        continue;
+                    }
                     if let Some(text) = explain_code(&e.code, audience) {
                         let _ = writeln!(out, "\n{}", wrap(&text, 2));
                     }
@@ -222,6 +230,11 @@ pub fn identity(subject: &Subject<'_>, code: Option<&str>) -> String {
         );
         return out;
     }
+    let blocked = unmatchable::blockers(provider, claims);
+    if !blocked.is_empty() {
+        unmatchable_job(&mut out, &blocked, subject.index);
+        return out;
+    }
     match provider {
         ProviderKind::GitHub => github_form(&mut out, claims, subject),
         ProviderKind::GitLab => gitlab_form(&mut out, claims, subject),
@@ -242,6 +255,25 @@ pub fn identity(subject: &Subject<'_>, code: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// The report for a job PyPI's rules refuse whatever is registered: why, and what to change
+/// in the workflow; no publisher form, no registration link.
+fn unmatchable_job(out: &mut String, blocked: &[Blocker], index: IndexKind) {
+    let head = format!(
+        "No trusted publisher can match this job: {}'s rules refuse it whatever publisher is \
+         registered, so registering or editing one will not help. Change the workflow:",
+        index_name(index)
+    );
+    let _ = writeln!(out, "{}", wrap(&head, 0));
+    for b in blocked {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&format!("Why: {}.", b.why), 4).replacen("    ", "  - ", 1)
+        );
+        let _ = writeln!(out, "{}", wrap(&format!("Change: {}", b.fix), 4));
+    }
 }
 
 fn form(out: &mut String, rows: &[(&str, String)]) {
@@ -390,35 +422,24 @@ fn traps(
                 && !job_ref.is_empty()
                 && before_at(&workflow_ref) != before_at(&job_ref)
             {
-                let same_repo = claims
-                    .get("repository")
-                    .is_some_and(|r| job_ref.starts_with(&format!("{r}/")));
+                // A reusable workflow of another repository never gets here: see unmatchable.
                 t.push(format!(
                     "Reusable workflow: this job runs in {}, called from {}. PyPI matches the called \
-                     workflow (job_workflow_ref), so the publisher must name {}. {}",
+                     workflow (job_workflow_ref), so the publisher must name {}. Simpler: run the \
+                     upload in the top-level workflow.",
                     before_at(&job_ref),
                     before_at(&workflow_ref),
                     workflow_file(&job_ref).unwrap_or("it"),
-                    if same_repo {
-                        "Simpler: run the upload in the top-level workflow."
-                    } else {
-                        "It lives in another repository, so no publisher can match: run the upload in the top-level workflow."
-                    }
                 ));
             }
-            match claims.get("event_name").as_deref() {
-                Some("pull_request_target") => t.push(
-                    "Event pull_request_target: PyPI refuses to publish from it. Publish on a tag \
-                     push, a published release or workflow_dispatch."
-                        .into(),
-                ),
-                Some("pull_request") => t.push(
+            // pull_request_target never gets here: see unmatchable.
+            if claims.get("event_name").as_deref() == Some("pull_request") {
+                t.push(
                     "Event pull_request: pull requests from forks never get an OIDC token, and \
                      publishing from pull requests is rarely meant. Publish on a tag push, a \
                      published release or workflow_dispatch."
                         .into(),
-                ),
-                _ => {}
+                );
             }
             match claims.get("environment").filter(|e| !e.is_empty()) {
                 None => t.push(
@@ -456,12 +477,7 @@ fn traps(
                 );
             }
         }
-        ProviderKind::Google => {
-            if claims.get("email_verified").as_deref() != Some("true") {
-                t.push("email_verified is not true: PyPI requires it.".into());
-            }
-        }
-        ProviderKind::Buildkite | ProviderKind::CircleCi => {}
+        ProviderKind::Google | ProviderKind::Buildkite | ProviderKind::CircleCi => {}
     }
     if code != Some("invalid-pending-publisher") {
         t.push(format!(
@@ -513,6 +529,8 @@ mod tests {
             "workflow_ref": "octo/demo/.github/workflows/release.yml@refs/tags/v1",
             "job_workflow_ref": "octo/tools/.github/workflows/publish.yml@refs/heads/main",
             "ref": "refs/tags/v1",
+            "sha": "abc",
+            "jti": "j",
             "event_name": "push",
         }));
         let origin = Url::parse("https://pypi.org/").unwrap();
@@ -524,15 +542,176 @@ mod tests {
             origin: &origin,
             projects: &projects,
         };
+        // A reusable workflow of another repository: no publisher can match, so no form.
+        let text = identity(&s, Some("invalid-publisher"));
+        assert!(text.contains("environment          MISSING"), "{text}");
+        assert!(
+            text.contains("No trusted publisher can match this job"),
+            "{text}"
+        );
+        assert!(text.contains("another repository"), "{text}");
+        assert!(!text.contains("Workflow name:"), "{text}");
+        // In the same repository, at the run's ref: the publisher names the called workflow.
+        let c = claims(serde_json::json!({
+            "repository": "octo/demo",
+            "repository_owner": "octo",
+            "repository_owner_id": "42",
+            "workflow_ref": "octo/demo/.github/workflows/release.yml@refs/tags/v1",
+            "job_workflow_ref": "octo/demo/.github/workflows/publish.yml@refs/tags/v1",
+            "ref": "refs/tags/v1",
+            "sha": "abc",
+            "jti": "j",
+            "event_name": "push",
+        }));
+        let s = Subject {
+            claims: Some(&c),
+            ..s
+        };
         let text = identity(&s, Some("invalid-publisher"));
         assert!(text.contains("Workflow name:"), "{text}");
-        assert!(text.contains("publish.yml"), "{text}");
-        assert!(text.contains("environment          MISSING"), "{text}");
         assert!(text.contains("Reusable workflow"), "{text}");
-        assert!(text.contains("another repository"), "{text}");
         assert!(
             text.contains("https://pypi.org/manage/project/demo-pkg/settings/publishing/?provider=github&owner=octo&repository=demo&workflow_filename=publish.yml&environment="),
             "{text}"
         );
+    }
+
+    /// Every job shape PyPI's rules refuse whatever is registered: the report says why and
+    /// what to change, and never shows a matching publisher or a way to register one.
+    #[test]
+    fn unmatchable_jobs_never_point_at_a_publisher() {
+        let github = serde_json::json!({
+            "repository": "octo/demo", "repository_owner": "octo", "repository_owner_id": "42",
+            "workflow_ref": "octo/demo/.github/workflows/release.yml@refs/tags/v1",
+            "job_workflow_ref": "octo/demo/.github/workflows/release.yml@refs/tags/v1",
+            "ref": "refs/tags/v1", "sha": "abc", "jti": "j", "event_name": "push",
+            "environment": "pypi",
+        });
+        let gitlab = serde_json::json!({
+            "sub": "project_path:group/demo:ref_type:tag:ref:v1", "project_path": "group/demo",
+            "ci_config_ref_uri": "gitlab.com/group/demo//.gitlab-ci.yml@refs/tags/v1",
+            "ref_path": "refs/tags/v1", "sha": "abc", "jti": "j",
+        });
+        let google =
+            serde_json::json!({"email": "ci@p.iam.gserviceaccount.com", "email_verified": true});
+        let shapes: Vec<(ProviderKind, &serde_json::Value, serde_json::Value, &str)> = vec![
+            (
+                ProviderKind::GitHub,
+                &github,
+                serde_json::json!({"event_name": "pull_request_target"}),
+                "pull_request_target",
+            ),
+            (
+                ProviderKind::GitHub,
+                &github,
+                serde_json::json!({"job_workflow_ref": "octo/tools/.github/workflows/publish.yml@refs/tags/v1"}),
+                "another repository",
+            ),
+            (
+                ProviderKind::GitHub,
+                &github,
+                serde_json::json!({"job_workflow_ref": "octo/demo/.github/workflows/publish.yml@refs/heads/main"}),
+                "loaded at refs/heads/main",
+            ),
+            (
+                ProviderKind::GitHub,
+                &github,
+                serde_json::json!({"ref": "", "sha": ""}),
+                "both empty",
+            ),
+            (
+                ProviderKind::GitHub,
+                &github,
+                serde_json::json!({"job_workflow_ref": "octo/demo/.github/workflows/release@refs/tags/v1"}),
+                "does not end in .yml",
+            ),
+            (
+                ProviderKind::GitHub,
+                &github,
+                serde_json::json!({"sha": null}),
+                "lacks the claim(s) sha",
+            ),
+            (
+                ProviderKind::GitLab,
+                &gitlab,
+                serde_json::json!({"ci_config_ref_uri": "gitlab.com/group/templates//publish.yml@refs/heads/main"}),
+                "comes from group/templates",
+            ),
+            (
+                ProviderKind::GitLab,
+                &gitlab,
+                serde_json::json!({"ci_config_ref_uri": "gitlab.com/group/demo//.gitlab-ci.yml@refs/heads/other"}),
+                "read at refs/heads/other",
+            ),
+            (
+                ProviderKind::GitLab,
+                &gitlab,
+                serde_json::json!({"ci_config_ref_uri": "gitlab.com/group/demo//ci.json@refs/tags/v1"}),
+                "does not end in .yml",
+            ),
+            (
+                ProviderKind::GitLab,
+                &gitlab,
+                serde_json::json!({"ref_path": ""}),
+                "ref_path",
+            ),
+            (
+                ProviderKind::GitLab,
+                &gitlab,
+                serde_json::json!({"sub": "project_path:group/other"}),
+                "sub claim",
+            ),
+            (
+                ProviderKind::Google,
+                &google,
+                serde_json::json!({"email_verified": false}),
+                "email_verified",
+            ),
+        ];
+        let origin = Url::parse("https://pypi.org/").unwrap();
+        let projects = vec!["demo".to_string()];
+        for (provider, base, change, why) in shapes {
+            let mut v = base.clone();
+            for (k, val) in change.as_object().unwrap() {
+                v[k] = val.clone();
+            }
+            let c = claims(v);
+            let s = Subject {
+                provider,
+                claims: Some(&c),
+                index: IndexKind::Pypi,
+                origin: &origin,
+                projects: &projects,
+            };
+            let error = TrustedError::Exchange {
+                provider,
+                error: ExchangeError::Refused {
+                    status: 422,
+                    errors: vec![super::super::IndexError {
+                        code: "invalid-publisher".into(),
+                        description: "valid token, but no corresponding publisher".into(),
+                    }],
+                },
+                claims: None,
+            };
+            for text in [identity(&s, None), failure(&error, &s, Some("pypi"))] {
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(
+                    text.contains("No trusted publisher can match this job"),
+                    "{why}: {text}"
+                );
+                assert!(text.contains(why), "{why}: {text}");
+                assert!(text.contains("Change: "), "{why}: {text}");
+                for never in [
+                    "publisher that matches",
+                    "/manage/",
+                    "pending publisher",
+                    "publisher form below",
+                    "register this one",
+                ] {
+                    assert!(!text.contains(never), "{why}: {never:?} in {text}");
+                }
+            }
+        }
     }
 }
