@@ -23,8 +23,14 @@ use sha2::{Digest, Sha256};
 use super::form::FormField;
 use crate::digest::{Blake2b256, Digests, HEX256_LEN, Hasher, hex};
 
-const CHUNK: usize = 256 * 1024;
-const IN_FLIGHT: usize = 8;
+/// Bytes per read. 1 MiB rather than 256 KiB: the same CPU time, but a quarter of the
+/// hand-offs between the reader, the BLAKE2b-256 thread and the runtime, which on a loaded
+/// 2-core machine took a 1 GiB upload from 1.6-1.8 s to 1.15 s of wall time (README,
+/// Performance).
+const CHUNK: usize = 1024 * 1024;
+/// Chunks queued for the network, and for BLAKE2b-256: with those being sent and hashed, about
+/// 10 MiB of buffers whatever the file's size.
+const IN_FLIGHT: usize = 4;
 
 /// A body ready to be sent, possibly several times (each attempt reads the file again).
 #[derive(Debug, Clone)]
