@@ -299,3 +299,49 @@ pub fn prepare(
     }
     serde_json::to_string(&docs).map_err(|e| err(first, e.to_string()))
 }
+
+#[cfg(test)]
+mod companion_tests {
+    use super::*;
+
+    #[test]
+    fn one_listing_serves_every_distribution_of_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let touch = |name: &str| std::fs::write(dir.path().join(name), b"").unwrap();
+        for name in [
+            "a-1.0-py3-none-any.whl",
+            "a-1.0-py3-none-any.whl.publish.attestation",
+            "a-1.0-py3-none-any.whl.slsa.attestation",
+            // Not companions of a-1.0-...whl: another file's, no middle part, another suffix.
+            "a-1.0-py3-none-any.whl2.publish.attestation",
+            "a-1.0-py3-none-any.whl.attestation",
+            "a-1.0-py3-none-any.whl.publish.asc",
+            "b-1.0.tar.gz",
+            "b-1.0.tar.gz.publish.attestation",
+        ] {
+            touch(name);
+        }
+        let a = dir.path().join("a-1.0-py3-none-any.whl");
+        let b = dir.path().join("b-1.0.tar.gz");
+        let c = dir.path().join("c-1.0.tar.gz");
+        let all = Companions::scan([a.as_path(), b.as_path(), c.as_path()]);
+        assert_eq!(all.by_dir.len(), 1);
+        assert_eq!(
+            all.for_dist(&a),
+            [
+                dir.path()
+                    .join("a-1.0-py3-none-any.whl.publish.attestation"),
+                dir.path().join("a-1.0-py3-none-any.whl.slsa.attestation"),
+            ]
+        );
+        assert_eq!(
+            all.for_dist(&b),
+            [dir.path().join("b-1.0.tar.gz.publish.attestation")]
+        );
+        assert!(all.for_dist(&c).is_empty());
+        // find_for, for one file, agrees.
+        assert_eq!(find_for(&a), all.for_dist(&a));
+        // A folder that was not scanned has nothing.
+        assert!(Companions::default().for_dist(&a).is_empty());
+    }
+}
