@@ -608,6 +608,15 @@ fn attest_signs_writes_and_uploads_a_wheel_and_an_sdist() {
         );
         let sent: Value = serde_json::from_slice(&field.data).expect("attestations JSON");
         assert_eq!(sent, json!([att]), "{name}: the uploaded attestation");
+        // The digests computed once for signing are the ones sent, and they are the file's.
+        let value = |n: &str| {
+            form.iter()
+                .find(|p| p.name == n)
+                .map(|p| String::from_utf8_lossy(&p.data).into_owned())
+        };
+        let local = hoist::digest::digest_file(file, false).expect("digest");
+        assert_eq!(value("sha256_digest"), Some(sha256_hex(file)), "{name}");
+        assert_eq!(value("blake2_256_digest"), Some(local.blake2_256), "{name}");
         // The attestation file itself is never uploaded as a distribution.
         assert!(!form.iter().any(|p| {
             p.filename

@@ -7,6 +7,7 @@
 //! What cannot be checked offline is left to PyPI: the Sigstore certificate chain, the Rekor
 //! inclusion proof, the DSSE signature and the trusted-publisher identity policy.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -41,32 +42,74 @@ fn err(path: &Path, reason: impl Into<String>) -> AttestError {
 }
 
 /// The attestation files for distribution `dist`: `<dir>/<filename>.<anything>.attestation`.
+/// Lists `dist`'s directory: for many distributions, use [`Companions`].
 pub fn find_for(dist: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (dist.parent(), dist.file_name().and_then(|n| n.to_str())) else {
-        return Vec::new();
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let prefix = format!("{name}.");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                        n.starts_with(&prefix)
-                            && n.ends_with(".attestation")
-                            && n.len() > prefix.len() + ".attestation".len()
-                    })
+    Companions::scan([dist]).for_dist(dist)
+}
+
+/// The attestation files beside a set of distributions, each directory listed once: the
+/// lookup for one distribution is then a search in a sorted list, so 5,000 wheels in one
+/// folder cost one listing of it, not 5,000.
+#[derive(Debug, Default)]
+pub struct Companions {
+    /// Each directory's `*.attestation` file names, sorted.
+    by_dir: HashMap<PathBuf, Vec<String>>,
+}
+
+fn dir_of(dist: &Path) -> Option<(&Path, &str)> {
+    let (dir, name) = (dist.parent()?, dist.file_name()?.to_str()?);
+    Some((
+        if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        },
+        name,
+    ))
+}
+
+impl Companions {
+    /// Lists the directory of each of `dists` once (an unreadable one counts as empty).
+    pub fn scan<'a>(dists: impl IntoIterator<Item = &'a Path>) -> Companions {
+        let mut by_dir: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for dist in dists {
+            let Some((dir, _)) = dir_of(dist) else {
+                continue;
+            };
+            if by_dir.contains_key(dir) {
+                continue;
+            }
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .filter(|n| n.ends_with(".attestation"))
+                        .collect()
                 })
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    found
+                .unwrap_or_default();
+            names.sort();
+            by_dir.insert(dir.to_path_buf(), names);
+        }
+        Companions { by_dir }
+    }
+
+    /// The attestation files of `dist`, sorted; empty when its directory was not scanned.
+    pub fn for_dist(&self, dist: &Path) -> Vec<PathBuf> {
+        let Some((dir, name)) = dir_of(dist) else {
+            return Vec::new();
+        };
+        let Some(names) = self.by_dir.get(dir) else {
+            return Vec::new();
+        };
+        let prefix = format!("{name}.");
+        let from = names.partition_point(|n| n.as_str() < prefix.as_str());
+        names[from..]
+            .iter()
+            .take_while(|n| n.starts_with(&prefix))
+            .filter(|n| n.len() > prefix.len() + ".attestation".len())
+            .map(|n| dir.join(n))
+            .collect()
+    }
 }
 
 /// What identifies a distribution for PyPI's subject check: normalised name, version, tags.
@@ -255,4 +298,50 @@ pub fn prepare(
         docs.push(doc);
     }
     serde_json::to_string(&docs).map_err(|e| err(first, e.to_string()))
+}
+
+#[cfg(test)]
+mod companion_tests {
+    use super::*;
+
+    #[test]
+    fn one_listing_serves_every_distribution_of_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let touch = |name: &str| std::fs::write(dir.path().join(name), b"").unwrap();
+        for name in [
+            "a-1.0-py3-none-any.whl",
+            "a-1.0-py3-none-any.whl.publish.attestation",
+            "a-1.0-py3-none-any.whl.slsa.attestation",
+            // Not companions of a-1.0-...whl: another file's, no middle part, another suffix.
+            "a-1.0-py3-none-any.whl2.publish.attestation",
+            "a-1.0-py3-none-any.whl.attestation",
+            "a-1.0-py3-none-any.whl.publish.asc",
+            "b-1.0.tar.gz",
+            "b-1.0.tar.gz.publish.attestation",
+        ] {
+            touch(name);
+        }
+        let a = dir.path().join("a-1.0-py3-none-any.whl");
+        let b = dir.path().join("b-1.0.tar.gz");
+        let c = dir.path().join("c-1.0.tar.gz");
+        let all = Companions::scan([a.as_path(), b.as_path(), c.as_path()]);
+        assert_eq!(all.by_dir.len(), 1);
+        assert_eq!(
+            all.for_dist(&a),
+            [
+                dir.path()
+                    .join("a-1.0-py3-none-any.whl.publish.attestation"),
+                dir.path().join("a-1.0-py3-none-any.whl.slsa.attestation"),
+            ]
+        );
+        assert_eq!(
+            all.for_dist(&b),
+            [dir.path().join("b-1.0.tar.gz.publish.attestation")]
+        );
+        assert!(all.for_dist(&c).is_empty());
+        // find_for, for one file, agrees.
+        assert_eq!(find_for(&a), all.for_dist(&a));
+        // A folder that was not scanned has nothing.
+        assert!(Companions::default().for_dist(&a).is_empty());
+    }
 }

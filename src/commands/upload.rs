@@ -92,18 +92,23 @@ pub fn run(args: &UploadArgs) -> u8 {
         eprintln!("error: nothing was uploaded");
         return EXIT_CHECK_FAILED;
     }
+    // Only the forms are needed from here on, not the check reports.
+    drop(failing);
+    drop(reports);
     // Wheels before sdists, otherwise in the order given.
     prepared.sort_by_key(|p| p.file_type != FileType::Wheel);
 
     // PEP 740 attestations: checked locally now, sent as a plain-text field with their file.
+    // Each directory is listed once for all its files.
+    let companions = attest::Companions::scan(prepared.iter().map(|p| p.path.as_path()));
     if args.attest
-        && let Err(e) = attest_precheck(args, &prepared)
+        && let Err(e) = attest_precheck(args, &mut prepared, &companions)
     {
         return usage(e);
     }
     let mut attested = 0usize;
     for p in &mut prepared {
-        let files = attest::find_for(&p.path);
+        let files = companions.for_dist(&p.path);
         if !args.attestations {
             if !files.is_empty() {
                 eprintln!(
@@ -118,9 +123,9 @@ pub fn run(args: &UploadArgs) -> u8 {
             // --attest makes the one it needs, after the credentials are known.
             continue;
         }
-        let sha256 = match crate::digest::digest_file(&p.path, false) {
-            Ok(d) => d.sha256,
-            Err(e) => return usage(format!("cannot read {}: {e}", p.path.display())),
+        let sha256 = match digests_of(p) {
+            Ok(d) => d.sha256.clone(),
+            Err(e) => return usage(e),
         };
         match attest::prepare(&p.filename, &sha256, &files) {
             Ok(json) => {
@@ -206,8 +211,9 @@ pub fn run(args: &UploadArgs) -> u8 {
         Err(e) => return usage(format!("cannot start the async runtime: {e}")),
     };
     let mut projects: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for p in &prepared {
-        if !p.name.is_empty() && !projects.contains(&p.name) {
+        if !p.name.is_empty() && seen.insert(p.name.as_str()) {
             projects.push(p.name.clone());
         }
     }
@@ -274,7 +280,7 @@ pub fn run(args: &UploadArgs) -> u8 {
         !args.disable_progress_bar && args.format == Format::Human && io::stderr().is_terminal();
     let total: u64 = prepared.iter().map(|p| p.size).sum();
     let reporter: Arc<dyn progress::Reporter> = if show_bars {
-        Arc::new(progress::Bars::new(total))
+        Arc::new(progress::Bars::new(total, prepared.len()))
     } else {
         Arc::new(progress::Lines)
     };
@@ -491,6 +497,17 @@ fn credential_source(
     }
 }
 
+/// `p`'s digests, computed the first time they are needed and kept for the rest of the run
+/// (signing, attestation checks and the upload share one pass over the file).
+fn digests_of(p: &mut Prepared) -> Result<&crate::digest::Digests, String> {
+    let d = match p.digests.take() {
+        Some(d) => d,
+        None => crate::digest::digest_file(&p.path, false)
+            .map_err(|e| format!("cannot read {}: {e}", p.path.display()))?,
+    };
+    Ok(p.digests.insert(d))
+}
+
 fn exit_code(results: &[FileResult]) -> u8 {
     if results.iter().any(|r| {
         matches!(
@@ -507,7 +524,11 @@ fn exit_code(results: &[FileResult]) -> u8 {
 fn dry_run(args: &UploadArgs, prepared: &[Prepared], target: &auth::Target) -> u8 {
     let mut plan = Vec::new();
     for p in prepared {
-        let digests = match crate::digest::digest_file(&p.path, false) {
+        let digests = match &p.digests {
+            Some(d) => Ok(d.clone()),
+            None => crate::digest::digest_file(&p.path, false),
+        };
+        let digests = match digests {
             Ok(d) => d,
             Err(e) => return usage(format!("cannot read {}: {e}", p.path.display())),
         };
@@ -595,10 +616,14 @@ fn attest_unavailable(args: &UploadArgs, inputs: &Inputs, target: &auth::Target)
 /// that would expose the identity token, the same file given twice, an
 /// `F.publish.attestation` already there (never overwritten), and with `--attestations` other
 /// attestation files that would leave no room for the new one or repeat its predicate.
-fn attest_precheck(args: &UploadArgs, prepared: &[Prepared]) -> Result<(), String> {
+fn attest_precheck(
+    args: &UploadArgs,
+    prepared: &mut [Prepared],
+    companions: &attest::Companions,
+) -> Result<(), String> {
     attest::sign::Services::from_env(&env)?;
     let mut seen = std::collections::HashSet::new();
-    for p in prepared {
+    for p in prepared.iter_mut() {
         let key = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
         if !seen.insert(key) {
             return Err(format!(
@@ -616,7 +641,7 @@ fn attest_precheck(args: &UploadArgs, prepared: &[Prepared]) -> Result<(), Strin
         if !args.attestations {
             continue;
         }
-        let others = attest::find_for(&p.path);
+        let others = companions.for_dist(&p.path);
         if others.len() + 1 > attest::MAX_PER_FILE {
             return Err(format!(
                 "{} has {} attestation file(s) beside it and --attest adds one: PyPI takes at most {} per file",
@@ -628,9 +653,7 @@ fn attest_precheck(args: &UploadArgs, prepared: &[Prepared]) -> Result<(), Strin
         if others.is_empty() {
             continue;
         }
-        let sha256 = crate::digest::digest_file(&p.path, false)
-            .map_err(|e| format!("cannot read {}: {e}", p.path.display()))?
-            .sha256;
+        let sha256 = digests_of(p)?.sha256.clone();
         for other in &others {
             let doc: serde_json::Value = std::fs::read(other)
                 .map_err(|e| e.to_string())
@@ -680,10 +703,10 @@ fn attest_all(
             ),
     };
     let mut subjects = Vec::new();
-    for p in prepared.iter() {
-        match crate::digest::digest_file(&p.path, false) {
-            Ok(d) => subjects.push((p.filename.clone(), d.sha256)),
-            Err(e) => return Err(usage(format!("cannot read {}: {e}", p.path.display()))),
+    for p in prepared.iter_mut() {
+        match digests_of(p).map(|d| d.sha256.clone()) {
+            Ok(sha256) => subjects.push((p.filename.clone(), sha256)),
+            Err(e) => return Err(usage(e)),
         }
     }
     eprintln!(
@@ -785,10 +808,16 @@ fn attach(
     prepared: &mut [Prepared],
     subjects: &[(String, String)],
 ) -> Result<(), u8> {
+    // Listed again, once per directory: the new attestations are there now.
+    let companions = if args.attestations {
+        attest::Companions::scan(prepared.iter().map(|p| p.path.as_path()))
+    } else {
+        attest::Companions::default()
+    };
     for (p, (filename, sha256)) in prepared.iter_mut().zip(subjects) {
         let out = attest::sign::output_path(&p.path);
         let files = if args.attestations {
-            attest::find_for(&p.path)
+            companions.for_dist(&p.path)
         } else {
             vec![out]
         };

@@ -51,6 +51,9 @@ pub struct Prepared {
     pub size: u64,
     /// The text fields sent before the file.
     pub fields: Vec<FormField>,
+    /// The file's digests when this run already computed them (`--attest`,
+    /// `--attestations`): the upload sends them instead of hashing the file again.
+    pub digests: Option<Digests>,
 }
 
 /// Why a file cannot be prepared for upload.
@@ -84,6 +87,7 @@ pub fn prepare(dist: &Dist, comment: Option<&str>) -> Result<Prepared, PrepareEr
         version: metadata.get("version").unwrap_or("").to_string(),
         size: dist.size.unwrap_or(0),
         fields: form::leading_fields(metadata, ext.file_type, &pyversion, comment),
+        digests: None,
     })
 }
 
@@ -292,16 +296,22 @@ impl Uploader {
                 .any(|t| t.to_ascii_lowercase().contains("expired"))
     }
 
-    /// Uploads every file: wheels first (`jobs` at a time), then sdists one by one.
+    /// Uploads every file: wheels first (`jobs` at a time), then sdists one by one. Results
+    /// come back in the order of `files`' wheels, then sdists.
     pub async fn run(&self, files: Vec<Prepared>) -> Vec<FileResult> {
         let (wheels, sdists): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|p| p.file_type == FileType::Wheel);
-        let mut results: Vec<FileResult> = futures_util::stream::iter(wheels)
-            .map(|p| async move { self.upload_and_stop_on_failure(&p).await })
-            .buffered(self.options.jobs.max(1))
+        // Unordered, so that a slow file does not hold back the start of the next ones: `jobs`
+        // files are always in flight. Each file's form is dropped when its upload ends.
+        let mut numbered: Vec<(usize, FileResult)> = futures_util::stream::iter(wheels)
+            .enumerate()
+            .map(|(i, p)| async move { (i, self.upload_and_stop_on_failure(&p).await) })
+            .buffer_unordered(self.options.jobs.max(1))
             .collect()
             .await;
+        numbered.sort_unstable_by_key(|(i, _)| *i);
+        let mut results: Vec<FileResult> = numbered.into_iter().map(|(_, r)| r).collect();
         for p in sdists {
             results.push(self.upload_and_stop_on_failure(&p).await);
         }
@@ -337,6 +347,9 @@ impl Uploader {
     }
 
     async fn local_digests(&self, p: &Prepared) -> Option<Digests> {
+        if p.digests.is_some() {
+            return p.digests.clone();
+        }
         let path = p.path.clone();
         tokio::task::spawn_blocking(move || crate::digest::digest_file(&path, false).ok())
             .await
@@ -446,6 +459,10 @@ impl Uploader {
             digests_first,
             multipart::new_boundary(),
         );
+        let body = match &p.digests {
+            Some(d) if !self.options.digests_first => body.with_known_digests(d.clone()),
+            _ => body,
+        };
         let mut url = self.target.url.clone();
         let mut attempts = 0u32;
         let mut redirects = 0u32;

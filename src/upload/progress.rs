@@ -1,10 +1,11 @@
 //! Progress reporting, behind a small trait so the upload logic never touches the terminal:
-//! indicatif bars (one per file plus a total) on a terminal, plain lines otherwise.
+//! one indicatif bar for the whole upload on a terminal, plain lines otherwise.
 
+use std::io::Write;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Receives upload events. Implementations must be cheap: `advance` is called per chunk.
 pub trait Reporter: Send + Sync {
@@ -21,7 +22,9 @@ pub struct Lines;
 
 impl Reporter for Lines {
     fn start(&self, filename: &str, total: u64) {
-        eprintln!("Uploading {filename} ({})", human_size(total));
+        // One write per line: stderr is unbuffered, and a run may have thousands of files.
+        let line = format!("Uploading {filename} ({})\n", human_size(total));
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
     fn advance(&self, _: &str, _: u64) {}
     fn retry(&self, filename: &str, attempt: u32, why: &str, wait: Duration) {
@@ -37,87 +40,97 @@ impl Reporter for Lines {
     }
 }
 
-/// indicatif bars: one per file in flight, and the total.
+/// One indicatif bar for the whole upload (bytes, and files done of all), with the files in
+/// flight named on the line below it: two lines whatever the number of files or `--jobs`.
+/// Failures, skips and retries are printed above the bar; the summary lists every file.
 pub struct Bars {
-    multi: MultiProgress,
     total: ProgressBar,
-    files: Mutex<Vec<(String, ProgressBar)>>,
+    files: usize,
+    state: Mutex<BarState>,
 }
 
-fn file_style() -> ProgressStyle {
-    ProgressStyle::with_template(
-        "{prefix:.bold} {bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-    .progress_chars("=> ")
+#[derive(Default)]
+struct BarState {
+    done: usize,
+    /// The files in flight, in the order they started, with the bytes each has sent.
+    in_flight: Vec<(String, u64)>,
 }
 
 impl Bars {
-    /// Bars for an upload of `total_bytes` (file bytes) in all.
-    pub fn new(total_bytes: u64) -> Bars {
-        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let total = multi.add(ProgressBar::new(total_bytes));
+    /// The bar for an upload of `files` files, `total_bytes` file bytes in all.
+    pub fn new(total_bytes: u64, files: usize) -> Bars {
+        let total = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
         total.set_style(
             ProgressStyle::with_template(
-                "{prefix:.bold} {bar:30.green} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                "{prefix:.bold} {bar:30.green} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}\n{wide_msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        total.set_prefix("total");
-        Bars {
-            multi,
+        let bars = Bars {
             total,
-            files: Mutex::new(Vec::new()),
+            files,
+            state: Mutex::new(BarState::default()),
+        };
+        if let Ok(state) = bars.state.lock() {
+            bars.show(&state);
         }
+        bars
     }
 
-    fn bar(&self, filename: &str) -> Option<ProgressBar> {
-        let files = self.files.lock().ok()?;
-        files
-            .iter()
-            .find(|(n, _)| n == filename)
-            .map(|(_, b)| b.clone())
+    fn show(&self, state: &BarState) {
+        self.total
+            .set_prefix(format!("{}/{} files", state.done, self.files));
+        let names: Vec<&str> = state.in_flight.iter().map(|(n, _)| n.as_str()).collect();
+        self.total.set_message(if names.is_empty() {
+            String::new()
+        } else {
+            format!("  sending {}", names.join(", "))
+        });
     }
 }
 
 impl Reporter for Bars {
-    fn start(&self, filename: &str, total: u64) {
-        let bar = self
-            .multi
-            .insert_before(&self.total, ProgressBar::new(total));
-        bar.set_style(file_style());
-        bar.set_prefix(filename.to_string());
-        if let Ok(mut files) = self.files.lock() {
-            files.retain(|(n, _)| n != filename);
-            files.push((filename.to_string(), bar));
+    fn start(&self, filename: &str, _total: u64) {
+        if let Ok(mut state) = self.state.lock() {
+            state.in_flight.retain(|(n, _)| n != filename);
+            state.in_flight.push((filename.to_string(), 0));
+            self.show(&state);
         }
     }
     fn advance(&self, filename: &str, bytes: u64) {
-        if let Some(b) = self.bar(filename) {
-            b.inc(bytes);
+        if let Ok(mut state) = self.state.lock()
+            && let Some((_, sent)) = state.in_flight.iter_mut().find(|(n, _)| n == filename)
+        {
+            *sent += bytes;
         }
         self.total.inc(bytes);
     }
     fn retry(&self, filename: &str, attempt: u32, why: &str, wait: Duration) {
-        if let Some(b) = self.bar(filename) {
+        if let Ok(mut state) = self.state.lock()
+            && let Some((_, sent)) = state.in_flight.iter_mut().find(|(n, _)| n == filename)
+        {
             self.total
-                .set_position(self.total.position().saturating_sub(b.position()));
-            b.set_position(0);
+                .set_position(self.total.position().saturating_sub(*sent));
+            *sent = 0;
         }
-        let _ = self.multi.println(format!(
+        self.total.println(format!(
             "Retrying {filename} in {:.1}s (attempt {attempt} failed: {why})",
             wait.as_secs_f64()
         ));
     }
     fn finish(&self, filename: &str, outcome: &str) {
-        if let Some(b) = self.bar(filename) {
-            b.finish_and_clear();
+        if let Ok(mut state) = self.state.lock() {
+            state.in_flight.retain(|(n, _)| n != filename);
+            state.done += 1;
+            self.show(&state);
         }
-        let _ = self.multi.println(format!("{outcome} {filename}"));
+        if outcome != "uploaded" {
+            self.total.println(format!("{outcome} {filename}"));
+        }
     }
     fn note(&self, line: &str) {
-        let _ = self.multi.println(line);
+        self.total.println(line);
     }
 }
 
