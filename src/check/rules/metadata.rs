@@ -7,8 +7,6 @@ use std::collections::HashSet;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use pep440_rs::{Version, VersionSpecifiers};
-
 use crate::check::context::MetadataState;
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
@@ -498,28 +496,32 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 .hint("Set [project] version in pyproject.toml (or configure the dynamic version).")
                 .at(member.to_string(), md.version.as_ref().map(|f| f.line));
         }
-        Some(f) => match Version::from_str(f.value.trim()) {
-            Err(_) => {
-                let d = out.push(
-                    &INVALID_VERSION,
-                    cm(&format!("{} is invalid for 'version'", py_repr(&f.value))),
-                );
-                d.hint("Use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1.");
-                at(d, f.line);
-            }
-            Ok(v) if !v.local().is_empty() => {
-                let d = out.push(
-                    &LOCAL_VERSION,
-                    format!(
-                        "The use of local versions in {} is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.",
-                        py_repr(&v.to_string())
-                    ),
-                );
-                d.hint("Release from a clean tag: setuptools-scm adds +g<hash> or +dirty to untagged or modified checkouts.");
-                at(d, f.line);
-            }
-            Ok(_) => {}
-        },
+        Some(f) if !is_valid_version(&f.value) => {
+            let d = out.push(
+                &INVALID_VERSION,
+                cm(&format!("{} is invalid for 'version'", py_repr(&f.value))),
+            );
+            d.hint("Use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1.");
+            at(d, f.line);
+        }
+        Some(f) if f.value.contains('+') => {
+            // `str(Version)`, the normal form; pep440_rs writes the same one where it can hold
+            // the numbers (it cannot past u64).
+            let trimmed = crate::check::packaging::py_strip(&f.value);
+            let normal = pep440_rs::Version::from_str(trimmed)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| trimmed.to_string());
+            let d = out.push(
+                &LOCAL_VERSION,
+                format!(
+                    "The use of local versions in {} is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.",
+                    py_repr(&normal)
+                ),
+            );
+            d.hint("Release from a clean tag: setuptools-scm adds +g<hash> or +dirty to untagged or modified checkouts.");
+            at(d, f.line);
+        }
+        Some(_) => {}
     }
 
     // Fields newer than the declared metadata version.
@@ -664,32 +666,100 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     }
 }
 
-/// Python's `email` parsing of a Content-Type value: the lower-cased `type/subtype` (or
-/// `text/plain` when it does not parse) and the parameters.
+/// Python's `email` parsing of a Content-Type value (`EmailMessage()["content-type"]`, the
+/// default policy's header parser): the lower-cased `type/subtype` (or `text/plain` when it
+/// does not parse) and the parameters, names lower-cased, the first of a repeated name kept.
+/// As that parser does, a parameter written `name=` with no value is dropped, one written
+/// `name` alone has the empty value, a quoted value is unquoted, an unquoted one ends at
+/// whitespace or a comment, and an RFC 2231 `name*=charset''value` is decoded.
 fn parse_content_type(value: &str) -> (String, Vec<(String, String)>) {
-    let mut parts = value.split(';');
-    let main = parts.next().unwrap_or("").trim().to_lowercase();
+    let mut parts = split_params(value).into_iter();
+    let main = parts.next().unwrap_or_default().trim().to_lowercase();
     let token = |s: &str| {
         !s.is_empty()
             && s.chars()
                 .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
     };
     let ctype = match main.split_once('/') {
-        Some((t, s)) if token(t) && token(s) => main.clone(),
+        Some((t, s)) if token(t.trim()) && token(s.trim()) => {
+            format!("{}/{}", t.trim(), s.trim())
+        }
         _ => "text/plain".to_string(),
     };
-    let params = parts
-        .filter_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            let v = v.trim();
-            let v = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v);
-            Some((k.trim().to_lowercase(), v.to_string()))
-        })
-        .collect();
+    let mut params: Vec<(String, String)> = Vec::new();
+    for p in parts {
+        let (name, raw) = match p.split_once('=') {
+            Some((n, v)) => (n.trim().to_lowercase(), Some(v.trim())),
+            None => (p.trim().to_lowercase(), None),
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let value = match raw {
+            None => String::new(),
+            Some("") => continue,
+            Some(v) => param_value(v),
+        };
+        let (name, value) = match name.strip_suffix('*') {
+            Some(n) => (
+                n.to_string(),
+                value.splitn(3, '\'').nth(2).unwrap_or(&value).to_string(),
+            ),
+            None => (name, value),
+        };
+        if !params.iter().any(|(n, _)| *n == name) {
+            params.push((name, value));
+        }
+    }
     (ctype, params)
+}
+
+/// Splits a header value on `;` outside double quotes.
+fn split_params(value: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut escaped) = (Vec::new(), String::new(), false, false);
+    for c in value.chars() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+        } else if c == '"' {
+            quoted = true;
+        } else if c == ';' {
+            out.push(std::mem::take(&mut cur));
+            continue;
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out
+}
+
+/// A parameter's value: a quoted string unquoted, or a token up to whitespace or a comment.
+fn param_value(v: &str) -> String {
+    if let Some(rest) = v.strip_prefix('"') {
+        let (mut out, mut escaped) = (String::new(), false);
+        for c in rest.chars() {
+            if escaped {
+                out.push(c);
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                break;
+            } else {
+                out.push(c);
+            }
+        }
+        return out;
+    }
+    v.split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// `packaging`'s Description-Content-Type validation; the message without PyPI's suffix.
@@ -728,50 +798,22 @@ pub fn description_content_type(md: &Metadata) -> Option<String> {
     first(md, "description-content-type").map(|f| parse_content_type(&f.value).0)
 }
 
-/// Whether `value` parses as a PEP 440 version (what PyPI requires of `Version`).
+/// Whether `value` parses as a PEP 440 version, as packaging 26.2's `Version` decides (what
+/// PyPI requires of `Version`); see [`crate::check::packaging`].
 pub fn is_valid_version(value: &str) -> bool {
-    Version::from_str(value.trim()).is_ok()
+    crate::check::packaging::is_valid_version(value)
 }
 
-/// Whether `value` parses as a PEP 440 specifier set (`Requires-Python`), as `packaging`'s
-/// `SpecifierSet` does: empty comma-separated items are ignored, and `===` (arbitrary
-/// equality) takes any string.
+/// Whether `value` parses as packaging's `SpecifierSet` (`Requires-Python`): empty
+/// comma-separated items are skipped, and `===` (arbitrary equality) takes any string.
 pub fn is_valid_specifiers(value: &str) -> bool {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .all(|spec| match spec.strip_prefix("===") {
-            Some(arbitrary) => {
-                let a = arbitrary.trim();
-                !a.is_empty() && !a.contains(char::is_whitespace) && !a.contains(';')
-            }
-            None => VersionSpecifiers::from_str(spec).is_ok(),
-        })
+    crate::check::packaging::specifier_set(value).is_ok()
 }
 
-/// Parses a PEP 508 requirement (`Requires-Dist`, `Provides-Dist`, `Obsoletes-Dist`).
-///
-/// A name must start and end with a letter or digit; that is checked here first, because
-/// pep508_rs 0.9 panics on a name ending in `.`, `_` or `-` followed by a space. Any other
-/// panic in the parser is contained and reported as an invalid requirement.
-pub fn parse_requirement(
-    value: &str,
-) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
-    let trimmed = value.trim();
-    let name: &str = trimmed
-        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        .next()
-        .unwrap_or("");
-    if name.is_empty() || !is_valid_project_name(name) {
-        return Err(format!("{name:?} is not a valid distribution name"));
-    }
-    let owned = trimmed.to_string();
-    std::panic::catch_unwind(move || {
-        pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(&owned)
-            .map_err(|e| e.to_string())
-    })
-    .unwrap_or_else(|_| Err("the requirement parser failed on this value".to_string()))
+/// Parses a PEP 508 requirement (`Requires-Dist`, `Provides-Dist`, `Obsoletes-Dist`) as
+/// packaging 26.2's `Requirement` does; the error is `str(InvalidRequirement)`.
+pub fn parse_requirement(value: &str) -> Result<crate::check::packaging::Requirement, String> {
+    crate::check::packaging::parse_requirement(value)
 }
 
 fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
@@ -789,13 +831,10 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                 .at(member.to_string(), Some(f.line));
             }
             Ok(req) => {
-                if let Some(url) = direct_url(&req) {
+                if req.url.is_some() {
                     out.push(
                         &DIRECT_URL_DEPENDENCY,
-                        cm(&format!(
-                            "Can't have direct dependency: {}",
-                            requirement_string(&req, &url)
-                        )),
+                        cm(&format!("Can't have direct dependency: {req}")),
                     )
                     .hint("Publish the dependency to PyPI and depend on it by name and version.")
                     .at(member.to_string(), Some(f.line));
@@ -817,7 +856,7 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                     .at(member.to_string(), Some(f.line));
                 }
                 Ok(req) => {
-                    if direct_url(&req).is_some() {
+                    if req.url.is_some() {
                         out.push(
                             &DIRECT_URL_DEPENDENCY,
                             cm(&format!(
@@ -833,7 +872,7 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
         }
     }
     if let Some(f) = first(md, "requires-python")
-        && VersionSpecifiers::from_str(f.value.trim()).is_err()
+        && !is_valid_specifiers(&f.value)
     {
         out.push(
             &INVALID_REQUIRES_PYTHON,
@@ -852,33 +891,6 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                 .at(member.to_string(), Some(f.line));
         }
     }
-}
-
-fn direct_url(req: &pep508_rs::Requirement<pep508_rs::VerbatimUrl>) -> Option<String> {
-    match &req.version_or_url {
-        Some(pep508_rs::VersionOrUrl::Url(url)) => Some(
-            url.given()
-                .map(str::to_string)
-                .unwrap_or_else(|| url.to_string()),
-        ),
-        _ => None,
-    }
-}
-
-/// `str(packaging.requirements.Requirement)` for a URL requirement.
-fn requirement_string(req: &pep508_rs::Requirement<pep508_rs::VerbatimUrl>, url: &str) -> String {
-    let mut s = req.name.to_string();
-    if !req.extras.is_empty() {
-        let mut extras: Vec<String> = req.extras.iter().map(ToString::to_string).collect();
-        extras.sort();
-        s.push_str(&format!("[{}]", extras.join(",")));
-    }
-    s.push_str(" @ ");
-    s.push_str(url);
-    if let Some(marker) = req.marker.contents() {
-        s.push_str(&format!(" ; {marker}"));
-    }
-    s
 }
 
 fn project_urls(md: &Metadata, member: &str, out: &mut Diagnostics) {
