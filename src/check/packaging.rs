@@ -17,8 +17,7 @@ use regex::Regex;
 
 use crate::dist::filename::canonicalize_name;
 
-/// Python's `\s` for `str` patterns.
-const WS: &str = r"\t\n\x0B\x0C\r\x1C-\x1F\x20\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+use crate::dist::version::PY_WS as WS;
 
 fn release_tail(local: bool) -> String {
     let pre = r"(?-u:[-_\.]?(alpha|beta|preview|pre|a|b|c|rc)[-_\.]?[0-9]*)?";
@@ -51,7 +50,6 @@ fn specifier_body() -> String {
 }
 
 struct Patterns {
-    version: Regex,
     specifier: Regex,
     token_specifier: Regex,
     quoted: Regex,
@@ -71,11 +69,7 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
         let re = |s: &str| Regex::new(s).expect("packaging pattern compiles");
-        let version = format!(
-            r"(?i)\A[{WS}]*v?(?-u:(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:[._-]?(?:alpha|a|beta|b|preview|pre|c|rc)[._-]?[0-9]*)?(?:(?:-[0-9]+)|(?:[._-]?(?:post|rev|r)[._-]?[0-9]*))?(?:[._-]?dev[._-]?[0-9]*)?)(?-u:\+[a-z0-9]+(?:[._-][a-z0-9]+)*)?[{WS}]*\z"
-        );
         Patterns {
-            version: re(&version),
             specifier: re(&format!(r"\A[{WS}]*{}[{WS}]*\z", specifier_body())),
             token_specifier: re(&specifier_body()),
             quoted: re(r#"('[^']*')|("[^"]*")"#),
@@ -99,7 +93,7 @@ fn patterns() -> &'static Patterns {
 
 /// Whether packaging's `Version(value)` accepts `value` (PEP 440, any size of number).
 pub fn is_valid_version(value: &str) -> bool {
-    patterns().version.is_match(value)
+    crate::dist::version::is_valid_version(value)
 }
 
 /// Whether packaging's `Specifier(value)` accepts one specifier.

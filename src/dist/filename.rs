@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-use pep440_rs::Version;
+use crate::dist::version::Version;
 
 use crate::pyrepr::py_repr;
 

@@ -8,4 +8,5 @@ pub mod filename;
 pub mod metadata;
 pub mod scan;
 pub mod tar;
+pub mod version;
 pub mod zip;

@@ -4,7 +4,6 @@
 //! https://packaging.python.org/specifications/core-metadata for more information."
 
 use std::collections::HashSet;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use crate::check::context::MetadataState;
@@ -505,12 +504,12 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             at(d, f.line);
         }
         Some(f) if f.value.contains('+') => {
-            // `str(Version)`, the normal form; pep440_rs writes the same one where it can hold
-            // the numbers (it cannot past u64).
-            let trimmed = crate::check::packaging::py_strip(&f.value);
-            let normal = pep440_rs::Version::from_str(trimmed)
+            // `str(Version)`, the normal form.
+            let normal = f
+                .value
+                .parse::<crate::dist::version::Version>()
                 .map(|v| v.to_string())
-                .unwrap_or_else(|_| trimmed.to_string());
+                .unwrap_or_else(|_| f.value.clone());
             let d = out.push(
                 &LOCAL_VERSION,
                 format!(
