@@ -339,22 +339,55 @@ impl AddrList {
 const ATEXT: &str = "!#$%&'*+-/=?^_`{|}~";
 const SPECIAL_USE_DOMAINS: &[&str] = &["arpa", "invalid", "local", "localhost", "onion", "test"];
 
-/// email-validator's `safe_character_display`.
+/// email-validator's `safe_character_display`: a letter, digit, punctuation or symbol as
+/// its `repr`, anything else by its Unicode name (a table of the separators and format
+/// characters that occur), or `U+XXXX` (control characters have no name).
 fn display(c: char) -> String {
     if c == '\\' {
         return "\"\\\"".into();
     }
-    if c == ' ' {
-        return "SPACE".into();
+    if crate::pyrepr::is_printable(c) && c != ' ' {
+        return crate::pyrepr::py_repr(&c.to_string());
     }
-    if c.is_alphanumeric() || (c.is_ascii_graphic()) {
-        return if c == '\'' {
-            "\"'\"".into()
-        } else {
-            format!("'{c}'")
-        };
-    }
-    format!("U+{:04X}", u32::from(c))
+    let name = match u32::from(c) {
+        0x20 => "SPACE",
+        0xa0 => "NO-BREAK SPACE",
+        0xad => "SOFT HYPHEN",
+        0x1680 => "OGHAM SPACE MARK",
+        0x2000 => "EN QUAD",
+        0x2001 => "EM QUAD",
+        0x2002 => "EN SPACE",
+        0x2003 => "EM SPACE",
+        0x2004 => "THREE-PER-EM SPACE",
+        0x2005 => "FOUR-PER-EM SPACE",
+        0x2006 => "SIX-PER-EM SPACE",
+        0x2007 => "FIGURE SPACE",
+        0x2008 => "PUNCTUATION SPACE",
+        0x2009 => "THIN SPACE",
+        0x200a => "HAIR SPACE",
+        0x200b => "ZERO WIDTH SPACE",
+        0x200c => "ZERO WIDTH NON-JOINER",
+        0x200d => "ZERO WIDTH JOINER",
+        0x200e => "LEFT-TO-RIGHT MARK",
+        0x200f => "RIGHT-TO-LEFT MARK",
+        0x2028 => "LINE SEPARATOR",
+        0x2029 => "PARAGRAPH SEPARATOR",
+        0x202f => "NARROW NO-BREAK SPACE",
+        0x205f => "MEDIUM MATHEMATICAL SPACE",
+        0x2060 => "WORD JOINER",
+        0x3000 => "IDEOGRAPHIC SPACE",
+        0xfeff => "ZERO WIDTH NO-BREAK SPACE",
+        n => return format!("U+{n:04X}"),
+    };
+    name.into()
+}
+
+/// Unicode category Zs (space separators).
+fn is_space_separator(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x20 | 0xa0 | 0x1680 | 0x2000..=0x200a | 0x202f | 0x205f | 0x3000
+    )
 }
 
 fn bad_list(chars: impl Iterator<Item = char>) -> String {
@@ -402,11 +435,16 @@ fn check_dot_atom(label: &str, start: &str, end: &str, hostname: bool) -> Result
     Ok(())
 }
 
-/// email-validator's `check_unsafe_chars` (control and separator characters).
+/// email-validator's `check_unsafe_chars`: separators (spaces allowed where asked), control,
+/// format and private-use characters.
 fn check_unsafe(s: &str, allow_space: bool) -> Result<(), String> {
     let mut bad: Vec<char> = s
         .chars()
-        .filter(|&c| c.is_control() || (c.is_whitespace() && !(allow_space && c == ' ')))
+        .filter(|&c| {
+            let safe = crate::pyrepr::is_printable(c) && c != ' ';
+            let allowed_space = allow_space && is_space_separator(c);
+            !(safe || allowed_space)
+        })
         .collect();
     if bad.is_empty() {
         return Ok(());
@@ -575,11 +613,28 @@ fn is_hostname_label(l: &str) -> bool {
         && !l.ends_with('-')
 }
 
+/// The part of UTS 46 mapping (`idna.uts46_remap`, std3 rules off, non-transitional) that
+/// matters for the checks that follow: case folding, full-width forms, the long s, and the
+/// ideographic full stops.
+fn uts46_remap(domain: &str) -> String {
+    let mut out = String::with_capacity(domain.len());
+    for c in domain.chars() {
+        match u32::from(c) {
+            n @ 0xff01..=0xff5e => {
+                out.extend(char::from_u32(n - 0xff01 + 0x21).map(|c| c.to_ascii_lowercase()));
+            }
+            0x3002 | 0xff61 => out.push('.'),
+            0x17f => out.push('s'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 fn validate_domain(domain: &str) -> Result<(), String> {
-    let bad: Vec<char> = domain
-        .chars()
-        .filter(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii()))
-        .collect();
+    let hostname_char =
+        |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii();
+    let bad: Vec<char> = domain.chars().filter(|&c| !hostname_char(c)).collect();
     if !bad.is_empty() {
         return Err(format!(
             "The part after the @-sign contains invalid characters: {}.",
@@ -587,8 +642,14 @@ fn validate_domain(domain: &str) -> Result<(), String> {
         ));
     }
     check_unsafe(domain, false)?;
-    // UTS 46 mapping: for ASCII, upper case becomes lower case.
-    let domain = domain.to_lowercase();
+    let domain = uts46_remap(domain);
+    let bad: Vec<char> = domain.chars().filter(|&c| !hostname_char(c)).collect();
+    if !bad.is_empty() {
+        return Err(format!(
+            "The part after the @-sign contains invalid characters after Unicode normalization: {}.",
+            bad_list(bad.into_iter())
+        ));
+    }
     check_dot_atom(
         &domain,
         "An email address cannot have a {} immediately after the @-sign.",
@@ -601,26 +662,30 @@ fn validate_domain(domain: &str) -> Result<(), String> {
             return Err("An email address cannot have two letters followed by two dashes immediately after the @-sign or after a period, except Punycode.".into());
         }
     }
-    let ascii = domain.split('.').all(is_hostname_label);
-    if !ascii {
-        return Ok(()); // internationalised domains: IDNA 2008 is not modelled.
-    }
-    if domain.len() > 253 {
+    // Internationalised labels become A-labels (IDNA; the idna crate's UTS 46 processing
+    // stands in for Python's idna package here).
+    let ascii = if domain.split('.').all(is_hostname_label) {
+        domain.clone()
+    } else {
+        idna::domain_to_ascii(&domain)
+            .map_err(|e| format!("The part after the @-sign is invalid ({e:?})."))?
+    };
+    if ascii.len() > 253 {
         return Err(format!(
             "The email address is too long after the @-sign {}.",
-            too_many(domain.len() - 253)
+            too_many(ascii.len() - 253)
         ));
     }
-    if let Some(l) = domain.split('.').find(|l| l.len() > 63) {
+    if let Some(l) = ascii.split('.').find(|l| l.len() > 63) {
         return Err(format!(
             "After the @-sign, periods cannot be separated by so many characters {}.",
             too_many(l.len() - 63)
         ));
     }
-    if !domain.contains('.') {
+    if !ascii.contains('.') {
         return Err("The part after the @-sign is not valid. It should have a period.".into());
     }
-    if !domain.ends_with(|c: char| c.is_ascii_alphabetic()) {
+    if !ascii.ends_with(|c: char| c.is_ascii_alphabetic()) {
         return Err(
             "The part after the @-sign is not valid. It is not within a valid top-level domain."
                 .into(),
@@ -628,7 +693,7 @@ fn validate_domain(domain: &str) -> Result<(), String> {
     }
     if SPECIAL_USE_DOMAINS
         .iter()
-        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        .any(|d| ascii == *d || ascii.ends_with(&format!(".{d}")))
     {
         return Err("The part after the @-sign is a special-use or reserved name that cannot be used with email.".into());
     }

@@ -280,6 +280,16 @@ fn token_name(t: &str) -> &'static str {
     }
 }
 
+/// packaging's `Marker(value)`: `Ok(str(marker))`, or `Err` with `str(InvalidMarker)`.
+pub fn parse_marker(value: &str) -> Result<String, String> {
+    let mut t = Tokens { src: value, pos: 0 };
+    let m = marker(&mut t)?;
+    if !t.at_end() {
+        return t.err("Expected end of marker expression", None, None);
+    }
+    Ok(format_marker(&normalize_extras(m), true))
+}
+
 /// packaging's `Requirement(value)`: `Err` with `str(InvalidRequirement)` when it refuses it.
 pub fn parse_requirement(value: &str) -> Result<Requirement, String> {
     let p = patterns();
@@ -478,7 +488,7 @@ fn marker_var(t: &mut Tokens) -> Result<MarkerVar, String> {
         return Ok(MarkerVar::Variable(v));
     }
     if let Some(q) = t.take(&p.quoted) {
-        return Ok(MarkerVar::Value(q[1..q.len() - 1].to_string()));
+        return py_string_literal(q).map(MarkerVar::Value);
     }
     t.err("Expected a marker variable or quoted string", None, None)
 }
@@ -503,19 +513,114 @@ fn marker_op(t: &mut Tokens) -> Result<String, String> {
     )
 }
 
+/// `ast.literal_eval` of a quoted marker string (packaging's `process_python_str`): Python's
+/// escapes are decoded; what Python cannot compile (a line break inside the quotes, a quote
+/// escaped away, a bad `\x`/`\u`/`\N` escape, a NUL) is an error, as it is there (a
+/// `SyntaxError` or `ValueError`, not `InvalidRequirement`, so PyPI fails the upload).
+fn py_string_literal(token: &str) -> Result<String, String> {
+    let unterminated =
+        || Err("unterminated string literal (detected at line 1) (<unknown>, line 1)".to_string());
+    let inner: Vec<char> = token[1..token.len() - 1].chars().collect();
+    if inner.contains(&'\0') {
+        return Err("source code string cannot contain null bytes".into());
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < inner.len() {
+        let c = inner[i];
+        if c == '\n' || c == '\r' {
+            return unterminated();
+        }
+        if c != '\\' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let Some(&e) = inner.get(i + 1) else {
+            return unterminated(); // the backslash escapes the closing quote
+        };
+        i += 2;
+        let simple = match e {
+            '\n' => Some(None),
+            '\\' | '\'' | '"' => Some(Some(e)),
+            'a' => Some(Some('\x07')),
+            'b' => Some(Some('\x08')),
+            'f' => Some(Some('\x0c')),
+            'n' => Some(Some('\n')),
+            'r' => Some(Some('\r')),
+            't' => Some(Some('\t')),
+            'v' => Some(Some('\x0b')),
+            _ => None,
+        };
+        if let Some(ch) = simple {
+            out.extend(ch);
+            continue;
+        }
+        let hex = |n: usize, i: usize| -> Option<u32> {
+            let digits: String = inner.get(i..i + n)?.iter().collect();
+            if digits.chars().all(|d| d.is_ascii_hexdigit()) {
+                u32::from_str_radix(&digits, 16).ok()
+            } else {
+                None
+            }
+        };
+        match e {
+            '0'..='7' => {
+                let mut v = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match inner.get(i).and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            v = v * 8 + d;
+                            i += 1;
+                        }
+                        None => break,
+                    }
+                }
+                out.extend(char::from_u32(v));
+            }
+            'x' | 'u' | 'U' => {
+                let n = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                match hex(n, i).and_then(char::from_u32) {
+                    Some(ch) => {
+                        out.push(ch);
+                        i += n;
+                    }
+                    None => return Err(format!("(unicode error) 'unicodeescape' codec can't decode a \\{e} escape (<unknown>, line 1)")),
+                }
+            }
+            'N' => return Err("(unicode error) 'unicodeescape' codec can't decode a \\N escape: Unicode names are not resolved by hoist (<unknown>, line 1)".into()),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `_normalize_extra_values`: extra names in top-level items are canonicalised.
 fn normalize_extras(m: Marker) -> Marker {
     let Marker::List(items) = m else { return m };
     let extra = |v: &MarkerVar| matches!(v, MarkerVar::Variable(n) if n == "extra");
+    let text = |v: &MarkerVar| match v {
+        MarkerVar::Variable(s) | MarkerVar::Value(s) => s.clone(),
+    };
+    // Whatever stands on the other side of `extra` becomes a value, canonicalised.
     Marker::List(
         items
             .into_iter()
             .map(|i| match i {
-                Marker::Item(l, op, MarkerVar::Value(v)) if extra(&l) => {
-                    Marker::Item(l, op, MarkerVar::Value(canonicalize_name(&v)))
+                Marker::Item(l, op, r) if extra(&l) => {
+                    let v = MarkerVar::Value(canonicalize_name(&text(&r)));
+                    Marker::Item(l, op, v)
                 }
-                Marker::Item(MarkerVar::Value(v), op, r) if extra(&r) => {
-                    Marker::Item(MarkerVar::Value(canonicalize_name(&v)), op, r)
+                Marker::Item(l, op, r) if extra(&r) => {
+                    let v = MarkerVar::Value(canonicalize_name(&text(&l)));
+                    Marker::Item(v, op, r)
                 }
                 other => other,
             })

@@ -50,7 +50,7 @@ pub struct Version {
 
 /// packaging's `InvalidVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Invalid version: {0:?}")]
+#[error("Invalid version: {}", crate::pyrepr::py_repr(.0))]
 pub struct InvalidVersion(pub String);
 
 impl FromStr for Version {

@@ -144,14 +144,21 @@ fn grammar_ok(tokens: &[&str]) -> bool {
 /// as `False`, `WITH` as `or`, then Python's grammar), then each exception and identifier
 /// against packaging's SPDX tables. `Err` explains what is wrong.
 pub fn license_expression_problem(raw: &str) -> Result<(), String> {
+    canonicalize_license_expression(raw).map(|_| ())
+}
+
+/// packaging's `canonicalize_license_expression`: the normal form (identifiers as SPDX
+/// spells them, operators upper-cased), or `Err` with packaging's message.
+pub fn canonicalize_license_expression(raw: &str) -> Result<String, String> {
     use crate::check::packaging::py_is_space;
     let padded = raw.replace('(', " ( ").replace(')', " ) ").to_lowercase();
     let tokens: Vec<&str> = padded
         .split(py_is_space)
         .filter(|t| !t.is_empty())
         .collect();
+    let malformed = || Err(format!("Invalid license expression: {}", py_repr(raw)));
     if tokens.is_empty() {
-        return Err("the expression is empty".into());
+        return malformed();
     }
     let mut shape: Vec<&str> = Vec::new();
     for t in &tokens {
@@ -161,7 +168,7 @@ pub fn license_expression_problem(raw: &str) -> Result<(), String> {
                 if (*t == "(" && last.is_some_and(|l| !["or", "and", "("].contains(&l)))
                     || (*t == ")" && last == Some("("))
                 {
-                    return Err("the expression is not well formed".into());
+                    return malformed();
                 }
                 shape.push(t);
             }
@@ -170,21 +177,32 @@ pub fn license_expression_problem(raw: &str) -> Result<(), String> {
         }
     }
     if !grammar_ok(&shape) {
-        return Err("the expression is not well formed".into());
+        return malformed();
     }
     let tables = spdx_tables();
+    // LicenseRef- keeps the case it was written in, after the prefix.
+    let refs: Vec<&str> = raw
+        .split(|c: char| py_is_space(c) || c == '(' || c == ')')
+        .filter(|t| t.to_lowercase().starts_with("licenseref-"))
+        .collect();
+    let mut normal: Vec<String> = Vec::new();
     let mut prev = "";
     for t in &tokens {
         if ["or", "and", "with", "(", ")"].contains(t) {
+            normal.push(t.to_uppercase());
             prev = t;
             continue;
         }
         if prev == "with" {
-            if !tables.exceptions.contains_key(*t) {
-                return Err(format!("Unknown license exception: {}", py_repr(t)));
+            match tables.exceptions.get(*t) {
+                Some(id) => normal.push(id.to_string()),
+                None => return Err(format!("Unknown license exception: {}", py_repr(t))),
             }
         } else {
-            let id = t.strip_suffix('+').unwrap_or(t);
+            let (id, plus) = match t.strip_suffix('+') {
+                Some(id) => (id, "+"),
+                None => (*t, ""),
+            };
             if let Some(rest) = id.strip_prefix("licenseref-") {
                 if !rest
                     .chars()
@@ -192,13 +210,27 @@ pub fn license_expression_problem(raw: &str) -> Result<(), String> {
                 {
                     return Err(format!("Invalid licenseref: {}", py_repr(id)));
                 }
-            } else if !tables.licenses.contains_key(id) {
-                return Err(format!("Unknown license: {}", py_repr(id)));
+                // packaging looks the reference up by its text without `+` among the words
+                // as written (with any `+`): `LicenseRef-x+` alone is a KeyError there.
+                let Some(written) = refs
+                    .iter()
+                    .rev()
+                    .find(|r| r.to_lowercase() == id)
+                    .map(|r| &r["licenseref-".len()..])
+                else {
+                    return Err(py_repr(id));
+                };
+                normal.push(format!("LicenseRef-{written}{plus}"));
+            } else {
+                match tables.licenses.get(id) {
+                    Some(spdx) => normal.push(format!("{spdx}{plus}")),
+                    None => return Err(format!("Unknown license: {}", py_repr(id))),
+                }
             }
         }
         prev = t;
     }
-    Ok(())
+    Ok(normal.join(" ").replace("( ", "(").replace(" )", ")"))
 }
 
 /// The problem with a `License-File` path, as `packaging` words it (without the suffix).

@@ -665,52 +665,115 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     }
 }
 
-/// Python's `email` parsing of a Content-Type value (`EmailMessage()["content-type"]`, the
-/// default policy's header parser): the lower-cased `type/subtype` (or `text/plain` when it
-/// does not parse) and the parameters, names lower-cased, the first of a repeated name kept.
-/// As that parser does, a parameter written `name=` with no value is dropped, one written
-/// `name` alone has the empty value, a quoted value is unquoted, an unquoted one ends at
-/// whitespace or a comment, and an RFC 2231 `name*=charset''value` is decoded.
+/// Python's `email` reading of a Content-Type value as packaging does it
+/// (`EmailMessage()["content-type"] = value`): the type is `get_content_type()` (the text
+/// before the first `;`, stripped and lower-cased, or `text/plain` unless it holds exactly one
+/// `/`), and the parameters are the default policy's header parser's: a parameter written
+/// `name=` with no value is dropped, `name` alone has the empty value, a quoted value is
+/// unquoted, an unquoted one is a token (it ends at white space or a special character), an
+/// RFC 2231 `name*=charset'lang'value` is decoded. Of parameters spelt the same, the first
+/// counts; names differing only in case are then merged, the later spelling winning.
 fn parse_content_type(value: &str) -> (String, Vec<(String, String)>) {
     let mut parts = split_params(value).into_iter();
-    let main = parts.next().unwrap_or_default().trim().to_lowercase();
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
+    let main = crate::check::packaging::py_strip(&parts.next().unwrap_or_default()).to_lowercase();
+    let ctype = if main.matches('/').count() == 1 {
+        main
+    } else {
+        "text/plain".to_string()
     };
-    let ctype = match main.split_once('/') {
-        Some((t, s)) if token(t.trim()) && token(s.trim()) => {
-            format!("{}/{}", t.trim(), s.trim())
-        }
-        _ => "text/plain".to_string(),
-    };
-    let mut params: Vec<(String, String)> = Vec::new();
+    // (name as written, value, RFC 2231 extended): a repeated name keeps its first value,
+    // except that `name*=` parts after a first `name*=` are joined, as the parser joins
+    // RFC 2231 sections.
+    let mut exact: Vec<(String, String, bool)> = Vec::new();
     for p in parts {
-        let (name, raw) = match p.split_once('=') {
-            Some((n, v)) => (n.trim().to_lowercase(), Some(v.trim())),
-            None => (p.trim().to_lowercase(), None),
-        };
-        if name.is_empty() {
+        let Some((name, value, extended)) = parse_param(&p) else {
             continue;
+        };
+        match exact.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, v, true)) if extended => v.push_str(&value),
+            Some(_) => {}
+            None => exact.push((name, value, extended)),
         }
-        let value = match raw {
-            None => String::new(),
-            Some("") => continue,
-            Some(v) => param_value(v),
-        };
-        let (name, value) = match name.strip_suffix('*') {
-            Some(n) => (
-                n.to_string(),
-                value.splitn(3, '\'').nth(2).unwrap_or(&value).to_string(),
-            ),
-            None => (name, value),
-        };
-        if !params.iter().any(|(n, _)| *n == name) {
-            params.push((name, value));
+    }
+    let mut params: Vec<(String, String)> = Vec::new();
+    for (name, value, _) in exact {
+        let lower = name.to_lowercase();
+        match params.iter_mut().find(|(n, _)| *n == lower) {
+            Some(slot) => slot.1 = value,
+            None => params.push((lower, value)),
         }
     }
     (ctype, params)
+}
+
+/// A token character for Python's header parser: anything but the MIME specials and the
+/// two white-space characters it knows (space and tab).
+fn is_token_char(c: char) -> bool {
+    c != ' ' && c != '\t' && !"()<>@,;:\\\"/[]?=".contains(c)
+}
+
+/// Skips spaces, tabs and `(comments)`.
+fn skip_cfws(s: &str) -> &str {
+    let ws = |c: char| c == ' ' || c == '\t';
+    let mut s = s.trim_start_matches(ws);
+    while let Some(rest) = s.strip_prefix('(') {
+        s = rest
+            .split_once(')')
+            .map_or("", |(_, r)| r)
+            .trim_start_matches(ws);
+    }
+    s
+}
+
+/// One `name=value` parameter: `None` when the parser would drop it.
+fn parse_param(p: &str) -> Option<(String, String, bool)> {
+    let p = skip_cfws(p);
+    let end = p
+        .find(|c: char| !is_token_char(c) || c == '*' || c == '\'' || c == '%')
+        .unwrap_or(p.len());
+    let (name, rest) = p.split_at(end);
+    // The parser keeps the attribute as written and Python strips it (`str.strip`).
+    let name = crate::check::packaging::py_strip(name);
+    if name.is_empty() {
+        return None;
+    }
+    let (extended, rest) = match rest.strip_prefix('*') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let rest = skip_cfws(rest);
+    if rest.is_empty() {
+        return Some((name.to_string(), String::new(), extended));
+    }
+    let raw = skip_cfws(rest.strip_prefix('=')?);
+    if raw.is_empty() {
+        return None;
+    }
+    let value = if raw.starts_with('"') {
+        param_value(raw)
+    } else {
+        // An unquoted value is a token that also ends at `*`; a `'` in it (RFC 2231 syntax
+        // outside a `name*=`) makes the parser drop the parameter, as does an empty token.
+        let end = raw
+            .find(|c: char| !is_token_char(c) || c == '*' || c == '\'')
+            .unwrap_or(raw.len());
+        if end == 0 || (!extended && raw[end..].starts_with('\'')) {
+            return None;
+        }
+        if extended {
+            raw.split(|c: char| !is_token_char(c) && c != '\'')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        } else {
+            raw[..end].to_string()
+        }
+    };
+    if extended {
+        let decoded = value.splitn(3, '\'').nth(2).unwrap_or(&value).to_string();
+        return Some((name.to_string(), decoded, true));
+    }
+    Some((name.to_string(), value, false))
 }
 
 /// Splits a header value on `;` outside double quotes.
@@ -737,32 +800,38 @@ fn split_params(value: &str) -> Vec<String> {
     out
 }
 
-/// A parameter's value: a quoted string unquoted, or a token up to whitespace or a comment.
+/// A quoted parameter value, unquoted (an unterminated one runs to the end).
 fn param_value(v: &str) -> String {
-    if let Some(rest) = v.strip_prefix('"') {
-        let (mut out, mut escaped) = (String::new(), false);
-        for c in rest.chars() {
-            if escaped {
-                out.push(c);
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                break;
-            } else {
-                out.push(c);
-            }
+    let rest = v.strip_prefix('"').unwrap_or(v);
+    let (mut out, mut escaped) = (String::new(), false);
+    for c in rest.chars() {
+        if escaped {
+            out.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            break;
+        } else {
+            out.push(c);
         }
-        return out;
     }
-    v.split(|c: char| c.is_whitespace() || c == '(')
-        .next()
-        .unwrap_or("")
-        .to_string()
+    out
 }
 
 /// `packaging`'s Description-Content-Type validation; the message without PyPI's suffix.
 pub fn description_content_type_problem(value: &str) -> Option<String> {
+    // Python's email policy refuses a header value that `str.splitlines` cuts in two.
+    let breaks = [
+        '\n', '\r', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\u{85}', '\u{2028}', '\u{2029}',
+    ];
+    let body = value
+        .strip_suffix("\r\n")
+        .or_else(|| value.strip_suffix(breaks))
+        .unwrap_or(value);
+    if body.contains(breaks) {
+        return Some("Header values may not contain linefeed or carriage return characters".into());
+    }
     let (ctype, params) = parse_content_type(value);
     let types = ["text/markdown", "text/plain", "text/x-rst"];
     if !types.contains(&ctype.as_str()) || !value.to_lowercase().contains(&ctype) {
@@ -955,6 +1024,27 @@ pub fn classifiers_version() -> &'static str {
         .and_then(|l| l.strip_prefix("# trove-classifiers "))
         .and_then(|l| l.split(':').next())
         .unwrap_or("unknown")
+}
+
+/// Warehouse's verdict on one classifier (`warehouse/forklift/metadata.py`): `Err` with its
+/// message when it is not in trove-classifiers or is deprecated.
+pub fn classifier_problem(c: &str) -> Result<(), String> {
+    let data = classifier_data();
+    match data.deprecated.iter().find(|(d, _)| *d == c) {
+        Some((_, r)) if r.is_empty() => Err(format!(
+            "The classifier {} has been deprecated.",
+            py_repr(c)
+        )),
+        Some((_, r)) => Err(format!(
+            "The classifier {} has been deprecated, use one of {} instead.",
+            py_repr(c),
+            py_list_repr(r)
+        )),
+        None if !data.valid.contains(c) => {
+            Err(format!("{} is not a valid classifier.", py_repr(c)))
+        }
+        None => Ok(()),
+    }
 }
 
 fn classifiers(md: &Metadata, member: &str, out: &mut Diagnostics) {
