@@ -871,3 +871,25 @@ fn classifiers_agree_with_trove_classifiers() {
         },
     );
 }
+
+/// The README's list of PyPI's pins is the requirements file's block, version for version.
+#[test]
+fn readme_lists_the_pins() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let reqs = std::fs::read_to_string(root.join("scripts/requirements-test.txt")).expect("read");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("read");
+    let block: Vec<&str> = reqs
+        .lines()
+        .skip_while(|l| !l.starts_with("# --- PyPI's pins ---"))
+        .take_while(|l| !l.starts_with("# --- end of PyPI's pins ---"))
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    assert!(block.len() >= 4, "the pins block is missing");
+    for pin in block {
+        let (name, version) = pin.split_once("==").expect("name==version");
+        assert!(
+            readme.contains(&format!("{name} {version}")),
+            "README does not list {name} {version}"
+        );
+    }
+}
