@@ -5,6 +5,7 @@
 //! file claims about itself.
 
 pub mod filename;
+pub mod form;
 pub mod metadata;
 pub mod scan;
 pub mod tar;

@@ -115,15 +115,29 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Checks that single-use fields appear once and that `Project-URL` labels are unique.
+    /// Checks that `Project-URL` labels are unique.
     ///
     /// ## Why is this bad?
-    /// PyPI refuses it: "'summary' has invalid data. See
+    /// PyPI refuses it: "'project_urls' has invalid data. See
     /// https://packaging.python.org/specifications/core-metadata for more information."
     ///
     /// ## Fix
-    /// Remove the repeated field or label in `pyproject.toml`.
+    /// Remove the repeated label in `pyproject.toml`.
     pub static REPEATED_FIELD = ("M007", "repeated-field", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Warns when a single-use field (such as `Summary`) appears more than once.
+    ///
+    /// ## Why is this bad?
+    /// `hoist upload` sends the first value only, so PyPI accepts the file with that value
+    /// and the others are lost. (A client that sends every value, as twine may, gets
+    /// "'summary' has invalid data".)
+    ///
+    /// ## Fix
+    /// Remove the repeated field in `pyproject.toml` or the build configuration.
+    pub static REPEATED_FIELD_DROPPED = ("M026", "repeated-field-dropped", Warning);
 }
 
 declare_rule! {
@@ -374,15 +388,17 @@ declare_rule! {
     pub static DESCRIPTION_CONFLICT = ("M025", "description-conflict", Warning);
 }
 
-/// The values PyPI receives for a field: empty values and `UNKNOWN` are dropped.
-fn sent<'a>(md: &'a Metadata, email: &str) -> Vec<&'a Field> {
-    md.values(email)
+/// The values of a field exactly as `hoist upload` puts them in the form
+/// ([`crate::dist::form::sent_fields`]): what PyPI validates.
+pub(crate) fn sent(md: &Metadata, email: &str) -> Vec<Field> {
+    crate::dist::form::sent_fields(md)
         .into_iter()
-        .filter(|f| !f.value.is_empty() && f.value.trim() != "UNKNOWN")
+        .filter(|(spec, _)| spec.email == email)
+        .map(|(_, f)| f)
         .collect()
 }
 
-fn first<'a>(md: &'a Metadata, email: &str) -> Option<&'a Field> {
+fn first(md: &Metadata, email: &str) -> Option<Field> {
     sent(md, email).into_iter().next()
 }
 
@@ -445,13 +461,13 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
 
     for (email, line) in &md.repeated {
         let form = field_spec(email).map(|s| s.form).unwrap_or(email);
+        let title = field_spec(email).map(|s| s.title).unwrap_or(email);
         let d = out.push(
-            &REPEATED_FIELD,
-            cm(&format!("{} has invalid data", py_repr(form))),
+            &REPEATED_FIELD_DROPPED,
+            format!("{title} appears more than once; only the first value is sent (as '{form}')"),
         );
         d.hint(format!(
-            "{} may appear only once; remove the repeat.",
-            field_spec(email).map(|s| s.title).unwrap_or(email)
+            "{title} may appear only once; remove the repeat, or the later values are lost."
         ));
         at(d, *line);
     }
@@ -470,7 +486,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             .at(member.to_string(), None);
             false
         }
-        Some(f) if !METADATA_VERSIONS.contains(&f.value.trim()) => {
+        Some(ref f) if !METADATA_VERSIONS.contains(&f.value.trim()) => {
             let d = out.push(
                 &INVALID_METADATA_VERSION,
                 cm(&format!(

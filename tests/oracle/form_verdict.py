@@ -1,0 +1,219 @@
+"""Oracle for tests/form_diff.rs: PyPI's verdict on an upload form's fields.
+
+Reads one JSON list of [name, value] pairs per line (the form `hoist upload` sends, file
+content and digests aside) and writes one JSON line {"ok": bool, "message": str}. It follows
+Warehouse's file_upload in its order, as far as the form decides (warehouse/forklift/
+legacy.py, forms.py, metadata.py, utils/readme.py), with the libraries at PyPI's pins:
+  1. UploadForm: name, filetype, pyversion;
+  2. metadata.parse(None, form_data=...): the form read into packaging's RawMetadata (empty
+     values dropped, a single-use field given twice is "invalid data"), packaging's own
+     validation, then Warehouse's rules (metadata versions, local versions, summary length,
+     e-mail addresses, classifiers, URLs, Project-URL labels, Provides/Obsoletes-Dist, direct
+     references, Dynamic, License beside License-Expression); the first error of the first
+     field in Warehouse's order is the message;
+  3. the description rendered with readme_renderer (no fallback).
+Written for hoist's tests; Warehouse's code is the reference, not a dependency.
+"""
+import email.message
+import email.utils
+import inspect
+import json
+import re
+import sys
+
+import email_validator
+import readme_renderer.markdown
+import readme_renderer.rst
+import readme_renderer.txt
+from packaging.metadata import (_LIST_FIELDS, _RAW_TO_EMAIL_MAPPING, _STRING_FIELDS,
+                                InvalidMetadata, Metadata, _parse_keywords,
+                                _parse_project_urls)
+from packaging.requirements import InvalidRequirement, Requirement
+from rfc3986 import exceptions, uri_reference, validators
+from trove_classifiers import all_classifiers, deprecated_classifiers
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from validators import parseaddr  # noqa: E402  (strict parseaddr, as Python 3.13 has it)
+
+NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+SUPPORTED = {"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
+DYNAMIC = {f.lower() for f in [
+    "Platform", "Supported-Platform", "Summary", "Description", "Description-Content-Type",
+    "Keywords", "Home-Page", "Download-Url", "Author", "Author-Email", "Maintainer",
+    "Maintainer-Email", "License", "License-Expression", "License-File", "Classifier",
+    "Requires-Dist", "Requires-Python", "Requires-External", "Project-Url", "Provides-Extra",
+    "Provides-Dist", "Obsoletes-Dist", "Requires", "Provides", "Obsoletes", "Import-Name",
+    "Import-Namespace"]}
+ORDER = ["metadata-version", "name", "version"]
+OVERRIDE = {"platforms": "platform", "supported_platforms": "supported_platform",
+            "license_files": "license_file", "import_names": "import_name",
+            "import_namespaces": "import_namespace"}
+FORM_TO_RAW = {OVERRIDE.get(k, k): k for k in _RAW_TO_EMAIL_MAPPING}
+RENDERERS = {"text/plain": readme_renderer.txt, "text/x-rst": readme_renderer.rst,
+             "text/markdown": readme_renderer.markdown}
+
+
+def valid_uri(uri):
+    ref = uri_reference(uri).normalize()
+    v = validators.Validator().allow_schemes("http", "https").require_presence_of("scheme")
+    v.check_validity_of("scheme", "host", "port", "path", "query")
+    try:
+        v.validate(ref)
+    except exceptions.ValidationError:
+        return False
+    return True
+
+
+class Refused(Exception):
+    pass
+
+
+def upload_form(form):
+    name = form.get("name", [""])[0]
+    if not name:
+        raise Refused("name: This field is required.")
+    if not NAME_RE.match(name):
+        raise Refused("'name': Start and end with a letter or numeral ...")
+    filetype = form.get("filetype", [""])[0]
+    if filetype not in ("sdist", "bdist_wheel"):
+        raise Refused("filetype: Use a known file type.")
+    pyversion = form.get("pyversion", [""])[0]
+    if filetype != "sdist" and not pyversion:
+        raise Refused("Python version is required for binary distribution uploads.")
+    if filetype == "sdist" and pyversion not in ("", "source"):
+        raise Refused("Use 'source' as Python version for an sdist.")
+
+
+def form_metadata(form):
+    raw, unparsed = {}, {}
+    for key, values in form.items():
+        raw_name = FORM_TO_RAW.get(key)
+        if raw_name is None:
+            continue
+        if values == [""]:
+            continue
+        if raw_name in _STRING_FIELDS and len(values) == 1:
+            raw[raw_name] = values[0]
+        elif raw_name in _LIST_FIELDS:
+            raw[raw_name] = values
+        elif raw_name == "keywords" and len(values) == 1:
+            raw[raw_name] = _parse_keywords(values[0])
+        elif raw_name == "project_urls":
+            try:
+                raw[raw_name] = _parse_project_urls(values)
+            except KeyError:
+                unparsed[key] = values
+        else:
+            unparsed[key] = values
+    if unparsed:
+        raise ExceptionGroup("unparsed", [InvalidMetadata(k, f"{k!r} has invalid data")
+                                          for k in unparsed])
+    return Metadata.from_raw(raw)
+
+
+def warehouse_rules(meta):
+    errors = []
+    if meta.metadata_version not in SUPPORTED:
+        errors.append(InvalidMetadata("metadata-version", f"{meta.metadata_version!r} is not a valid metadata version"))
+    if meta.version.local:
+        errors.append(InvalidMetadata("version", f"The use of local versions in '{meta.version}' is not allowed."))
+    if isinstance(meta.summary, str) and len(meta.summary) > 512:
+        errors.append(InvalidMetadata("summary", "'summary' field must be 512 characters or less."))
+    for field in ("author_email", "maintainer_email"):
+        value = getattr(meta, field)
+        if value is not None:
+            address = parseaddr(value)
+            if address:
+                try:
+                    email_validator.validate_email(address, check_deliverability=False)
+                except email_validator.EmailNotValidError as exc:
+                    errors.append(InvalidMetadata(_RAW_TO_EMAIL_MAPPING[field], f"{address!r} is not a valid email address: {exc}"))
+    classifiers = set(meta.classifiers or [])
+    errors += [InvalidMetadata("classifier", f"{c!r} is not a valid classifier.")
+               for c in sorted(classifiers - set(all_classifiers))]
+    for c in sorted(classifiers & deprecated_classifiers.keys()):
+        errors.append(InvalidMetadata("classifier", f"The classifier {c!r} has been deprecated."))
+    for field in ("home_page", "download_url"):
+        url = getattr(meta, field)
+        if url is not None and not valid_uri(url):
+            errors.append(InvalidMetadata(_RAW_TO_EMAIL_MAPPING[field], f"{url!r} is not a valid url."))
+    for label, url in (meta.project_urls or {}).items():
+        if not label:
+            errors.append(InvalidMetadata("project-url", "Must have a label"))
+        elif len(label) > 32:
+            errors.append(InvalidMetadata("project-url", f"{label!r} must be 32 characters or less."))
+        elif not url:
+            errors.append(InvalidMetadata("project-url", "Must have a URL"))
+        elif not valid_uri(url):
+            errors.append(InvalidMetadata("project-url", f"{url!r} is not a valid url"))
+    for field in ("provides_dist", "obsoletes_dist"):
+        for req in getattr(meta, field) or []:
+            try:
+                parsed = Requirement(req)
+            except InvalidRequirement as exc:
+                errors.append(InvalidMetadata(_RAW_TO_EMAIL_MAPPING[field], f"{req!r} is invalid: {exc}"))
+            else:
+                if parsed.url is not None:
+                    errors.append(InvalidMetadata(_RAW_TO_EMAIL_MAPPING[field], f"Can't have direct dependency: {req!r}"))
+    for req in meta.requires_dist or []:
+        if req.url is not None:
+            errors.append(InvalidMetadata("requires-dist", f"Can't have direct dependency: {req}"))
+    for key in meta.dynamic or []:
+        if key not in DYNAMIC:
+            errors.append(InvalidMetadata("dynamic", f"Dynamic field {key!r} is not a valid dynamic field."))
+    if meta.license and meta.license_expression:
+        errors.append(InvalidMetadata("license", "License is deprecated when License-Expression is present."))
+    if errors:
+        raise ExceptionGroup("invalid metadata", errors)
+
+
+def first_error(group):
+    errors = {}
+    for e in group.exceptions:
+        errors.setdefault(getattr(e, "field", ""), []).append(e)
+    field = next((f for f in ORDER if f in errors), sorted(errors)[0])
+    return str(errors[field][0])
+
+
+def render(meta):
+    if not meta.description:
+        return
+    ctype = meta.description_content_type or "text/x-rst"
+    msg = email.message.EmailMessage()
+    msg["content-type"] = ctype
+    renderer = RENDERERS.get(msg.get_content_type(), readme_renderer.txt)
+    if renderer.render(meta.description) is None:
+        raise Refused(f"The description failed to render for '{ctype}'.")
+
+
+def verdict(pairs):
+    form = {}
+    for name, value in pairs:
+        form.setdefault(name, []).append(value)
+    try:
+        upload_form(form)
+        try:
+            meta = form_metadata(form)
+            warehouse_rules(meta)
+        except ExceptionGroup as group:
+            leaves = [e for e in group.exceptions]
+            flat = []
+            while leaves:
+                e = leaves.pop(0)
+                if isinstance(e, ExceptionGroup):
+                    leaves[:0] = list(e.exceptions)
+                else:
+                    flat.append(e)
+            raise Refused(first_error(ExceptionGroup("x", flat)))
+        render(meta)
+    except Refused as exc:
+        return False, str(exc)
+    except Exception as exc:  # a library failing outright: PyPI answers 500
+        return False, f"{type(exc).__name__}: {exc}"
+    return True, ""
+
+
+for line in sys.stdin:
+    ok, message = verdict(json.loads(line))
+    sys.stdout.write(json.dumps({"ok": ok, "message": message}) + "\n")
+sys.stdout.flush()
