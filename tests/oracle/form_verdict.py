@@ -29,11 +29,11 @@ from packaging.metadata import (_LIST_FIELDS, _RAW_TO_EMAIL_MAPPING, _STRING_FIE
                                 InvalidMetadata, Metadata, _parse_keywords,
                                 _parse_project_urls)
 from packaging.requirements import InvalidRequirement, Requirement
-from rfc3986 import exceptions, uri_reference, validators
 from trove_classifiers import all_classifiers, deprecated_classifiers
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from validators import parseaddr  # noqa: E402  (strict parseaddr, as Python 3.13 has it)
+from validators import is_valid_uri as valid_uri  # noqa: E402
+from validators import parseaddr  # noqa: E402  (strict, as on Python 3.13)
 
 NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 SUPPORTED = {"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
@@ -51,17 +51,6 @@ OVERRIDE = {"platforms": "platform", "supported_platforms": "supported_platform"
 FORM_TO_RAW = {OVERRIDE.get(k, k): k for k in _RAW_TO_EMAIL_MAPPING}
 RENDERERS = {"text/plain": readme_renderer.txt, "text/x-rst": readme_renderer.rst,
              "text/markdown": readme_renderer.markdown}
-
-
-def valid_uri(uri):
-    ref = uri_reference(uri).normalize()
-    v = validators.Validator().allow_schemes("http", "https").require_presence_of("scheme")
-    v.check_validity_of("scheme", "host", "port", "path", "query")
-    try:
-        v.validate(ref)
-    except exceptions.ValidationError:
-        return False
-    return True
 
 
 class Refused(Exception):
