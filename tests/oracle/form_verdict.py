@@ -1,9 +1,11 @@
-"""Oracle for tests/form_diff.rs: PyPI's verdict on an upload form's fields.
+"""Oracle for tests/form_diff.rs: PyPI's verdict on an upload (form and file).
 
-Reads one JSON list of [name, value] pairs per line (the form `hoist upload` sends, file
-content and digests aside) and writes one JSON line {"ok": bool, "message": str}. It follows
-Warehouse's file_upload in its order, as far as the form decides (warehouse/forklift/
-legacy.py, forms.py, metadata.py, utils/readme.py), with the libraries at PyPI's pins:
+Reads one JSON object per line, {"fields": [[name, value], ...], "path": file} (the form
+`hoist upload` sends, file content and digests aside, and the file) and writes one JSON line
+{"ok": bool, "message": str}. It follows Warehouse's file_upload in its order (warehouse/
+forklift/legacy.py, forms.py, metadata.py, utils/readme.py, utils/wheel.py), with the
+libraries at PyPI's pins, leaving out what depends on the server's state (the project,
+existing files, size limits granted) and the ZIP framing checks of utils/zipfiles.py:
   1. UploadForm: name, filetype, pyversion;
   2. metadata.parse(None, form_data=...): the form read into packaging's RawMetadata (empty
      values dropped, a single-use field given twice is "invalid data"), packaging's own
@@ -11,10 +13,18 @@ legacy.py, forms.py, metadata.py, utils/readme.py), with the libraries at PyPI's
      e-mail addresses, classifiers, URLs, Project-URL labels, Provides/Obsoletes-Dist, direct
      references, Dynamic, License beside License-Expression); the first error of the first
      field in Warehouse's order is the message;
-  3. the description rendered with readme_renderer (no fallback).
+  3. the description rendered with readme_renderer (no fallback);
+  4. the file: its name (_validate_filename), its archive (_is_valid_dist_file), the sdist or
+     wheel filename against the metadata, License-File members, the wheel's RECORD,
+     entry_points.txt and METADATA.
 Written for hoist's tests; Warehouse's code is the reference, not a dependency.
 """
+import configparser
+import csv
 import email.message
+import os
+import tarfile
+import zipfile
 import email.utils
 import inspect
 import json
@@ -29,6 +39,9 @@ from packaging.metadata import (_LIST_FIELDS, _RAW_TO_EMAIL_MAPPING, _STRING_FIE
                                 InvalidMetadata, Metadata, _parse_keywords,
                                 _parse_project_urls)
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename, canonicalize_name,
+                             parse_sdist_filename, parse_wheel_filename)
+from packaging.version import InvalidVersion, Version
 from trove_classifiers import all_classifiers, deprecated_classifiers
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
@@ -175,7 +188,144 @@ def render(meta):
         raise Refused(f"The description failed to render for '{ctype}'.")
 
 
-def verdict(pairs):
+PLATFORMS_ANY = {"any", "win32", "win_amd64", "win_arm64", "win_ia64"}
+
+
+def valid_platform(tag):
+    """A subset of Warehouse's _valid_platform_tag: what the generated corpus uses."""
+    return tag in PLATFORMS_ANY or tag.startswith(("manylinux", "musllinux_", "macosx_"))
+
+
+def filename_checks(filename, filetype):
+    if any(ord(c) < 32 or ord(c) == 127 for c in filename):
+        raise Refused("Cannot upload a file with non-printable characters in the name.")
+    if "/" in filename or "\\" in filename:
+        raise Refused("Cannot upload a file with '/' or '\\' in the name.")
+    m = re.match(r".+?(?P<extension>\.(tar\.gz|zip|whl))$", filename, re.IGNORECASE)
+    if not m:
+        raise Refused("Invalid file extension")
+    allowed = {"sdist": {".zip", ".tar.gz"}, "bdist_wheel": {".whl"}}[filetype]
+    if m.group("extension") not in allowed:
+        raise Refused("Invalid file extension for the filetype")
+
+
+def archive_checks(path, filename):
+    is_zip, is_tar = zipfile.is_zipfile(path), tarfile.is_tarfile(path)
+    if is_zip and is_tar:
+        raise Refused("Invalid distribution file. File is both a zip and a tar file")
+    if filename.endswith(".whl"):
+        if not is_zip:
+            raise Refused("Invalid distribution file. File is not a zipfile")
+        with zipfile.ZipFile(path) as zfp:
+            if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+                   for i in zfp.infolist()):
+                raise Refused("Invalid distribution file. File does not use a supported compression type")
+            parts = filename.split("-", 2)
+            if len(parts) < 3:
+                raise Refused("Invalid distribution file. Unable to parse name and version from wheel filename")
+            try:
+                zfp.read(f"{parts[0]}-{parts[1]}.dist-info/WHEEL")
+            except KeyError:
+                raise Refused(f"Invalid distribution file. WHEEL not found at {parts[0]}-{parts[1]}.dist-info/WHEEL")
+    elif filename.endswith(".tar.gz"):
+        if not is_tar:
+            raise Refused("Invalid distribution file. File is not a tarfile")
+        try:
+            with tarfile.open(path, "r:gz") as tar:
+                names = tar.getnames()
+                top = os.path.commonpath(names) if names else ""
+                if any(m.issparse() for m in tar.getmembers()):
+                    raise Refused("Invalid distribution file. Sparse members are not allowed")
+                if top in (".", "/", ""):
+                    raise Refused("Invalid distribution file. Incorrect number of top-level directories in sdist")
+                try:
+                    tar.getmember(os.path.join(top, "PKG-INFO"))
+                except KeyError:
+                    raise Refused(f"Invalid distribution file. PKG-INFO not found at {top}/PKG-INFO")
+        except (tarfile.ReadError, EOFError):
+            raise Refused("Invalid distribution file. None")
+
+
+def sdist_checks(path, filename, meta):
+    try:
+        name, _ = parse_sdist_filename(filename)
+    except InvalidSdistFilename:
+        raise Refused(f"Invalid source distribution filename: {filename}")
+    normalized = canonicalize_name(meta.name)
+    if meta.version.is_postrelease and name != normalized and filename.count("-") >= 2:
+        try:
+            candidate = filename.rpartition("-")[0].rpartition("-")[0]
+            Version(filename[len(candidate) + 1:-len(".tar.gz")])
+            name = candidate
+        except InvalidVersion:
+            pass
+    if canonicalize_name(name) != normalized:
+        raise Refused("Start filename with the project name")
+    expected = f"{normalized.replace('-', '_')}-{meta.version}.tar.gz"
+    if filename != expected:
+        raise Refused(f"Filename {filename!r} is invalid, should be {expected!r}.")
+    if meta.license_files:
+        with tarfile.open(path, "r:gz") as tar:
+            top = os.path.commonpath(tar.getnames())
+            for lf in meta.license_files:
+                try:
+                    tar.getmember(os.path.join(top, lf))
+                except KeyError:
+                    raise Refused(f"License-File {lf} does not exist in distribution file")
+
+
+def wheel_checks(path, filename, meta):
+    try:
+        name, version, _, tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename as exc:
+        raise Refused(str(exc))
+    for tag in tags:
+        if not valid_platform(tag.platform):
+            raise Refused(f"Binary wheel '{filename}' has an unsupported platform tag '{tag.platform}'.")
+    if canonicalize_name(meta.name) != name:
+        raise Refused("Start filename with the project name")
+    if filename.split("-", 1)[0] != canonicalize_name(meta.name).replace("-", "_"):
+        raise Refused("Filename should contain the normalized project name")
+    if meta.version != version:
+        raise Refused(f"Version in filename should be {str(meta.version)!r} not {str(version)!r}.")
+    fname, fversion, _ = filename.split("-", 2)
+    with zipfile.ZipFile(path) as zfp:
+        for lf in meta.license_files or []:
+            try:
+                zfp.read(f"{fname}-{fversion}.dist-info/licenses/{lf}")
+            except KeyError:
+                raise Refused(f"License-File {lf} does not exist in distribution file")
+        try:
+            record = zfp.read(f"{fname}-{fversion}.dist-info/RECORD").decode()
+            list(csv.reader(record.splitlines()))
+        except (UnicodeError, KeyError, csv.Error):
+            raise Refused("Wheel does not contain the required RECORD file")
+        try:
+            text = zfp.read(f"{fname}-{fversion}.dist-info/entry_points.txt").decode()
+        except KeyError:
+            text = None
+        except UnicodeError:
+            raise Refused("entry_points.txt is not decodable as UTF-8")
+        if text is not None:
+            class CaseSensitive(configparser.ConfigParser):
+                optionxform = staticmethod(str)
+            parser = CaseSensitive(delimiters=("=",))
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                raise Refused("has invalid entry points defined in the entry_points.txt file")
+            for section in ("console_scripts", "gui_scripts"):
+                if section in parser:
+                    for key in parser[section]:
+                        if re.fullmatch(r"[\w.-]+", key) is None:
+                            raise Refused("has invalid entry points defined in the entry_points.txt file")
+        try:
+            zfp.read(f"{fname}-{fversion}.dist-info/METADATA")
+        except KeyError:
+            raise Refused("Wheel does not contain the required METADATA file")
+
+
+def verdict(pairs, path=None):
     form = {}
     for name, value in pairs:
         form.setdefault(name, []).append(value)
@@ -195,6 +345,15 @@ def verdict(pairs):
                     flat.append(e)
             raise Refused(first_error(ExceptionGroup("x", flat)))
         render(meta)
+        if path is not None:
+            filename = os.path.basename(path)
+            filetype = form["filetype"][0]
+            filename_checks(filename, filetype)
+            archive_checks(path, filename)
+            if filetype == "sdist":
+                sdist_checks(path, filename, meta)
+            else:
+                wheel_checks(path, filename, meta)
     except Refused as exc:
         return False, str(exc)
     except Exception as exc:  # a library failing outright: PyPI answers 500
@@ -203,6 +362,7 @@ def verdict(pairs):
 
 
 for line in sys.stdin:
-    ok, message = verdict(json.loads(line))
+    item = json.loads(line)
+    ok, message = verdict(item["fields"], item.get("path"))
     sys.stdout.write(json.dumps({"ok": ok, "message": message}) + "\n")
 sys.stdout.flush()
