@@ -1,7 +1,7 @@
 //! The whole-upload differential: for generated distributions (a valid wheel or sdist with one
 //! or two metadata fields, its filename or its archive changed; each kind of issue 12 and
 //! every rule family represented), hoist check's verdict must equal PyPI's verdict on the
-//! exact form upload would send (`upload::form::leading_fields`, what `--dry-run` prints) and
+//! exact form upload would send (`upload::prepare`, what `--dry-run` prints) and
 //! the file, given by `tests/oracle/form_verdict.py`, which follows Warehouse's `file_upload`
 //! order with the pinned libraries. One Python process for the whole corpus.
 
@@ -13,8 +13,6 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use hoist::check::{self, Dist, Options, Status};
-use hoist::dist::filename::{FileType, WheelFilename};
-use hoist::upload::form::leading_fields;
 use support::Spec;
 
 /// Distributions generated (half wheels, half sdists) and the generator's default seed
@@ -277,18 +275,14 @@ fn check_verdict_equals_pypis_verdict_on_the_form_upload_sends() {
         let path = spec.write(&sub);
         let report = check::check_file(&path, &Options::default());
         let dist = Dist::read(&path, &Options::default());
-        let Some((_, md)) = dist.parsed_metadata() else {
+        // The form exactly as `hoist upload` prepares it (and `--dry-run` prints it).
+        let Ok(prepared) = hoist::upload::prepare(&dist, None) else {
             // Upload has no form to send (no metadata member): check must refuse.
             assert_eq!(report.status(false), Status::Failed, "{}", spec.filename);
             continue;
         };
-        let (file_type, pyversion) = if i % 2 == 0 {
-            let py = WheelFilename::parse(&spec.filename).map(|w| w.pyversion());
-            (FileType::Wheel, py.unwrap_or_default())
-        } else {
-            (FileType::Sdist, "source".to_string())
-        };
-        let form: Vec<(String, String)> = leading_fields(md, file_type, &pyversion, None)
+        let form: Vec<(String, String)> = prepared
+            .fields
             .into_iter()
             .map(|f| (f.name, f.value))
             .collect();
@@ -338,4 +332,59 @@ fn check_verdict_equals_pypis_verdict_on_the_form_upload_sends() {
         bad.len(),
         bad.join("\n")
     );
+}
+
+/// The form the test above judges is the one `hoist upload --dry-run` prints.
+#[test]
+fn dry_run_prints_the_prepared_form() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for spec in [
+        Spec::wheel()
+            .add("Requires-Dist", "numpy >=1.19,")
+            .set("Author", "UNKNOWN"),
+        Spec::sdist()
+            .set("Summary", "  padded  ")
+            .set("Keywords", ""),
+    ] {
+        let path = spec.write(dir.path());
+        let dist = Dist::read(&path, &Options::default());
+        let prepared = hoist::upload::prepare(&dist, None).expect("prepared");
+        let out = Command::new(env!("CARGO_BIN_EXE_hoist"))
+            .args([
+                "upload",
+                "--dry-run",
+                "--format",
+                "json",
+                "--non-interactive",
+            ])
+            .arg(&path)
+            .env("HOME", dir.path())
+            .env_remove("TWINE_REPOSITORY_URL")
+            .env_remove("HOIST_REPOSITORY_URL")
+            .output()
+            .expect("run hoist");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let printed: Vec<(String, String)> = v["requests"][0]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| {
+                (
+                    f["name"].as_str().unwrap_or("").into(),
+                    f["value"].as_str().unwrap_or("").into(),
+                )
+            })
+            .collect();
+        let ours: Vec<(String, String)> = prepared
+            .fields
+            .into_iter()
+            .map(|f| (f.name, f.value))
+            .collect();
+        assert_eq!(printed, ours, "{}", spec.filename);
+    }
 }
