@@ -307,11 +307,17 @@ fn check_verdict_equals_pypis_verdict_on_the_form_upload_sends() {
                     !matches!(n.as_str(), ":action" | "protocol_version" | "description")
                 })
                 .collect();
+            let members: Vec<(&str, usize)> = spec
+                .members
+                .iter()
+                .map(|m| (m.name.as_str(), m.data.len()))
+                .collect();
             bad.push(format!(
-                "{}: PyPI {} ({message}); hoist {} {errors:?}\n  form: {changed:?}",
+                "{}: PyPI {} ({message}); hoist {} {errors:?}\n  form: {changed:?}\n  extra members: {members:?}, omitted: {:?}",
                 spec.filename,
                 if *ok { "accepts" } else { "refuses" },
                 if ours { "accepts" } else { "refuses" },
+                spec.omit,
             ));
         }
     }

@@ -637,7 +637,7 @@ impl Gen {
     }
 }
 
-fn real(field: &str) -> Vec<&'static str> {
+fn known(field: &str) -> Vec<&'static str> {
     match field {
         "url" => vec![
             "https://example.com/demo",
@@ -665,10 +665,38 @@ fn real(field: &str) -> Vec<&'static str> {
     }
 }
 
+/// Real values: the examples for the kind, then the values of the given metadata
+/// fields in the distributions the tests already use (fixtures/dist: six, tomli, orjson and
+/// the demo package, wheels and sdists).
+fn real(kind: &str, fields: &[&str]) -> Vec<&'static str> {
+    let mut out = known(kind);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures/dist")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let dist = hoist::check::Dist::read(&path, &hoist::check::Options::default());
+        let Some((_, md)) = dist.parsed_metadata() else {
+            continue;
+        };
+        for field in fields {
+            for f in md.values(field) {
+                let value: &'static str = Box::leak(f.value.clone().into_boxed_str());
+                if !out.contains(&value) {
+                    out.push(value);
+                }
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn urls_agree_with_rfc3986() {
     let mut g = Gen::new(1);
-    let corpus = g.corpus(&real("url"), Gen::url);
+    let corpus = g.corpus(&real("url", &["home-page", "download-url"]), Gen::url);
     differential(
         "url",
         corpus,
@@ -686,7 +714,10 @@ fn urls_agree_with_rfc3986() {
 #[test]
 fn emails_agree_with_parseaddr_and_email_validator() {
     let mut g = Gen::new(2);
-    let corpus = g.corpus(&real("email"), Gen::email);
+    let corpus = g.corpus(
+        &real("email", &["author-email", "maintainer-email"]),
+        Gen::email,
+    );
     differential(
         "email",
         corpus,
@@ -743,7 +774,13 @@ fn specifiers_agree_with_packaging() {
 #[test]
 fn requirements_agree_with_packaging() {
     let mut g = Gen::new(5);
-    let corpus = g.corpus(&real("requirement"), Gen::requirement);
+    let corpus = g.corpus(
+        &real(
+            "requirement",
+            &["requires-dist", "provides-dist", "obsoletes-dist"],
+        ),
+        Gen::requirement,
+    );
     differential_with(
         "requirement",
         corpus,
@@ -781,7 +818,14 @@ fn markers_agree_with_packaging() {
 #[test]
 fn names_agree_with_packaging() {
     let mut g = Gen::new(7);
-    let corpus = g.corpus(&["demo", "Demo.Name_x-1"], Gen::name);
+    let corpus = g.corpus(
+        &[
+            &["demo", "Demo.Name_x-1"][..],
+            &real("", &["name", "provides-extra"]),
+        ]
+        .concat(),
+        Gen::name,
+    );
     differential("name", corpus, "[a-zA-Z0-9._ -]{0,6}", |v| {
         if is_valid_project_name(v) {
             (true, String::new())
@@ -794,7 +838,14 @@ fn names_agree_with_packaging() {
 #[test]
 fn license_expressions_agree_with_packaging() {
     let mut g = Gen::new(8);
-    let corpus = g.corpus(&["MIT", "NOASSERTION", "MIT OR Apache-2.0"], Gen::license);
+    let corpus = g.corpus(
+        &[
+            &["MIT", "NOASSERTION", "MIT OR Apache-2.0"][..],
+            &real("", &["license-expression", "license"]),
+        ]
+        .concat(),
+        Gen::license,
+    );
     differential(
         "license",
         corpus,

@@ -10,6 +10,8 @@
 //! Unicode tables (NFC normalisation, general categories, character names, IDNA 2008) are
 //! approximated by Rust's `char` classes, which the README lists.
 
+use crate::check::packaging::py_strip;
+
 const SPECIALS: &str = "()<>@,:;.\"[]";
 const LWS: &str = " \t";
 
@@ -210,7 +212,7 @@ impl AddrList {
         while let Some(c) = self.at() {
             let mut preserve_ws = true;
             if c == '.' {
-                if parts.last().is_some_and(|l| l.trim().is_empty()) {
+                if parts.last().is_some_and(|l| py_strip(l).is_empty()) {
                     parts.pop();
                 }
                 parts.push(".".into());
@@ -223,7 +225,7 @@ impl AddrList {
                     q.replace('\\', "\\\\").replace('"', "\\\"")
                 ));
             } else if SPECIALS.contains(c) || " \t\r\n".contains(c) {
-                if parts.last().is_some_and(|l| l.trim().is_empty()) {
+                if parts.last().is_some_and(|l| py_strip(l).is_empty()) {
                     parts.pop();
                 }
                 break;
@@ -463,7 +465,9 @@ fn check_unsafe(s: &str, allow_space: bool) -> Result<(), String> {
 fn split_email(email: &str) -> Result<(Option<String>, String, String, bool), String> {
     let (left, right) = split_at_unquoted(email, &['@', '<'])?;
     let (display_name, local, domain) = if right.starts_with('<') {
-        let left = left.trim_end().to_string();
+        let left = left
+            .trim_end_matches(crate::check::packaging::py_is_space)
+            .to_string();
         let (name, quoted) = unquote(&left)?;
         if !quoted {
             let bad: Vec<char> = name

@@ -5,7 +5,8 @@ Reads one JSON object per line, {"fields": [[name, value], ...], "path": file} (
 {"ok": bool, "message": str}. It follows Warehouse's file_upload in its order (warehouse/
 forklift/legacy.py, forms.py, metadata.py, utils/readme.py, utils/wheel.py), with the
 libraries at PyPI's pins, leaving out what depends on the server's state (the project,
-existing files, size limits granted) and the ZIP framing checks of utils/zipfiles.py:
+existing files, size limits granted) and, of the ZIP framing checks of utils/zipfiles.py,
+all but the repeated name:
   1. UploadForm: name, filetype, pyversion;
   2. metadata.parse(None, form_data=...): the form read into packaging's RawMetadata (empty
      values dropped, a single-use field given twice is "invalid data"), packaging's own
@@ -217,6 +218,13 @@ def archive_checks(path, filename):
         if not is_zip:
             raise Refused("Invalid distribution file. File is not a zipfile")
         with zipfile.ZipFile(path) as zfp:
+            # Of utils/zipfiles.py's framing checks, the one the corpus can reach: a name given
+            # twice. Its local headers are compared with the central directory entry that
+            # Python's zipfile keeps (the last), so the archive is refused ("Duplicate
+            # filename ..." or "Mis-matched data size").
+            names = [i.orig_filename for i in zfp.filelist]
+            if len(names) != len(set(names)):
+                raise Refused("Invalid distribution file. ZIP archive not accepted: a name given twice")
             if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
                    for i in zfp.infolist()):
                 raise Refused("Invalid distribution file. File does not use a supported compression type")
