@@ -253,6 +253,16 @@ fn rst_descriptions_get_docutils_verdict() {
     )
     .expect("contents inside a sidebar renders");
     verdict(
+        &rst(".. class:: special\n\n   .. topic:: T\n\n      x\n\n   .. contents::\n\nA\n-\n\nx\n"),
+        None,
+    )
+    .expect("topic and contents inside class content render");
+    verdict(
+        &rst("A\n=\n\n.. note::\n\n   .. contents::\n"),
+        Some("may not be used within topics or body elements"),
+    )
+    .expect("contents inside a note fails");
+    verdict(
         &rst(&format!("Title\n=====\n\n{}\n", "x".repeat(10_001))),
         Some("line-length-limit"),
     )

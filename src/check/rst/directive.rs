@@ -854,7 +854,12 @@ fn run(
                     Some(line),
                 ));
             }
-            if !sm.match_titles && sm.parent != Parent::Sidebar {
+            // docutils 0.23 (`BasePseudoSection.run`): refused only inside a body element,
+            // a part of one, or a topic.
+            if !matches!(
+                sm.parent,
+                Parent::Structure | Parent::Sidebar | Parent::Plain
+            ) {
                 return Err(sm.doc.error(
                     format!("The \"{type_name}\" directive may not be used within topics or body elements."),
                     Some(line),
@@ -1093,7 +1098,10 @@ fn run(
             }
         }
         "contents" => {
-            if !sm.match_titles && !matches!(sm.parent, Parent::Sidebar | Parent::Plain) {
+            if !matches!(
+                sm.parent,
+                Parent::Structure | Parent::Sidebar | Parent::Plain
+            ) {
                 return Err(sm.doc.error(
                     format!("The \"{type_name}\" directive may not be used within topics or body elements."),
                     Some(line),
