@@ -1,9 +1,10 @@
-//! packaging 26.2's grammar for versions, specifiers, requirements and markers, which PyPI
-//! applies through `packaging.metadata` (`Version`, `Requires-Python`, `Requires-Dist`) and
-//! `Requirement` (`Provides-Dist`, `Obsoletes-Dist`; `warehouse/forklift/metadata.py`).
+//! packaging 26.2's grammar for specifiers, requirements and markers, which PyPI applies
+//! through `packaging.metadata` (`Requires-Python`, `Requires-Dist`) and `Requirement`
+//! (`Provides-Dist`, `Obsoletes-Dist`; `warehouse/forklift/metadata.py`). Versions are
+//! [`crate::dist::version`].
 //!
 //! A port, not an approximation: packaging decides with regular expressions
-//! (`version.py`'s `VERSION_PATTERN`, `specifiers.py`'s `Specifier._specifier_regex_str`) and a
+//! (`specifiers.py`'s `Specifier._specifier_regex_str`) and a
 //! recursive-descent parser over a regex tokenizer (`_tokenizer.py`, `_parser.py`). The same
 //! patterns are compiled here with the `regex` crate, with three translations: Python's `\s`
 //! (which also matches U+001C..U+001F) is spelt out, `(?a:...)` becomes `(?-u:...)`, and
@@ -16,9 +17,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::dist::filename::canonicalize_name;
-
 use crate::dist::version::PY_WS as WS;
 
+/// The pre-, post- and dev-release (and, for `==`/`!=`, local) part of a specifier's version.
 fn release_tail(local: bool) -> String {
     let pre = r"(?-u:[-_\.]?(alpha|beta|preview|pre|a|b|c|rc)[-_\.]?[0-9]*)?";
     let post = r"(?-u:(?:-[0-9]+)|(?:[-_\.]?(post|rev|r)[-_\.]?[0-9]*))?";
