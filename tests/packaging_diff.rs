@@ -225,21 +225,6 @@ fn hoist_accepts(field: &str, value: &str) -> bool {
     }
 }
 
-/// Values where hoist and packaging knowingly disagree, with the reason (listed in the
-/// README's limitations). Keep this short; every entry is a bug to fix or a documented choice.
-const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "requires-dist",
-        "foo===weird",
-        "pep508_rs requires a version after === in a requirement",
-    ),
-    (
-        "requires-dist",
-        "foo>=1.0,",
-        "pep508_rs refuses a trailing comma in a requirement's specifiers",
-    ),
-];
-
 #[test]
 fn metadata_values_agree_with_packaging() {
     let corpus: Vec<(&str, &str)> = [
@@ -281,7 +266,7 @@ fn metadata_values_agree_with_packaging() {
     for ((field, value), theirs) in corpus.iter().zip(verdicts) {
         let theirs = theirs.as_bool().expect("bool");
         let ours = hoist_accepts(field, value);
-        if ours != theirs && !KNOWN.iter().any(|(f, k, _)| f == field && k == value) {
+        if ours != theirs {
             disagreements.push(format!(
                 "{field} {value:?}: packaging {} it, hoist {} it",
                 if theirs { "accepts" } else { "refuses" },

@@ -333,16 +333,26 @@ fn compressed_size_near_u64_max_does_not_overflow() {
 /// the `metadata` fuzz target in under a minute. `hoist check` on such a wheel dies with
 /// exit code 101 instead of reporting M011. Fix: refuse a name that ends in `._-` before
 /// calling `Requirement::from_str` (PEP 508: a name must end with a letter or digit).
+///
+/// Since hoist ports packaging's own requirement parser, the verdict is packaging's:
+/// `foo_ >=1` is accepted (packaging's name token is `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`, and
+/// `_` is a word character), `req_:` is refused.
 #[test]
 fn requirement_names_ending_in_punctuation_are_diagnostics() {
     for (field, code) in [("Requires-Dist", "M011"), ("Provides-Dist", "M013")] {
         let head = samples::METADATA.split("\n\n").next().unwrap();
-        let metadata = format!("{head}\n{field}: foo_ >=1\n");
+        let metadata = format!("{head}\n{field}: req_:\n{field}: foo_ >=1\n");
         let report = check_small(
             samples::WHEEL_FILENAME,
             &samples::wheel(metadata.as_bytes()),
         );
         assert_has(&report, code);
+        let refused = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == code)
+            .count();
+        assert_eq!(refused, 1, "only req_: is refused");
     }
 }
 

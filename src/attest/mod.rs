@@ -113,7 +113,7 @@ impl Companions {
 }
 
 /// What identifies a distribution for PyPI's subject check: normalised name, version, tags.
-fn identity(filename: &str) -> Option<(String, pep440_rs::Version, Vec<String>)> {
+fn identity(filename: &str) -> Option<(String, crate::dist::version::Version, Vec<String>)> {
     if filename.ends_with(".whl") {
         let w = WheelFilename::parse(filename).ok()?;
         let tags = format!(

@@ -12,7 +12,7 @@ use crate::dist::filename::{ArchiveFormat, Extension, FileType, SdistFilename, W
 use crate::dist::metadata::{Metadata, MetadataError};
 use crate::dist::scan::{Obfuscation, ObfuscationScan, is_scanned_member};
 use crate::dist::tar::{
-    self, METADATA_LIMIT, TarError, TarScan, common_top, normalize_member_name,
+    self, METADATA_LIMIT, TarError, TarKind, TarScan, common_top, normalize_member_name,
 };
 use crate::dist::zip::{self, ZipError, ZipIndex};
 
@@ -258,7 +258,25 @@ impl Dist {
         self.sdist_top = common_top(&names);
         if let Some(top) = &self.sdist_top {
             let expected = format!("{top}/PKG-INFO");
-            let found = scan.pkg_info.get(&expected).cloned();
+            let mut found = scan.pkg_info.get(&expected).cloned();
+            // A PKG-INFO that is a link or a directory satisfies PyPI's `getmember`, but hoist
+            // cannot build the upload form from it: check says so, as upload would.
+            if found.is_none()
+                && let Some(m) = scan
+                    .members
+                    .iter()
+                    .find(|m| normalize_member_name(&m.name) == expected && m.kind != TarKind::File)
+            {
+                found = Some(Err(format!(
+                    "it is a {} in the archive, not a file, so there is no metadata to send",
+                    match m.kind {
+                        TarKind::Dir => "directory",
+                        TarKind::Symlink => "symbolic link",
+                        TarKind::Hardlink => "hard link",
+                        _ => "special member",
+                    }
+                )));
+            }
             self.metadata = metadata_state(&expected, found);
         }
         self.contents = Contents::Tar(scan);
@@ -274,6 +292,16 @@ impl Dist {
                 .map(|m| normalize_member_name(&m.name))
                 .collect(),
             _ => HashSet::new(),
+        }
+    }
+
+    /// Whether the archive has a member with exactly this name, as Python's
+    /// `TarFile.getmember` looks it up (no `./` normalisation; trailing `/` ignored).
+    pub fn has_member_exactly(&self, name: &str) -> bool {
+        match &self.contents {
+            Contents::Zip(z) => z.index.entries.iter().any(|e| e.name == name),
+            Contents::Tar(t) => t.members.iter().any(|m| m.name == name),
+            _ => false,
         }
     }
 

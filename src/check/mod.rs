@@ -11,6 +11,9 @@
 
 mod context;
 mod diagnostic;
+pub mod email;
+pub mod packaging;
+pub mod rfc3986;
 pub mod rst;
 mod rule;
 pub mod rules;

@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-use pep440_rs::Version;
+use crate::dist::version::Version;
 
 use crate::pyrepr::py_repr;
 
@@ -97,8 +97,9 @@ pub fn filename_name(name: &str) -> String {
     canonicalize_name(name).replace('-', "_")
 }
 
-/// Whether `name` is a valid project name (PEP 508 / core metadata):
-/// `^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`, ASCII, case-insensitive.
+/// Whether `name` is a valid project name, as packaging's `canonicalize_name(name,
+/// validate=True)` decides (`packaging/utils.py`): `[a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9]`,
+/// ASCII only, case-insensitive, matching the whole name.
 pub fn is_valid_project_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {

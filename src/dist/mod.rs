@@ -5,7 +5,9 @@
 //! file claims about itself.
 
 pub mod filename;
+pub mod form;
 pub mod metadata;
 pub mod scan;
 pub mod tar;
+pub mod version;
 pub mod zip;

@@ -1,64 +1,16 @@
 //! The upload form, as one typed, ordered list of fields: what PyPI's legacy upload API reads
-//! (`shared/reference/warehouse-upload.md` section a). Metadata fields come from the
-//! distribution's own metadata file, each under its exact form key, multi-use fields repeated.
+//! (`warehouse/forklift/legacy.py`). The metadata fields are [`crate::dist::form`]'s, the very
+//! values `hoist check` judges.
 
 use crate::dist::filename::FileType;
-use crate::dist::metadata::{FIELDS, Metadata};
-
-/// One text field of the form.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FormField {
-    pub name: String,
-    pub value: String,
-}
+pub use crate::dist::form::{FormField, metadata_fields};
+use crate::dist::metadata::Metadata;
 
 fn field(name: &str, value: impl Into<String>) -> FormField {
     FormField {
         name: name.to_string(),
         value: value.into(),
     }
-}
-
-/// The metadata fields PyPI will receive: empty and `UNKNOWN` values left out (PyPI drops
-/// them), `License-File` left out below Metadata-Version 2.4 (PyPI would refuse it; twine does
-/// the same), `requires_python` always present (GitLab's registry requires it).
-pub fn metadata_fields(md: &Metadata) -> Vec<FormField> {
-    let mv = md.get("metadata-version").unwrap_or("");
-    let license_files_allowed = matches!(mv, "2.4" | "2.5");
-    let mut out = Vec::new();
-    for (spec, value) in md.present_fields() {
-        if value.is_empty() || value.trim() == "UNKNOWN" {
-            continue;
-        }
-        if spec.email == "license-file" && !license_files_allowed {
-            continue;
-        }
-        let value = match spec.email {
-            // A description keeps its text as is; every other value loses surrounding space.
-            "description" => value.to_string(),
-            _ => value.trim().to_string(),
-        };
-        out.push(field(spec.form, value));
-    }
-    if !out.iter().any(|f| f.name == "requires_python") {
-        // After the metadata fields that come before it in the specification's order.
-        let at = out
-            .iter()
-            .position(|f| {
-                FIELDS
-                    .iter()
-                    .position(|s| s.form == f.name)
-                    .is_some_and(|i| {
-                        i > FIELDS
-                            .iter()
-                            .position(|s| s.email == "requires-python")
-                            .unwrap_or(0)
-                    })
-            })
-            .unwrap_or(out.len());
-        out.insert(at, field("requires_python", ""));
-    }
-    out
 }
 
 /// Everything sent before the file (and, unless digests go first, before the digests).

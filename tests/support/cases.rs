@@ -357,8 +357,8 @@ pub fn all() -> Vec<Case> {
             w().set("Metadata-Version", "2.3"),
         ),
         case(
-            "M007-repeated-field",
-            "'summary' has invalid data.",
+            "M026-repeated-field-dropped",
+            "Summary appears more than once; only the first value is sent",
             w().add("Summary", "A second summary"),
         ),
         case(

@@ -488,6 +488,23 @@ pub(super) struct Sm<'a, 'd> {
     pub match_titles: bool,
     pub out: Vec<Elem>,
     pub in_subst: bool,
+    /// The docutils node the lines are parsed into, where a directive asks about it.
+    pub parent: Parent,
+}
+
+/// The kind of docutils node a nested parse fills (`state_machine.node`), for the directives
+/// that check it (`contents`, `topic`, `sidebar`: `docutils/parsers/rst/directives/parts.py`
+/// and `body.py`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    /// The document or a section.
+    Structure,
+    /// A body element or a part of one (the usual case of a nested parse).
+    Body,
+    /// A `sidebar`.
+    Sidebar,
+    /// A plain `nodes.Element` (the `class` directive's content).
+    Plain,
 }
 
 /// Depth guard: docutils recurses too; we refuse absurd nesting instead of overflowing.
@@ -507,6 +524,11 @@ impl<'a, 'd> Sm<'a, 'd> {
             match_titles,
             out: Vec::new(),
             in_subst: false,
+            parent: if match_titles {
+                Parent::Structure
+            } else {
+                Parent::Body
+            },
         }
     }
 
@@ -550,6 +572,11 @@ impl<'a, 'd> Sm<'a, 'd> {
 
     /// Run a nested state machine over `lines` (no section titles) and return its elements.
     pub fn nested(&mut self, lines: Vec<L>) -> R<Vec<Elem>> {
+        self.nested_in(lines, Parent::Body)
+    }
+
+    /// A nested parse into a node of the given kind.
+    pub fn nested_in(&mut self, lines: Vec<L>, parent: Parent) -> R<Vec<Elem>> {
         let depth = DEPTH.with(|d| d.get());
         if depth > MAX_DEPTH {
             return Err(self.doc.report(
@@ -561,6 +588,7 @@ impl<'a, 'd> Sm<'a, 'd> {
         DEPTH.with(|d| d.set(depth + 1));
         let mut sm = Sm::new(self.src, self.doc, lines, false);
         sm.in_subst = self.in_subst;
+        sm.parent = parent;
         let r = sm.run();
         let out = std::mem::take(&mut sm.out);
         DEPTH.with(|d| d.set(depth));

@@ -6,7 +6,7 @@
 //! disabled, substitution-only directives, figure captions, list-table shape, image alignment.
 //! Also the role table. It does not render anything.
 
-use super::block::{L, Produced, Sm, directive_marker, match_field_marker};
+use super::block::{L, Parent, Produced, Sm, directive_marker, match_field_marker};
 use super::chars::{is_blank, is_space, lstrip, normalize_name, strip};
 use super::inline::InlineSummary;
 use super::{Doc, Elem, Halt, R};
@@ -846,7 +846,20 @@ fn run(
             block_elem(&mut p, Elem::Other);
         }
         "sidebar" | "topic" => {
-            if !sm.match_titles {
+            if type_name == "sidebar" && sm.parent == Parent::Sidebar {
+                return Err(sm.doc.error(
+                    format!(
+                        "The \"{type_name}\" directive may not be used within a sidebar element."
+                    ),
+                    Some(line),
+                ));
+            }
+            // docutils 0.23 (`BasePseudoSection.run`): refused only inside a body element,
+            // a part of one, or a topic.
+            if !matches!(
+                sm.parent,
+                Parent::Structure | Parent::Sidebar | Parent::Plain
+            ) {
                 return Err(sm.doc.error(
                     format!("The \"{type_name}\" directive may not be used within topics or body elements."),
                     Some(line),
@@ -860,7 +873,11 @@ fn run(
             }
             content_required(sm, type_name, &b, line)?;
             add_name(sm, &b, "name", line)?;
-            sm.nested(b.content)?;
+            if type_name == "sidebar" {
+                sm.nested_in(b.content, Parent::Sidebar)?;
+            } else {
+                sm.nested(b.content)?;
+            }
             block_elem(&mut p, Elem::Other);
         }
         "line-block" | "parsed-literal" => {
@@ -1081,7 +1098,10 @@ fn run(
             }
         }
         "contents" => {
-            if !sm.match_titles {
+            if !matches!(
+                sm.parent,
+                Parent::Structure | Parent::Sidebar | Parent::Plain
+            ) {
                 return Err(sm.doc.error(
                     format!("The \"{type_name}\" directive may not be used within topics or body elements."),
                     Some(line),
@@ -1142,7 +1162,7 @@ fn run(
                 }
             }
             if !b.content.is_empty() {
-                let elems = sm.nested(b.content)?;
+                let elems = sm.nested_in(b.content, Parent::Plain)?;
                 p.elems.extend(elems);
             } else {
                 block_elem(&mut p, Elem::Pending);

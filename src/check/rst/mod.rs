@@ -52,6 +52,9 @@ pub struct RstProblem {
     pub message: String,
 }
 
+/// docutils' default `line_length_limit`, in characters.
+pub const LINE_LENGTH_LIMIT: usize = 10_000;
+
 /// readme_renderer's message when docutils reported nothing but the rendering is empty.
 pub const EMPTY_RENDER_MESSAGE: &str = "No content rendered from RST source.";
 
@@ -60,7 +63,18 @@ pub const EMPTY_RENDER_MESSAGE: &str = "No content rendered from RST source.";
 /// (a document that is only whitespace or only comments renders to nothing and fails).
 /// An empty Vec means PyPI would render it.
 pub fn validate(source: &str) -> Vec<RstProblem> {
-    let mut doc = Doc::new(string2lines(source));
+    let lines = string2lines(source);
+    // docutils' rst parser refuses the whole document when a line (after tab expansion) is
+    // longer than `line_length_limit` (10,000 characters by default;
+    // `docutils/parsers/rst/__init__.py`, `Parser.parse`).
+    if let Some(i) = lines.iter().position(|l| l.len() > LINE_LENGTH_LIMIT) {
+        return vec![RstProblem {
+            line: None,
+            level: RstLevel::Error,
+            message: format!("Line {} exceeds the line-length-limit.", i + 1),
+        }];
+    }
+    let mut doc = Doc::new(lines);
     match doc.run() {
         Ok(()) => Vec::new(),
         Err(Halt) => doc.problem.into_iter().collect(),

@@ -341,10 +341,9 @@ fn sdist_layout(dist: &Dist, out: &mut Diagnostics) {
         .hint("Put every file under one directory named {name}-{version}/; `python -m build --sdist` does this.");
         return;
     };
-    if !dist
-        .member_names()
-        .contains(format!("{top}/PKG-INFO").as_str())
-    {
+    // Warehouse: `tar.getmember(os.path.join(commonpath(names), "PKG-INFO"))`, an exact name
+    // lookup, so members written as `./top/...` are not found.
+    if !dist.has_member_exactly(&format!("{top}/PKG-INFO")) {
         out.push(
             &MISSING_PKG_INFO,
             invalid(&format!("PKG-INFO not found at {top}/PKG-INFO")),

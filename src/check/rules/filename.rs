@@ -213,9 +213,11 @@ fn check_wheel_name(dist: &Dist, out: &mut Diagnostics) {
             );
         }
         Some(Ok(wheel)) => {
+            // packaging's `Tag` lower-cases every tag, so Warehouse judges `Any` as `any`.
             if let Some(tag) = wheel
                 .platform_tags
                 .iter()
+                .map(|t| t.to_lowercase())
                 .find(|t| !is_allowed_platform_tag(t))
             {
                 let hint = if tag.starts_with("linux_") {

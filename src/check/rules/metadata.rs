@@ -4,10 +4,7 @@
 //! https://packaging.python.org/specifications/core-metadata for more information."
 
 use std::collections::HashSet;
-use std::str::FromStr;
 use std::sync::OnceLock;
-
-use pep440_rs::{Version, VersionSpecifiers};
 
 use crate::check::context::MetadataState;
 use crate::check::{Diagnostics, Dist};
@@ -118,15 +115,29 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Checks that single-use fields appear once and that `Project-URL` labels are unique.
+    /// Checks that `Project-URL` labels are unique.
     ///
     /// ## Why is this bad?
-    /// PyPI refuses it: "'summary' has invalid data. See
+    /// PyPI refuses it: "'project_urls' has invalid data. See
     /// https://packaging.python.org/specifications/core-metadata for more information."
     ///
     /// ## Fix
-    /// Remove the repeated field or label in `pyproject.toml`.
+    /// Remove the repeated label in `pyproject.toml`.
     pub static REPEATED_FIELD = ("M007", "repeated-field", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Warns when a single-use field (such as `Summary`) appears more than once.
+    ///
+    /// ## Why is this bad?
+    /// `hoist upload` sends the first value only, so PyPI accepts the file with that value
+    /// and the others are lost. (A client that sends every value, as twine may, gets
+    /// "'summary' has invalid data".)
+    ///
+    /// ## Fix
+    /// Remove the repeated field in `pyproject.toml` or the build configuration.
+    pub static REPEATED_FIELD_DROPPED = ("M026", "repeated-field-dropped", Warning);
 }
 
 declare_rule! {
@@ -377,15 +388,17 @@ declare_rule! {
     pub static DESCRIPTION_CONFLICT = ("M025", "description-conflict", Warning);
 }
 
-/// The values PyPI receives for a field: empty values and `UNKNOWN` are dropped.
-fn sent<'a>(md: &'a Metadata, email: &str) -> Vec<&'a Field> {
-    md.values(email)
+/// The values of a field exactly as `hoist upload` puts them in the form
+/// ([`crate::dist::form::sent_fields`]): what PyPI validates.
+pub(crate) fn sent(md: &Metadata, email: &str) -> Vec<Field> {
+    crate::dist::form::sent_fields(md)
         .into_iter()
-        .filter(|f| !f.value.is_empty() && f.value.trim() != "UNKNOWN")
+        .filter(|(spec, _)| spec.email == email)
+        .map(|(_, f)| f)
         .collect()
 }
 
-fn first<'a>(md: &'a Metadata, email: &str) -> Option<&'a Field> {
+fn first(md: &Metadata, email: &str) -> Option<Field> {
     sent(md, email).into_iter().next()
 }
 
@@ -448,13 +461,13 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
 
     for (email, line) in &md.repeated {
         let form = field_spec(email).map(|s| s.form).unwrap_or(email);
+        let title = field_spec(email).map(|s| s.title).unwrap_or(email);
         let d = out.push(
-            &REPEATED_FIELD,
-            cm(&format!("{} has invalid data", py_repr(form))),
+            &REPEATED_FIELD_DROPPED,
+            format!("{title} appears more than once; only the first value is sent (as '{form}')"),
         );
         d.hint(format!(
-            "{} may appear only once; remove the repeat.",
-            field_spec(email).map(|s| s.title).unwrap_or(email)
+            "{title} may appear only once; remove the repeat, or the later values are lost."
         ));
         at(d, *line);
     }
@@ -473,7 +486,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             .at(member.to_string(), None);
             false
         }
-        Some(f) if !METADATA_VERSIONS.contains(&f.value.trim()) => {
+        Some(ref f) if !METADATA_VERSIONS.contains(&f.value.trim()) => {
             let d = out.push(
                 &INVALID_METADATA_VERSION,
                 cm(&format!(
@@ -498,28 +511,32 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 .hint("Set [project] version in pyproject.toml (or configure the dynamic version).")
                 .at(member.to_string(), md.version.as_ref().map(|f| f.line));
         }
-        Some(f) => match Version::from_str(f.value.trim()) {
-            Err(_) => {
-                let d = out.push(
-                    &INVALID_VERSION,
-                    cm(&format!("{} is invalid for 'version'", py_repr(&f.value))),
-                );
-                d.hint("Use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1.");
-                at(d, f.line);
-            }
-            Ok(v) if !v.local().is_empty() => {
-                let d = out.push(
-                    &LOCAL_VERSION,
-                    format!(
-                        "The use of local versions in {} is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.",
-                        py_repr(&v.to_string())
-                    ),
-                );
-                d.hint("Release from a clean tag: setuptools-scm adds +g<hash> or +dirty to untagged or modified checkouts.");
-                at(d, f.line);
-            }
-            Ok(_) => {}
-        },
+        Some(f) if !is_valid_version(&f.value) => {
+            let d = out.push(
+                &INVALID_VERSION,
+                cm(&format!("{} is invalid for 'version'", py_repr(&f.value))),
+            );
+            d.hint("Use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1.");
+            at(d, f.line);
+        }
+        Some(f) if f.value.contains('+') => {
+            // `str(Version)`, the normal form.
+            let normal = f
+                .value
+                .parse::<crate::dist::version::Version>()
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| f.value.clone());
+            let d = out.push(
+                &LOCAL_VERSION,
+                format!(
+                    "The use of local versions in {} is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.",
+                    py_repr(&normal)
+                ),
+            );
+            d.hint("Release from a clean tag: setuptools-scm adds +g<hash> or +dirty to untagged or modified checkouts.");
+            at(d, f.line);
+        }
+        Some(_) => {}
     }
 
     // Fields newer than the declared metadata version.
@@ -664,36 +681,173 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     }
 }
 
-/// Python's `email` parsing of a Content-Type value: the lower-cased `type/subtype` (or
-/// `text/plain` when it does not parse) and the parameters.
+/// Python's `email` reading of a Content-Type value as packaging does it
+/// (`EmailMessage()["content-type"] = value`): the type is `get_content_type()` (the text
+/// before the first `;`, stripped and lower-cased, or `text/plain` unless it holds exactly one
+/// `/`), and the parameters are the default policy's header parser's: a parameter written
+/// `name=` with no value is dropped, `name` alone has the empty value, a quoted value is
+/// unquoted, an unquoted one is a token (it ends at white space or a special character), an
+/// RFC 2231 `name*=charset'lang'value` is decoded. Of parameters spelt the same, the first
+/// counts; names differing only in case are then merged, the later spelling winning.
 fn parse_content_type(value: &str) -> (String, Vec<(String, String)>) {
-    let mut parts = value.split(';');
-    let main = parts.next().unwrap_or("").trim().to_lowercase();
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
+    let mut parts = split_params(value).into_iter();
+    let main = crate::check::packaging::py_strip(&parts.next().unwrap_or_default()).to_lowercase();
+    let ctype = if main.matches('/').count() == 1 {
+        main
+    } else {
+        "text/plain".to_string()
     };
-    let ctype = match main.split_once('/') {
-        Some((t, s)) if token(t) && token(s) => main.clone(),
-        _ => "text/plain".to_string(),
-    };
-    let params = parts
-        .filter_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            let v = v.trim();
-            let v = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v);
-            Some((k.trim().to_lowercase(), v.to_string()))
-        })
-        .collect();
+    // (name as written, value, RFC 2231 extended): a repeated name keeps its first value,
+    // except that `name*=` parts after a first `name*=` are joined, as the parser joins
+    // RFC 2231 sections.
+    let mut exact: Vec<(String, String, bool)> = Vec::new();
+    for p in parts {
+        let Some((name, value, extended)) = parse_param(&p) else {
+            continue;
+        };
+        match exact.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, v, true)) if extended => v.push_str(&value),
+            Some(_) => {}
+            None => exact.push((name, value, extended)),
+        }
+    }
+    let mut params: Vec<(String, String)> = Vec::new();
+    for (name, value, _) in exact {
+        let lower = name.to_lowercase();
+        match params.iter_mut().find(|(n, _)| *n == lower) {
+            Some(slot) => slot.1 = value,
+            None => params.push((lower, value)),
+        }
+    }
     (ctype, params)
+}
+
+/// A token character for Python's header parser: anything but the MIME specials and the
+/// two white-space characters it knows (space and tab).
+fn is_token_char(c: char) -> bool {
+    c != ' ' && c != '\t' && !"()<>@,;:\\\"/[]?=".contains(c)
+}
+
+/// Skips spaces, tabs and `(comments)`.
+fn skip_cfws(s: &str) -> &str {
+    let ws = |c: char| c == ' ' || c == '\t';
+    let mut s = s.trim_start_matches(ws);
+    while let Some(rest) = s.strip_prefix('(') {
+        s = rest
+            .split_once(')')
+            .map_or("", |(_, r)| r)
+            .trim_start_matches(ws);
+    }
+    s
+}
+
+/// One `name=value` parameter: `None` when the parser would drop it.
+fn parse_param(p: &str) -> Option<(String, String, bool)> {
+    let p = skip_cfws(p);
+    let end = p
+        .find(|c: char| !is_token_char(c) || c == '*' || c == '\'' || c == '%')
+        .unwrap_or(p.len());
+    let (name, rest) = p.split_at(end);
+    // The parser keeps the attribute as written and Python strips it (`str.strip`).
+    let name = crate::check::packaging::py_strip(name);
+    if name.is_empty() {
+        return None;
+    }
+    let (extended, rest) = match rest.strip_prefix('*') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let rest = skip_cfws(rest);
+    if rest.is_empty() {
+        return Some((name.to_string(), String::new(), extended));
+    }
+    let raw = skip_cfws(rest.strip_prefix('=')?);
+    if raw.is_empty() {
+        return None;
+    }
+    let value = if raw.starts_with('"') {
+        param_value(raw)
+    } else {
+        // An unquoted value is a token that also ends at `*`; a `'` in it (RFC 2231 syntax
+        // outside a `name*=`) makes the parser drop the parameter, as does an empty token.
+        let end = raw
+            .find(|c: char| !is_token_char(c) || c == '*' || c == '\'')
+            .unwrap_or(raw.len());
+        if end == 0 || (!extended && raw[end..].starts_with('\'')) {
+            return None;
+        }
+        if extended {
+            raw.split(|c: char| !is_token_char(c) && c != '\'')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        } else {
+            raw[..end].to_string()
+        }
+    };
+    if extended {
+        let decoded = value.splitn(3, '\'').nth(2).unwrap_or(&value).to_string();
+        return Some((name.to_string(), decoded, true));
+    }
+    Some((name.to_string(), value, false))
+}
+
+/// Splits a header value on `;` outside double quotes.
+fn split_params(value: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut escaped) = (Vec::new(), String::new(), false, false);
+    for c in value.chars() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+        } else if c == '"' {
+            quoted = true;
+        } else if c == ';' {
+            out.push(std::mem::take(&mut cur));
+            continue;
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out
+}
+
+/// A quoted parameter value, unquoted (an unterminated one runs to the end).
+fn param_value(v: &str) -> String {
+    let rest = v.strip_prefix('"').unwrap_or(v);
+    let (mut out, mut escaped) = (String::new(), false);
+    for c in rest.chars() {
+        if escaped {
+            out.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            break;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `packaging`'s Description-Content-Type validation; the message without PyPI's suffix.
 pub fn description_content_type_problem(value: &str) -> Option<String> {
+    // Python's email policy refuses a header value that `str.splitlines` cuts in two.
+    let breaks = [
+        '\n', '\r', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\u{85}', '\u{2028}', '\u{2029}',
+    ];
+    let body = value
+        .strip_suffix("\r\n")
+        .or_else(|| value.strip_suffix(breaks))
+        .unwrap_or(value);
+    if body.contains(breaks) {
+        return Some("Header values may not contain linefeed or carriage return characters".into());
+    }
     let (ctype, params) = parse_content_type(value);
     let types = ["text/markdown", "text/plain", "text/x-rst"];
     if !types.contains(&ctype.as_str()) || !value.to_lowercase().contains(&ctype) {
@@ -728,50 +882,22 @@ pub fn description_content_type(md: &Metadata) -> Option<String> {
     first(md, "description-content-type").map(|f| parse_content_type(&f.value).0)
 }
 
-/// Whether `value` parses as a PEP 440 version (what PyPI requires of `Version`).
+/// Whether `value` parses as a PEP 440 version, as packaging 26.2's `Version` decides (what
+/// PyPI requires of `Version`); see [`crate::check::packaging`].
 pub fn is_valid_version(value: &str) -> bool {
-    Version::from_str(value.trim()).is_ok()
+    crate::check::packaging::is_valid_version(value)
 }
 
-/// Whether `value` parses as a PEP 440 specifier set (`Requires-Python`), as `packaging`'s
-/// `SpecifierSet` does: empty comma-separated items are ignored, and `===` (arbitrary
-/// equality) takes any string.
+/// Whether `value` parses as packaging's `SpecifierSet` (`Requires-Python`): empty
+/// comma-separated items are skipped, and `===` (arbitrary equality) takes any string.
 pub fn is_valid_specifiers(value: &str) -> bool {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .all(|spec| match spec.strip_prefix("===") {
-            Some(arbitrary) => {
-                let a = arbitrary.trim();
-                !a.is_empty() && !a.contains(char::is_whitespace) && !a.contains(';')
-            }
-            None => VersionSpecifiers::from_str(spec).is_ok(),
-        })
+    crate::check::packaging::specifier_set(value).is_ok()
 }
 
-/// Parses a PEP 508 requirement (`Requires-Dist`, `Provides-Dist`, `Obsoletes-Dist`).
-///
-/// A name must start and end with a letter or digit; that is checked here first, because
-/// pep508_rs 0.9 panics on a name ending in `.`, `_` or `-` followed by a space. Any other
-/// panic in the parser is contained and reported as an invalid requirement.
-pub fn parse_requirement(
-    value: &str,
-) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
-    let trimmed = value.trim();
-    let name: &str = trimmed
-        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        .next()
-        .unwrap_or("");
-    if name.is_empty() || !is_valid_project_name(name) {
-        return Err(format!("{name:?} is not a valid distribution name"));
-    }
-    let owned = trimmed.to_string();
-    std::panic::catch_unwind(move || {
-        pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(&owned)
-            .map_err(|e| e.to_string())
-    })
-    .unwrap_or_else(|_| Err("the requirement parser failed on this value".to_string()))
+/// Parses a PEP 508 requirement (`Requires-Dist`, `Provides-Dist`, `Obsoletes-Dist`) as
+/// packaging 26.2's `Requirement` does; the error is `str(InvalidRequirement)`.
+pub fn parse_requirement(value: &str) -> Result<crate::check::packaging::Requirement, String> {
+    crate::check::packaging::parse_requirement(value)
 }
 
 fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
@@ -789,13 +915,10 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                 .at(member.to_string(), Some(f.line));
             }
             Ok(req) => {
-                if let Some(url) = direct_url(&req) {
+                if req.url.is_some() {
                     out.push(
                         &DIRECT_URL_DEPENDENCY,
-                        cm(&format!(
-                            "Can't have direct dependency: {}",
-                            requirement_string(&req, &url)
-                        )),
+                        cm(&format!("Can't have direct dependency: {req}")),
                     )
                     .hint("Publish the dependency to PyPI and depend on it by name and version.")
                     .at(member.to_string(), Some(f.line));
@@ -817,7 +940,7 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                     .at(member.to_string(), Some(f.line));
                 }
                 Ok(req) => {
-                    if direct_url(&req).is_some() {
+                    if req.url.is_some() {
                         out.push(
                             &DIRECT_URL_DEPENDENCY,
                             cm(&format!(
@@ -833,7 +956,7 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
         }
     }
     if let Some(f) = first(md, "requires-python")
-        && VersionSpecifiers::from_str(f.value.trim()).is_err()
+        && !is_valid_specifiers(&f.value)
     {
         out.push(
             &INVALID_REQUIRES_PYTHON,
@@ -852,33 +975,6 @@ fn dependencies(md: &Metadata, member: &str, out: &mut Diagnostics) {
                 .at(member.to_string(), Some(f.line));
         }
     }
-}
-
-fn direct_url(req: &pep508_rs::Requirement<pep508_rs::VerbatimUrl>) -> Option<String> {
-    match &req.version_or_url {
-        Some(pep508_rs::VersionOrUrl::Url(url)) => Some(
-            url.given()
-                .map(str::to_string)
-                .unwrap_or_else(|| url.to_string()),
-        ),
-        _ => None,
-    }
-}
-
-/// `str(packaging.requirements.Requirement)` for a URL requirement.
-fn requirement_string(req: &pep508_rs::Requirement<pep508_rs::VerbatimUrl>, url: &str) -> String {
-    let mut s = req.name.to_string();
-    if !req.extras.is_empty() {
-        let mut extras: Vec<String> = req.extras.iter().map(ToString::to_string).collect();
-        extras.sort();
-        s.push_str(&format!("[{}]", extras.join(",")));
-    }
-    s.push_str(" @ ");
-    s.push_str(url);
-    if let Some(marker) = req.marker.contents() {
-        s.push_str(&format!(" ; {marker}"));
-    }
-    s
 }
 
 fn project_urls(md: &Metadata, member: &str, out: &mut Diagnostics) {
@@ -944,6 +1040,27 @@ pub fn classifiers_version() -> &'static str {
         .and_then(|l| l.strip_prefix("# trove-classifiers "))
         .and_then(|l| l.split(':').next())
         .unwrap_or("unknown")
+}
+
+/// Warehouse's verdict on one classifier (`warehouse/forklift/metadata.py`): `Err` with its
+/// message when it is not in trove-classifiers or is deprecated.
+pub fn classifier_problem(c: &str) -> Result<(), String> {
+    let data = classifier_data();
+    match data.deprecated.iter().find(|(d, _)| *d == c) {
+        Some((_, r)) if r.is_empty() => Err(format!(
+            "The classifier {} has been deprecated.",
+            py_repr(c)
+        )),
+        Some((_, r)) => Err(format!(
+            "The classifier {} has been deprecated, use one of {} instead.",
+            py_repr(c),
+            py_list_repr(r)
+        )),
+        None if !data.valid.contains(c) => {
+            Err(format!("{} is not a valid classifier.", py_repr(c)))
+        }
+        None => Ok(()),
+    }
 }
 
 fn classifiers(md: &Metadata, member: &str, out: &mut Diagnostics) {

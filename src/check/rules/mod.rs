@@ -93,6 +93,7 @@ pub static ALL: &[&Rule] = &[
     &metadata::UNKNOWN_FIELD,
     &metadata::MALFORMED_HEADER_LINE,
     &metadata::DESCRIPTION_CONFLICT,
+    &metadata::REPEATED_FIELD_DROPPED,
     &license::LICENSE_WITH_EXPRESSION,
     &license::INVALID_LICENSE_EXPRESSION,
     &license::INVALID_LICENSE_FILE_PATH,

@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use pep440_rs::Version;
+use crate::dist::version::Version;
 
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;

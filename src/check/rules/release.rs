@@ -28,7 +28,7 @@ pub fn check(reports: &mut [FileReport]) {
         }
         if let (Some(name), Some(version)) = (&r.name, &r.version) {
             let version = version
-                .parse::<pep440_rs::Version>()
+                .parse::<crate::dist::version::Version>()
                 .map(|v| v.to_string())
                 .unwrap_or_else(|_| version.clone());
             groups

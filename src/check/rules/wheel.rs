@@ -1,7 +1,7 @@
 //! Wheel content rules: the `.dist-info` files PyPI requires (`METADATA`, `RECORD`), the
 //! syntax of `entry_points.txt`, and whether `RECORD` lists what the archive holds.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::check::context::{Contents, MetadataState};
 use crate::check::{Diagnostics, Dist};
@@ -209,69 +209,101 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
     Ok(rows)
 }
 
-/// Checks `entry_points.txt` the way PyPI does (Python's `configparser` with `=` as the only
-/// delimiter and strict mode), plus the script-name rule. `Err` says what is wrong.
+/// Checks `entry_points.txt` the way PyPI does (`warehouse/utils/wheel.py`,
+/// `_validate_entrypoints`): Python's `configparser.ConfigParser(delimiters=("=",))` with keys
+/// kept case-sensitive (`optionxform = str`) and strict mode, then every key seen in
+/// `[console_scripts]` and `[gui_scripts]` (keys under `[DEFAULT]` included, as configparser
+/// shows them in every section) must match `[\w.-]+`. `Err` says what is wrong.
 pub fn entry_points_problem(text: &str) -> Result<(), String> {
-    let mut sections: HashMap<String, HashSet<String>> = HashMap::new();
-    let mut current: Option<String> = None;
-    let mut last_indent: Option<usize> = None;
-    for (i, raw) in text.lines().enumerate() {
+    use crate::check::packaging::{py_is_space, py_strip};
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    let mut defaults: Vec<String> = Vec::new();
+    // The current section: None before any header, Some(None) for [DEFAULT].
+    let mut current: Option<Option<usize>> = None;
+    let mut seen_sections: HashSet<String> = HashSet::new();
+    let mut seen_options: HashSet<(String, String)> = HashSet::new();
+    let mut has_option = false;
+    let mut indent_level = 0usize;
+    let mut deferred: Option<String> = None;
+    for (i, line) in text.split('\n').enumerate() {
         let line_no = i + 1;
-        let stripped = raw.trim();
-        if stripped.is_empty() || stripped.starts_with('#') || stripped.starts_with(';') {
+        let value = py_strip(line);
+        if value.starts_with('#') || value.starts_with(';') || value.is_empty() {
             continue;
         }
-        let indent = raw.len() - raw.trim_start().len();
-        if let (Some(_), Some(prev)) = (&current, last_indent)
-            && indent > prev
-        {
+        let indent = line.chars().take_while(|c| py_is_space(*c)).count();
+        if current.is_some() && has_option && indent > indent_level {
             continue; // a continuation of the previous value
         }
-        if stripped.starts_with('[') {
-            let Some(end) = stripped.rfind(']').filter(|&e| e > 1) else {
-                return Err(format!(
-                    "line {line_no}: malformed section header {stripped:?}"
-                ));
-            };
-            let name = stripped[1..end].to_string();
-            if sections.contains_key(&name) {
-                return Err(format!("line {line_no}: section [{name}] appears twice"));
+        indent_level = indent;
+        if let Some(header) = section_header(value) {
+            if header == "DEFAULT" {
+                current = Some(None);
+            } else {
+                if seen_sections.contains(header) {
+                    return Err(format!("line {line_no}: section [{header}] appears twice"));
+                }
+                seen_sections.insert(header.to_string());
+                sections.push((header.to_string(), Vec::new()));
+                current = Some(Some(sections.len() - 1));
             }
-            sections.insert(name.clone(), HashSet::new());
-            current = Some(name);
-            last_indent = None;
+            has_option = false;
             continue;
         }
-        let Some(section) = &current else {
+        let Some(section) = current else {
             return Err(format!(
                 "line {line_no}: an entry before any [section] header"
             ));
         };
-        let Some((key, _value)) = raw.split_once('=') else {
-            return Err(format!("line {line_no}: {stripped:?} has no '='"));
+        let Some((key, _)) = value.split_once('=') else {
+            deferred.get_or_insert(format!("line {line_no}: {value:?} has no '='"));
+            continue;
         };
-        let key = key.trim().to_lowercase();
+        let key = key.trim_end_matches(py_is_space).to_string();
         if key.is_empty() {
-            return Err(format!("line {line_no}: an entry with no name"));
+            deferred.get_or_insert(format!("line {line_no}: an entry with no name"));
+            continue;
         }
-        let keys = sections.entry(section.clone()).or_default();
-        if !keys.insert(key.clone()) {
+        let sname = section.map_or("DEFAULT".to_string(), |i| sections[i].0.clone());
+        if !seen_options.insert((sname.clone(), key.clone())) {
             return Err(format!(
-                "line {line_no}: {key:?} appears twice in [{section}]"
+                "line {line_no}: {key:?} appears twice in [{sname}]"
             ));
         }
-        if (section == "console_scripts" || section == "gui_scripts")
-            && !key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-')
+        match section {
+            Some(i) => sections[i].1.push(key),
+            None => defaults.push(key),
+        }
+        has_option = true;
+    }
+    if let Some(e) = deferred {
+        return Err(e);
+    }
+    for (name, keys) in &sections {
+        if name != "console_scripts" && name != "gui_scripts" {
+            continue;
+        }
+        let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.' || c == '-';
+        if let Some(bad) = keys
+            .iter()
+            .chain(&defaults)
+            .find(|k| !k.chars().all(is_word))
         {
             return Err(format!(
-                "line {line_no}: script name {key:?} in [{section}] may only contain letters, digits, '_', '.' and '-'"
+                "script name {bad:?} in [{name}] may only contain letters, digits, '_', '.' and '-'"
             ));
         }
-        last_indent = Some(indent);
     }
     Ok(())
+}
+
+/// configparser's `SECTCRE` (`\[(?P<header>.+)\]`, matched at the start of the stripped
+/// line; the greedy `.+` runs to the last `]`).
+fn section_header(value: &str) -> Option<&str> {
+    let rest = value.strip_prefix('[')?;
+    let first_line = rest.split('\n').next().unwrap_or("");
+    let end = first_line.rfind(']')?;
+    (end > 0).then(|| &first_line[..end])
 }
 
 #[cfg(test)]
@@ -288,7 +320,8 @@ mod tests {
             "[console_scripts]\nmy tool = x:y\n",
             "[console_scripts]\n../evil = x:y\n",
             "[console_scripts]\nfoo: mod:f\n",
-            "[console_scripts]\nfoo = a:b\nFOO = c:d\n",
+            "[console_scripts]\nfoo = a:b\nfoo = c:d\n",
+            "[DEFAULT]\nmy tool = x\n[console_scripts]\nfoo = a:b\n",
             "foo = a:b\n",
             "[a]\n[a]\n",
         ] {
@@ -297,6 +330,8 @@ mod tests {
                 "{bad:?} should be rejected"
             );
         }
+        // Keys are case-sensitive: two entry points.
+        assert!(entry_points_problem("[console_scripts]\ndemo = a:b\nDemo = a:b\n").is_ok());
         // Names outside the script sections are not checked.
         assert!(entry_points_problem("[pytest11]\nmy plugin = x\n").is_ok());
     }
