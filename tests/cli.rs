@@ -237,11 +237,56 @@ fn readme_lists_every_rule() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README.md");
     for r in hoist::check::rules::ALL {
-        let row = format!("| `{}` | `{}` | {} |", r.code, r.name, r.severity.as_str());
+        let row = format!(
+            "| `{}` | `{}` | {} | {} |",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary()
+        );
         assert!(
             readme.contains(&row),
-            "README.md lacks the row for {}",
+            "README.md lacks the row for {}: {row}",
             r.code
         );
     }
+}
+
+#[test]
+fn explain_renders_whole_sentences_and_clean_markdown() {
+    let list = stdout(&hoist(&["explain"]));
+    for line in list.lines() {
+        assert!(line.ends_with('.'), "cut mid-sentence: {line}");
+    }
+    insta::assert_snapshot!("explain_list", list);
+    let m006 = stdout(&hoist(&["explain", "M006"]));
+    assert!(
+        m006.lines().all(|l| !l.starts_with(' ')),
+        "stray leading space: {m006}"
+    );
+    insta::assert_snapshot!("explain_m006", m006);
+}
+
+/// The rule count said in prose ("65 rules") is the registry's: one source of truth.
+#[test]
+fn docs_state_the_real_rule_count() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let want = hoist::check::rules::ALL.len();
+    let mut seen = 0;
+    for doc in ["README.md", "CHANGELOG.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).expect("doc");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let number = pair[0].trim_start_matches('(');
+            if pair[1].starts_with("rules") && number.chars().all(|c| c.is_ascii_digit()) {
+                let n: usize = number.parse().expect("a number");
+                assert_eq!(n, want, "{doc} says {n} rules; hoist has {want}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(
+        seen > 0,
+        "neither README.md nor CHANGELOG.md states the rule count"
+    );
 }

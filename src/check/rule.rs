@@ -39,14 +39,48 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The first line of the "What it does" section, for listings.
-    pub fn summary(&self) -> &'static str {
-        self.doc
+    /// The documentation as Markdown, without the one space that `///` leaves at the start of
+    /// every line.
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first full sentence of the "What it does" section, for listings: the section's first
+    /// paragraph up to the first `.` that ends a sentence (followed by a space or the paragraph's
+    /// end, outside backticks), lines joined with spaces.
+    pub fn summary(&self) -> String {
+        let paragraph = self
+            .doc
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        first_sentence(&paragraph).to_string()
     }
+}
+
+/// `text` up to and including the first `.` that is followed by a space or the end and is not
+/// inside a backtick span; all of `text` when there is none.
+fn first_sentence(text: &str) -> &str {
+    let mut in_code = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'`' => in_code = !in_code,
+            b'.' if !in_code && bytes.get(i + 1).is_none_or(|n| *n == b' ') => {
+                return &text[..=i];
+            }
+            _ => {}
+        }
+    }
+    text
 }
 
 impl PartialEq for Rule {

@@ -12,7 +12,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
         None => {
             for r in rules::ALL {
                 println!(
-                    "{}  {:<36} {:<8}  {}",
+                    "{:<6}  {:<36} {:<8}  {}",
                     r.code,
                     r.name,
                     r.severity.as_str(),
@@ -21,7 +21,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
             }
             for r in audit_rules::ALL {
                 println!(
-                    "{}  {:<36} {:<8}  {}",
+                    "{:<6}  {:<36} {:<8}  {}",
                     r.code,
                     r.name,
                     r.severity.as_str(),
@@ -33,7 +33,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Some(query) => {
             if let Some(r) = rules::find(query) {
                 println!("# {} {} ({})\n", r.code, r.name, r.severity.as_str());
-                print!("{}", r.doc);
+                print!("{}", r.text());
                 EXIT_OK
             } else if let Some(r) = audit_rules::find(query) {
                 println!(
