@@ -25,6 +25,16 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         ),
         (PathBuf::from("dist/demo-1.0.tar.gz"), Spec::sdist().bytes()),
     ];
+    // X001 needs two files: a dist/ not cleaned between an old setuptools (which named the sdist
+    // after the project, `demo-pkg-1.0.tar.gz`) and a PEP 625 build (`demo_pkg-1.0.tar.gz`).
+    for filename in ["demo_pkg-1.0.tar.gz", "demo-pkg-1.0.tar.gz"] {
+        let spec = Spec::sdist().named(filename).set("Name", "demo-pkg");
+        let top = &filename[..filename.len() - ".tar.gz".len()];
+        out.push((
+            Path::new("bad/X001-multiple-sdists").join(filename),
+            Spec { top: Some(top.to_string()), ..spec }.bytes(),
+        ));
+    }
     for case in cases::all().into_iter().filter(|c| c.fixture) {
         let (name, bytes) = match &case.input {
             Input::Dist(spec) => (spec.filename.clone(), spec.bytes()),
@@ -127,4 +137,38 @@ fn real_rejected_files_fail_for_pypis_reason() {
         "license-expression introduced in metadata version 2.4, not 2.3. See https://packaging.python.org/specifications/core-metadata for more information."
     );
     assert_eq!(r.errors(), 1);
+}
+
+/// The rules that have no file in `fixtures/bad/`, as README's quick start says: names no
+/// portable checkout can hold, and a file over 100 MiB. Each is still a case in
+/// `tests/support/cases.rs` (run by `tests/rules.rs`).
+const NO_FIXTURE: [&str; 3] = ["F003", "F004", "F005"];
+
+#[test]
+fn every_rule_has_a_bad_fixture_or_is_named_in_the_readme() {
+    let dirs: Vec<String> = std::fs::read_dir(root().join("bad"))
+        .expect("fixtures/bad")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let readme = std::fs::read_to_string(root().join("../README.md")).expect("README.md");
+    let cases = cases::all();
+    for rule in hoist::check::rules::ALL {
+        let has_fixture = dirs.iter().any(|d| d.starts_with(&format!("{}-", rule.code)));
+        if NO_FIXTURE.contains(&rule.code) {
+            assert!(!has_fixture, "{} has a fixture now: drop it from NO_FIXTURE", rule.code);
+            assert!(
+                readme.contains(&format!("`{}`", rule.code)),
+                "README must say why {} has no fixture",
+                rule.code
+            );
+            assert!(
+                cases.iter().any(|c| c.id.starts_with(rule.code)),
+                "{} has neither a fixture nor a case",
+                rule.code
+            );
+        } else {
+            assert!(has_fixture, "{} has no directory in fixtures/bad/", rule.code);
+        }
+    }
 }
