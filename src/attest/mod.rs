@@ -1,6 +1,6 @@
 //! PEP 740 attestations: finding the `F.*.attestation` files beside a distribution `F`, and
-//! checking each locally, before anything is sent, the way PyPI will (section f of
-//! `shared/reference/warehouse-upload.md`): JSON of the right shape, an in-toto v1 statement with
+//! checking each locally, before anything is sent, the way PyPI will (PEP 740; Warehouse's
+//! `warehouse/attestations/services.py` with the `pypi-attestations` models): JSON of the right shape, an in-toto v1 statement with
 //! exactly one subject whose name is this distribution and whose sha256 is this file's, a
 //! predicate type PyPI accepts, at most one of each type and at most two in all.
 //!

@@ -5,7 +5,8 @@
 //! [`super::token`]'s business. Nothing here verifies a signature: that needs the root key,
 //! which only the index has.
 //!
-//! Layout (section e of the Warehouse reference):
+//! Layout (libmacaroons' V2 binary format, as pymacaroons writes it for Warehouse's
+//! `warehouse/macaroons/`):
 //!
 //! ```text
 //! 0x02                       version

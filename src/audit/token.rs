@@ -3,7 +3,7 @@
 //!
 //! A token is `pypi-` followed by unpadded URL-safe base64 of a version 2 binary macaroon
 //! ([`super::macaroon`]). Each caveat is JSON: the current `[tag, fields…]` arrays and the
-//! legacy mappings that Warehouse still adapts (section e of the Warehouse reference).
+//! legacy mappings that Warehouse still adapts (`warehouse/macaroons/caveats/`).
 //!
 //! Secrets: a token is only ever shown as [`redact`]: its first 12 characters and a SHA-256
 //! fingerprint. No error in this module carries token text.
@@ -79,7 +79,7 @@ pub fn fingerprint(data: &[u8]) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What a token can do, judged the way section e of the reference says.
+/// What a token can do, judged by its caveats as Warehouse's `warehouse/macaroons/caveats/` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TokenKind {

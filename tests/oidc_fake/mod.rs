@@ -2,7 +2,7 @@
 //! services (GitHub's `ACTIONS_ID_TOKEN_REQUEST_URL`, Google's metadata server and IAM
 //! Credentials API) and the index (`/_/oidc/audience`, `/_/oidc/mint-token`, `/legacy/`).
 //!
-//! It follows section d of the Warehouse reference: tokens are real RS256 JWTs signed with the
+//! It follows Warehouse's `warehouse/oidc/views.py` (`/_/oidc/audience`, `/_/oidc/mint-token`): tokens are real RS256 JWTs signed with the
 //! test key `test-key.pem` (made with
 //! `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`), and mint-token checks the
 //! payload, the issuer, the signature and `kid`, `aud`, `exp`/`iat`, the `jti` (once only), then

@@ -24,7 +24,7 @@ pub const ROOT_KEY: [u8; 32] = {
     k
 };
 
-/// The three reference tokens of section e of the Warehouse reference.
+/// The three test-vector tokens (macaroons signed with `bytes(range(32))`).
 pub const REF_USER: &str = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQACKlszLCIxMTExMTExMS0xMTExLTQxMTEtODExMS0xMTExMTExMTExMTEiXQAABiAKgC8E_jT3wm8OWuIKZaX_zWrP_IcX5M06f_a8MN_y-w";
 pub const REF_PROJECT: &str = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQACFVsxLFsic2FtcGxlcHJvamVjdCJdXQACLFsyLFsiMjIyMjIyMjItMjIyMi00MjIyLTgyMjItMjIyMjIyMjIyMjIyIl1dAAAGIAmlCnrdn44ijv1j11D3cCVNlfPOKdMYyyw1pNfzlfqC";
 pub const REF_TRUSTED: &str = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQACL1s0LCIzMzMzMzMzMy0zMzMzLTQzMzMtODMzMy0zMzMzMzMzMzMzMzMiLG51bGxdAAIsWzIsWyIyMjIyMjIyMi0yMjIyLTQyMjItODIyMi0yMjIyMjIyMjIyMjIiXV0AAhlbMCwxNzAwMDAwOTAwLDE3MDAwMDAwMDBdAAAGIPd6_XkujEiD44G9pUFpqkdH5-Ow4OVv05u9mak1Klfa";

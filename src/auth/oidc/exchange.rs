@@ -1,4 +1,5 @@
-//! The exchange with the index (section d of the Warehouse reference): the audience from
+//! The exchange with the index (Warehouse's `warehouse/oidc/views.py`, documented at
+//! docs.pypi.org/trusted-publishers/using-a-publisher/): the audience from
 //! `GET <origin>/_/oidc/audience`, then `POST <origin>/_/oidc/mint-token` with
 //! `{"token": <OIDC token>}`, answered by a short-lived API token used as `__token__`.
 //!
