@@ -290,3 +290,30 @@ fn docs_state_the_real_rule_count() {
         "neither README.md nor CHANGELOG.md states the rule count"
     );
 }
+
+/// A secret on the command line is warned about the same way by every command, and never shown.
+#[test]
+fn a_secret_given_as_an_argument_is_warned_about() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist/demo-1.0.tar.gz");
+    let demo = demo.to_str().expect("utf-8 path");
+    let o = hoist(&["upload", "--dry-run", "-p", "s3cret-value-xyz", demo]);
+    let err = stderr(&o);
+    assert!(
+        err.lines().any(|l| l
+            == "warning: a password or token given on the command line stays in your shell \
+                history and is visible to other users in process listings; set HOIST_PASSWORD \
+                (or TWINE_PASSWORD) instead"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret") && !stdout(&o).contains("s3cret"));
+    let o = hoist(&["token", "inspect", "pypi-AgEIcHlwaS5vcmcnot-a-token"]);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "warning: a password or token given on the command line stays in your shell history \
+             and is visible to other users in process listings; pipe it on standard input instead\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("\nerror: "), "one prefix for errors: {err}");
+}

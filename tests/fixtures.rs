@@ -32,7 +32,11 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         let top = &filename[..filename.len() - ".tar.gz".len()];
         out.push((
             Path::new("bad/X001-multiple-sdists").join(filename),
-            Spec { top: Some(top.to_string()), ..spec }.bytes(),
+            Spec {
+                top: Some(top.to_string()),
+                ..spec
+            }
+            .bytes(),
         ));
     }
     for case in cases::all().into_iter().filter(|c| c.fixture) {
@@ -154,9 +158,15 @@ fn every_rule_has_a_bad_fixture_or_is_named_in_the_readme() {
     let readme = std::fs::read_to_string(root().join("../README.md")).expect("README.md");
     let cases = cases::all();
     for rule in hoist::check::rules::ALL {
-        let has_fixture = dirs.iter().any(|d| d.starts_with(&format!("{}-", rule.code)));
+        let has_fixture = dirs
+            .iter()
+            .any(|d| d.starts_with(&format!("{}-", rule.code)));
         if NO_FIXTURE.contains(&rule.code) {
-            assert!(!has_fixture, "{} has a fixture now: drop it from NO_FIXTURE", rule.code);
+            assert!(
+                !has_fixture,
+                "{} has a fixture now: drop it from NO_FIXTURE",
+                rule.code
+            );
             assert!(
                 readme.contains(&format!("`{}`", rule.code)),
                 "README must say why {} has no fixture",
@@ -168,7 +178,11 @@ fn every_rule_has_a_bad_fixture_or_is_named_in_the_readme() {
                 rule.code
             );
         } else {
-            assert!(has_fixture, "{} has no directory in fixtures/bad/", rule.code);
+            assert!(
+                has_fixture,
+                "{} has no directory in fixtures/bad/",
+                rule.code
+            );
         }
     }
 }

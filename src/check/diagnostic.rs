@@ -18,7 +18,8 @@ pub struct Location {
 /// One problem found in one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
-    #[serde(rename = "code", serialize_with = "rule_code")]
+    /// Serialised as `code` and `name`, the two words the human report shows.
+    #[serde(flatten, serialize_with = "rule_code_and_name")]
     pub rule: &'static Rule,
     pub severity: Severity,
     /// What is wrong, in PyPI's words where PyPI has words for it.
@@ -30,8 +31,12 @@ pub struct Diagnostic {
     pub location: Option<Location>,
 }
 
-fn rule_code<S: Serializer>(rule: &&'static Rule, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(rule.code)
+fn rule_code_and_name<S: Serializer>(rule: &&'static Rule, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(2))?;
+    map.serialize_entry("code", rule.code)?;
+    map.serialize_entry("name", rule.name)?;
+    map.end()
 }
 
 impl Diagnostic {

@@ -19,8 +19,8 @@ fn read_token(arg: Option<&str>) -> Result<String, String> {
         Some(t) if t != "-" => {
             let _ = writeln!(
                 anstream::stderr(),
-                "hoist token inspect: warning: a token on the command line stays in your shell history; \
-                 pipe it on standard input instead"
+                "warning: {}; pipe it on standard input instead",
+                crate::output::SECRET_ON_COMMAND_LINE
             );
             Ok(t.to_string())
         }
@@ -49,7 +49,7 @@ fn inspect(args: &TokenInspectArgs) -> u8 {
     let text = match read_token(args.token.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            let _ = writeln!(anstream::stderr(), "hoist token inspect: error: {e}");
+            let _ = writeln!(anstream::stderr(), "error: {e}");
             return super::EXIT_USAGE;
         }
     };
@@ -62,7 +62,7 @@ fn inspect(args: &TokenInspectArgs) -> u8 {
     if token_text.is_empty() {
         let _ = writeln!(
             anstream::stderr(),
-            "hoist token inspect: error: no token given (pass it on standard input)"
+            "error: no token given (pass it on standard input)"
         );
         return super::EXIT_USAGE;
     }
@@ -74,10 +74,7 @@ fn inspect(args: &TokenInspectArgs) -> u8 {
         (Ok(info), Format::Human) => output::audit::token_human(info, now, &mut out),
         (Ok(info), Format::Json) => writeln!(out, "{}", output::audit::token_json(info, now)),
         (Err(e), Format::Human) => {
-            let _ = writeln!(
-                anstream::stderr(),
-                "hoist token inspect: error: {redacted}: {e}"
-            );
+            let _ = writeln!(anstream::stderr(), "error: {redacted}: {e}");
             Ok(())
         }
         (Err(e), Format::Json) => writeln!(
@@ -89,7 +86,7 @@ fn inspect(args: &TokenInspectArgs) -> u8 {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        let _ = writeln!(anstream::stderr(), "hoist token inspect: error: {e}");
+        let _ = writeln!(anstream::stderr(), "error: {e}");
         return super::EXIT_USAGE;
     }
     if result.is_ok() {

@@ -50,6 +50,12 @@ pub fn run(args: &UploadArgs) -> u8 {
             "warning: --sign, --sign-with and --identity are ignored: PyPI has ignored PGP signatures since 2023"
         );
     }
+    if args.password.is_some() {
+        eprintln!(
+            "warning: {}; set HOIST_PASSWORD (or TWINE_PASSWORD) instead",
+            crate::output::SECRET_ON_COMMAND_LINE
+        );
+    }
     let paths = match expand_inputs(&args.files) {
         Ok(p) => p,
         Err(e) => return usage(e),

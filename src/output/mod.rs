@@ -8,3 +8,8 @@
 pub mod audit;
 pub mod check;
 pub mod upload;
+
+/// The warning for a password or token given as an argument (`upload -p`, `token inspect
+/// TOKEN`): every command says it the same way.
+pub const SECRET_ON_COMMAND_LINE: &str = "a password or token given on the command line stays in your shell history and is visible \
+     to other users in process listings";
