@@ -154,6 +154,11 @@ pub struct UploadArgs {
     #[arg(long)]
     pub verbose: bool,
 
+    /// Do not list the check's warnings (files PyPI accepts, with something likely wrong: a
+    /// dropped License-File, no description) before uploading.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
     /// Do not draw progress bars (they are also off when stderr is not a terminal).
     #[arg(long)]
     pub disable_progress_bar: bool,

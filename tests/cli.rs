@@ -317,3 +317,19 @@ fn a_secret_given_as_an_argument_is_warned_about() {
     );
     assert!(err.contains("\nerror: "), "one prefix for errors: {err}");
 }
+
+/// Files that pass with warnings still show the warnings before anything is sent (compactly);
+/// `--quiet` hides them.
+#[test]
+fn upload_lists_check_warnings_before_sending() {
+    let six = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist/six-1.16.0.tar.gz");
+    let six = six.to_str().expect("utf-8 path");
+    let o = hoist(&["upload", "--dry-run", six]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+    insta::assert_snapshot!("upload_dry_run_warnings", warnings.join("\n"));
+    let o = hoist(&["upload", "--dry-run", "--quiet", six]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

@@ -91,6 +91,10 @@ pub fn run(args: &UploadArgs) -> u8 {
         );
         return EXIT_CHECK_FAILED;
     }
+    if !args.quiet {
+        let mut out = anstream::AutoStream::auto(io::stderr());
+        let _ = output::check::write_warnings_compact(&mut out, &reports);
+    }
     if !unpreparable.is_empty() {
         for e in &unpreparable {
             eprintln!("error: {e}");

@@ -102,6 +102,34 @@ pub fn write_human(w: &mut dyn Write, reports: &[FileReport], strict: bool) -> i
     Ok(())
 }
 
+/// Writes every warning of files that pass, one line each (`warning[L005] name FILE: message`),
+/// then a line saying how to see them in full; writes nothing when there is none. `hoist upload`
+/// shows these before sending, so a release never goes out with a warning nobody saw.
+pub fn write_warnings_compact(w: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+    let mut count = 0;
+    for r in reports {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+        {
+            writeln!(
+                w,
+                "{YELLOW}warning[{}]{YELLOW:#} {DIM}{}{DIM:#} {}: {}",
+                d.rule.code, d.rule.name, r.filename, d.message
+            )?;
+            count += 1;
+        }
+    }
+    if count > 0 {
+        writeln!(
+            w,
+            "{count} warning(s): PyPI accepts these files; `hoist check FILES` shows each with a hint (--quiet hides this list)"
+        )?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct JsonFile<'a> {
     #[serde(flatten)]
