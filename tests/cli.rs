@@ -333,3 +333,18 @@ fn upload_lists_check_warnings_before_sending() {
     assert_eq!(o.status.code(), Some(0));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }
+
+/// Every command prefixes its errors the same way.
+#[test]
+fn errors_have_one_prefix_in_every_command() {
+    for args in [
+        &["audit", "/nonexistent/hoist-test-dir"][..],
+        &["check", "/nonexistent/demo-1.0.tar.gz"][..],
+        &["explain", "Z999"][..],
+    ] {
+        let o = hoist(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+    }
+}

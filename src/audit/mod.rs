@@ -1003,7 +1003,9 @@ pub fn publisher_summary(p: &Publisher) -> String {
         p.owner.as_deref().unwrap_or(unknown),
         p.repository.as_deref().unwrap_or(unknown),
         p.workflow,
-        p.environment.as_deref().unwrap_or("(any)")
+        p.environment
+            .as_deref()
+            .unwrap_or(crate::auth::oidc::report::NO_ENVIRONMENT)
     )
 }
 

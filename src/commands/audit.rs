@@ -68,12 +68,12 @@ pub fn run(args: &AuditArgs) -> u8 {
     let mut report = match audit::audit(&args.path, &options) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(anstream::stderr(), "hoist audit: error: {e}");
+            let _ = writeln!(anstream::stderr(), "error: {e}");
             return super::EXIT_USAGE;
         }
     };
     if let Err(message) = add_settings(args, &mut report) {
-        let _ = writeln!(anstream::stderr(), "hoist audit: error: {message}");
+        let _ = writeln!(anstream::stderr(), "error: {message}");
         return super::EXIT_USAGE;
     }
     let fail_on = threshold(args.fail_on);
@@ -96,10 +96,7 @@ pub fn run(args: &AuditArgs) -> u8 {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        let _ = writeln!(
-            anstream::stderr(),
-            "hoist audit: error: writing the report: {e}"
-        );
+        let _ = writeln!(anstream::stderr(), "error: writing the report: {e}");
         return super::EXIT_USAGE;
     }
     if report.fails(fail_on) {

@@ -490,7 +490,7 @@ fn publisher(p: &Publisher, w: &mut dyn Write) -> io::Result<()> {
             "environment",
             p.environment
                 .clone()
-                .unwrap_or_else(|| "(none; leave empty)".into()),
+                .unwrap_or_else(|| crate::auth::oidc::report::NO_ENVIRONMENT.into()),
         ),
     ];
     for (label, value) in rows {

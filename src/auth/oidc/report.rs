@@ -8,6 +8,11 @@
 
 use std::fmt::Write as _;
 
+/// What a publisher form's environment field should say for a job that runs in no environment:
+/// the words every report uses (`hoist upload`'s exchange report, `hoist publisher`, `hoist
+/// audit`), because PyPI matches an empty environment to any job.
+pub const NO_ENVIRONMENT: &str = "(leave empty: this job runs in no environment)";
+
 use reqwest::Url;
 
 use super::unmatchable::{self, Blocker};
@@ -335,9 +340,7 @@ fn github_form(out: &mut String, claims: &Claims, subject: &Subject<'_>) {
             ("Workflow name", workflow.clone()),
             (
                 "Environment name",
-                environment
-                    .clone()
-                    .unwrap_or_else(|| "(leave empty: this job runs in no environment)".into()),
+                environment.clone().unwrap_or_else(|| NO_ENVIRONMENT.into()),
             ),
         ],
     );
@@ -376,8 +379,7 @@ fn gitlab_form(out: &mut String, claims: &Claims, subject: &Subject<'_>) {
             ("Top-level pipeline file path", file),
             (
                 "Environment name",
-                environment
-                    .unwrap_or_else(|| "(leave empty: this job runs in no environment)".into()),
+                environment.unwrap_or_else(|| NO_ENVIRONMENT.into()),
             ),
         ],
     );
