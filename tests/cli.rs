@@ -348,3 +348,32 @@ fn errors_have_one_prefix_in_every_command() {
         assert!(err.starts_with("error: "), "{args:?}: {err}");
     }
 }
+
+/// An upload URL typed without its scheme gets the URL it probably meant (http only for this
+/// machine), with any credentials in it masked.
+#[test]
+fn a_repository_url_without_a_scheme_says_so() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist/demo-1.0.tar.gz");
+    let demo = demo.to_str().expect("utf-8 path");
+    for (url, meant) in [
+        ("127.0.0.1:45519", "http://127.0.0.1:45519"),
+        ("localhost:8080/", "http://localhost:8080/"),
+        (
+            "pypi.example.com/legacy/",
+            "https://pypi.example.com/legacy/",
+        ),
+        (
+            "me:s3cret-pw@pypi.example.com/legacy/",
+            "https://********@pypi.example.com/legacy/",
+        ),
+    ] {
+        let o = hoist(&["upload", "--non-interactive", "--repository-url", url, demo]);
+        assert_eq!(o.status.code(), Some(2), "{url}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("the scheme is missing; write it out: {meant}")),
+            "{url}: {err}"
+        );
+        assert!(!err.contains("s3cret"), "{err}");
+    }
+}

@@ -228,6 +228,9 @@ pub fn parse_upload_url(raw: &str) -> Result<(Url, Option<String>, Option<Secret
         url: redact_url(raw),
         why: why.to_string(),
     };
+    if !raw.contains("://") {
+        return Err(bad(&missing_scheme(raw.trim())));
+    }
     let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(bad(&format!(
@@ -253,6 +256,25 @@ pub fn parse_upload_url(raw: &str) -> Result<(Url, Option<String>, Option<Secret
     Ok((url, username, password))
 }
 
+/// The message for an upload URL written without `scheme://`: the URL as it was probably meant,
+/// `http://` for this machine (credentials may go there in clear) and `https://` elsewhere.
+fn missing_scheme(raw: &str) -> String {
+    let guess = |scheme: &str| format!("{scheme}://{raw}");
+    let loopback = Url::parse(&guess("http"))
+        .ok()
+        .and_then(|u| u.host_str().map(is_loopback))
+        .unwrap_or(false);
+    let meant = if loopback {
+        guess("http")
+    } else {
+        guess("https")
+    };
+    format!(
+        "the scheme is missing; write it out: {}",
+        redact_url(&meant)
+    )
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -272,18 +294,17 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A URL fit for messages: anything between `://` and the last `@` replaced by `********`.
+/// A URL fit for messages: anything between `://` (or the start, without a scheme) and the last
+/// `@` replaced by `********`.
 /// The last `@`, because a password may itself hold `/`, `?`, `#` or `@`; masking too much is
 /// harmless, too little is not.
 pub fn redact_url(raw: &str) -> String {
-    match raw.find("://") {
-        Some(start) => {
-            let rest = &raw[start + 3..];
-            match rest.rfind('@') {
-                Some(at) => format!("{}********{}", &raw[..start + 3], &rest[at..]),
-                None => raw.to_string(),
-            }
-        }
+    // Without a scheme (`user:pw@host/…`, a URL typed without `https://`) the userinfo starts
+    // the string.
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    let rest = &raw[start..];
+    match rest.rfind('@') {
+        Some(at) => format!("{}********{}", &raw[..start], &rest[at..]),
         None => raw.to_string(),
     }
 }
