@@ -377,3 +377,23 @@ fn a_repository_url_without_a_scheme_says_so() {
         assert!(!err.contains("s3cret"), "{err}");
     }
 }
+
+/// A file of one archive kind named as the other gets one error with the cause in its hint,
+/// not a polyglot error beside it (PyPI's polyglot check needs both kinds at once).
+#[test]
+fn a_renamed_archive_tells_one_story() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let as_wheel = dir.path().join("six-1.16.0-py2.py3-none-any.whl");
+    let as_sdist = dir.path().join("six-1.16.0.tar.gz");
+    std::fs::copy(root.join("six-1.16.0.tar.gz"), &as_wheel).expect("copy");
+    std::fs::copy(root.join("six-1.16.0-py2.py3-none-any.whl"), &as_sdist).expect("copy");
+    let o = hoist(&[
+        "check",
+        as_wheel.to_str().expect("utf-8"),
+        as_sdist.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o).replace(&dir.path().display().to_string(), "TMP");
+    insta::assert_snapshot!("renamed_archives", out);
+}

@@ -77,8 +77,9 @@ pub struct Dist {
     pub size: Option<u64>,
     pub wheel_name: Option<Result<WheelFilename, String>>,
     pub sdist_name: Option<Result<SdistFilename, String>>,
-    /// Both a zip and a tar (PyPI refuses such polyglots).
-    pub polyglot: bool,
+    /// What the file reads as, whatever its extension: PyPI asks both questions first and
+    /// refuses a file that is both (a polyglot).
+    pub reads_as: ReadsAs,
     pub contents: Contents,
     /// For wheels: `<name>-<version>` from the raw filename, as PyPI splits it.
     pub wheel_prefix: Option<String>,
@@ -109,7 +110,7 @@ impl Dist {
             size: None,
             wheel_name: None,
             sdist_name: None,
-            polyglot: false,
+            reads_as: ReadsAs::default(),
             contents: Contents::NotOpened,
             wheel_prefix: None,
             sdist_top: None,
@@ -146,7 +147,7 @@ impl Dist {
     }
 
     fn read_zip(&mut self, file: &mut File, file_type: FileType) {
-        self.polyglot = tar::is_tarfile(file).unwrap_or(false);
+        self.reads_as = ReadsAs::of(file);
         let index = match ZipIndex::open(file) {
             Ok(i) => i,
             Err(ZipError::NotZip) => {
@@ -238,7 +239,7 @@ impl Dist {
     }
 
     fn read_tar(&mut self, file: &mut File) {
-        self.polyglot = zip::is_zipfile(file).unwrap_or(false);
+        self.reads_as = ReadsAs::of(file);
         let scan = match TarScan::read(file) {
             Ok(s) => s,
             Err(TarError::NotTar) => {
@@ -360,5 +361,29 @@ fn metadata_state(expected: &str, found: Option<Result<Vec<u8>, String>>) -> Met
                 }
             }
         },
+    }
+}
+
+/// Whether a file reads as a ZIP archive and as a tar archive, asked the way Warehouse's
+/// `_is_valid_dist_file` (`warehouse/forklift/legacy.py`) asks `zipfile.is_zipfile` and
+/// `tarfile.is_tarfile` before anything else, whatever the file's extension.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadsAs {
+    pub zip: bool,
+    pub tar: bool,
+}
+
+impl ReadsAs {
+    fn of(file: &mut File) -> ReadsAs {
+        ReadsAs {
+            zip: zip::is_zipfile(file).unwrap_or(false),
+            tar: tar::is_tarfile(file).unwrap_or(false),
+        }
+    }
+
+    /// Both at once: PyPI refuses it ("File is both a zip and a tar file"). A tar named `.whl`
+    /// is not one: it is "not a zipfile".
+    pub fn polyglot(self) -> bool {
+        self.zip && self.tar
     }
 }

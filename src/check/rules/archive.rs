@@ -200,9 +200,12 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     let Some(ext) = &dist.extension else {
         return;
     };
-    if dist.polyglot {
+    if dist.reads_as.polyglot() {
         out.push(&POLYGLOT_ARCHIVE, invalid("File is both a zip and a tar file"))
             .hint("The file reads both as a ZIP and as a tar archive; rebuild it with a standard build backend.");
+        // PyPI stops here, and every other archive problem of a polyglot follows from it (the
+        // ZIP records do not start where a ZIP starts): one cause, one diagnostic.
+        return;
     }
     match &dist.contents {
         Contents::Unreadable(err) => unreadable(dist, err, out),
@@ -292,6 +295,11 @@ fn unreadable(dist: &Dist, err: &ArchiveError, out: &mut Diagnostics) {
         ArchiveError::NotZip => {
             let hint = if empty {
                 "The file is empty. Rebuild it.".to_string()
+            } else if dist.reads_as.tar {
+                format!(
+                    "{} is a tar archive (an sdist renamed?), not a ZIP: a wheel must be built as one (`python -m build --wheel`).",
+                    dist.filename
+                )
             } else {
                 format!(
                     "{} is not a ZIP archive; it may be truncated or not a wheel at all. Rebuild it.",
@@ -304,6 +312,11 @@ fn unreadable(dist: &Dist, err: &ArchiveError, out: &mut Diagnostics) {
         ArchiveError::NotTar => {
             let hint = if empty {
                 "The file is empty. Rebuild it.".to_string()
+            } else if dist.reads_as.zip {
+                format!(
+                    "{} is a ZIP archive (a wheel renamed?), not a gzip-compressed tar: build the sdist with `python -m build --sdist`.",
+                    dist.filename
+                )
             } else {
                 format!(
                     "{} is not a tar archive. Rebuild it with `python -m build --sdist`.",
