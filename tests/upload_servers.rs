@@ -440,3 +440,41 @@ fn secrets_never_appear_in_any_output() {
         "the wrong token must fail"
     );
 }
+
+/// What each real index answers to a wrong password and to a wrong URL, and the hint hoist gives:
+/// where the credentials came from (never them), and the upload URL meant.
+#[test]
+fn refusals_name_the_credentials_source_and_the_url_meant() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, wheel, _) = release(dir.path(), "hint-demo");
+    for server in [pypiserver(), devpi()] {
+        let wrong = Server {
+            password: "wrong-pw-4711".into(),
+            ..server
+        };
+        let o = upload(&wrong, &[&wheel], &[]);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}");
+        assert!(
+            out.contains(&format!(
+                "hint: The index refused username `{}` (from the --username option) with the password from $HOIST_PASSWORD",
+                wrong.user
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("wrong-pw-4711"), "{out}");
+    }
+    let server = devpi();
+    let simple = Server {
+        upload: server.simple.clone(),
+        ..devpi()
+    };
+    let out = text(&upload(&simple, &[&wheel], &[]));
+    assert!(
+        out.contains(&format!(
+            "is the index's simple (download) URL, not its upload URL; try --repository-url {}",
+            server.upload
+        )),
+        "{out}"
+    );
+}

@@ -228,6 +228,9 @@ pub fn parse_upload_url(raw: &str) -> Result<(Url, Option<String>, Option<Secret
         url: redact_url(raw),
         why: why.to_string(),
     };
+    if raw.trim().is_empty() {
+        return Err(bad("it is empty"));
+    }
     if !raw.contains("://") {
         return Err(bad(&missing_scheme(raw.trim())));
     }

@@ -15,6 +15,7 @@
 pub mod client;
 pub mod existing;
 pub mod form;
+mod hints;
 pub mod multipart;
 pub mod progress;
 pub mod retry;
@@ -590,7 +591,8 @@ impl Uploader {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let mut hint = self.hint_for(status, &reason);
+                    let mut hint =
+                        hints::for_answer(status, &reason, self.target.kind, &url, creds.as_ref());
                     let reason = if reason.is_empty() {
                         text.lines().next().unwrap_or("").to_string()
                     } else {
@@ -748,25 +750,6 @@ impl Uploader {
             ),
             format!("If you trust it, use --repository-url {next}"),
         ))
-    }
-
-    fn hint_for(&self, status: u16, reason: &str) -> Option<String> {
-        let lower = reason.to_ascii_lowercase();
-        Some(match status {
-            401 => "The index wants credentials: set HOIST_USERNAME and HOIST_PASSWORD (or TWINE_*), or add them to .pypirc.".into(),
-            403 if lower.contains("invalid or non-existent authentication") || lower.contains("username/password") => {
-                "Use an API token: username __token__ and the token (pypi-…) as the password; check it is for this index (PyPI and TestPyPI have separate tokens).".into()
-            }
-            403 if lower.contains("isn't allowed to upload") || lower.contains("not allowed to upload") => {
-                "The credentials are valid but may not upload to this project: check the token's scope and your role on the project.".into()
-            }
-            403 => "The index refused the credentials or the upload; check the token and its scope.".into(),
-            405 => "This URL does not accept uploads: is it the simple index URL instead of the upload URL (for PyPI, https://upload.pypi.org/legacy/)?".into(),
-            413 => "The file is larger than the index (or a proxy in front of it) accepts.".into(),
-            400 if lower.contains("previously used") => "PyPI never reuses a filename, even of a deleted file: release a new version.".into(),
-            400 => "The index refused the file; run `hoist check` on it to see what PyPI rejects.".into(),
-            _ => return None,
-        })
     }
 
     async fn attempt(
