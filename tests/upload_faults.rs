@@ -252,7 +252,7 @@ fn already_exists_after_a_retry_is_a_failure_unless_the_index_lists_these_bytes(
     let f = fixture("dist/demo-1.0.tar.gz");
     // Not listed at all (the answer was about something else), or listed with other bytes.
     for (listing, hint) in [
-        (simple_page(&[]), "may be on the index"),
+        (simple_page(&[]), "does not list it"),
         (
             simple_page(&[("demo-1.0.tar.gz", &"0".repeat(64))]),
             "a different demo-1.0.tar.gz",
@@ -692,4 +692,124 @@ fn the_summary_a_person_reads_after_a_failure() {
     let stdout =
         String::from_utf8_lossy(&o.stdout).replace(&server.url(), "http://127.0.0.1:PORT/");
     insta::assert_snapshot!(stdout);
+}
+
+// Lookups (the simple API) are retried like uploads: issue 16.
+
+#[test]
+fn a_503_on_the_confirming_lookup_is_retried_and_the_file_confirmed() {
+    // The answer to the upload is lost (502), the retry is told 409, the lookup that confirms
+    // the file gets one 503: retried, it shows the same sha256, so the file is uploaded, not
+    // "failed (409 Conflict)".
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let sha = sha256_hex(&std::fs::read(&f).expect("read"));
+    let server = FaultServer::start(vec![
+        Behavior::status(502, "Bad Gateway"),
+        Behavior::status(409, "Conflict"),
+        Behavior::status(503, "Service Unavailable"),
+        simple_page(&[("demo-1.0.tar.gz", &sha)]),
+    ]);
+    let o = upload_to(&server.url(), &[&f], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("an earlier attempt had landed"),
+        "{}",
+        text(&o)
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 4);
+    // The same page asked again, not another URL after one failure.
+    assert_eq!(reqs[2].path(), "/simple/demo/");
+    assert_eq!(reqs[3].path(), "/simple/demo/");
+}
+
+#[test]
+fn lookup_failures_of_every_kind_are_retried() {
+    // Before the upload, with --skip-existing: a reset, a 429 with Retry-After and a stall, then
+    // the page: the file is skipped, and nothing is sent.
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let sha = sha256_hex(&std::fs::read(&f).expect("read"));
+    let server = FaultServer::start(vec![
+        Behavior::reset_after(0),
+        Behavior::retry_after(1),
+        Behavior::Stall,
+        simple_page(&[("demo-1.0.tar.gz", &sha)]),
+    ]);
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &server.url(),
+            "-u",
+            "u",
+            "--non-interactive",
+            "--skip-existing",
+            &f.display().to_string(),
+        ],
+        &[("HOIST_PASSWORD", "p"), ("HOIST_STALL_TIMEOUT_MS", "800")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("skipped"), "{}", text(&o));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 4, "{reqs:?}");
+    assert!(reqs.iter().all(|r| r.method == "GET"));
+    assert!(
+        reqs[2].received_at.duration_since(reqs[1].received_at) >= Duration::from_millis(900),
+        "Retry-After: 1 was honoured"
+    );
+}
+
+#[test]
+fn a_lookup_that_keeps_failing_leaves_the_file_unconfirmed() {
+    // The lookup gets 503 every time: each retry of --retries is used, then the file is
+    // reported as failed and unconfirmed (it may have landed), never as uploaded.
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let server = FaultServer::start(vec![
+        Behavior::status(502, "Bad Gateway"),
+        Behavior::status(409, "Conflict"),
+        Behavior::status(503, "Service Unavailable"),
+    ]);
+    let o = upload_to(&server.url(), &[&f], &["--retries", "2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("Unconfirmed"), "{}", text(&o));
+    assert!(text(&o).contains("may be on the index"), "{}", text(&o));
+    let gets = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    // Two candidate URLs (/simple/ and /+simple/), each tried 1 + 2 times.
+    assert_eq!(gets, 6, "{}", text(&o));
+}
+
+#[test]
+fn a_project_the_index_does_not_have_is_absent_not_unreadable() {
+    // 404 for the project, and the index root answers: the file is not there, so --skip-existing
+    // uploads it.
+    let f = fixture("dist/demo-1.0.tar.gz");
+    let server = FaultServer::start(vec![
+        Behavior::status(404, "Not Found"),
+        Behavior::status(200, "OK"),
+        Behavior::ok(),
+    ]);
+    let o = upload_to(&server.url(), &[&f], &["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let reqs = server.requests();
+    let seen: Vec<(&str, &str)> = reqs.iter().map(|r| (r.method.as_str(), r.path())).collect();
+    assert_eq!(
+        seen,
+        [("GET", "/simple/demo/"), ("GET", "/simple/"), ("POST", "/")]
+    );
+    // A redirect to another host (pypiserver's fallback to PyPI) is "not here" as well.
+    // Then a 409 about something else is not "skipped": the index does not list the file.
+    let server = FaultServer::start(vec![
+        Behavior::redirect(303, "https://pypi.invalid/simple/demo/"),
+        Behavior::status(200, "OK"),
+        Behavior::status(409, "Conflict"),
+        Behavior::redirect(303, "https://pypi.invalid/simple/demo/"),
+    ]);
+    let o = upload_to(&server.url(), &[&f], &["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("does not list it"), "{}", text(&o));
+    assert!(!text(&o).contains("Unconfirmed"), "{}", text(&o));
 }

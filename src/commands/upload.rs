@@ -278,9 +278,9 @@ pub fn run(args: &UploadArgs) -> u8 {
     if let Some(ms) = env("HOIST_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
         options.retry.base = std::time::Duration::from_millis(ms);
     }
-    if let Some(s) = env("HOIST_STALL_TIMEOUT").and_then(|v| v.parse::<u64>().ok()) {
-        options.stall_timeout = std::time::Duration::from_secs(s);
-        options.response_timeout = std::time::Duration::from_secs(s);
+    if let Some(stall) = crate::retry::stall_from_env(&env) {
+        options.stall_timeout = stall;
+        options.response_timeout = stall;
     }
     let uploader = Uploader::with_source(
         client,

@@ -200,8 +200,31 @@ enum OnIndex {
     Unknown,
 }
 
+/// What one simple-API GET came to.
+#[derive(Debug)]
+enum Fetched {
+    Page(String),
+    /// The index has no such project.
+    NotThere,
+    Redirect(Option<String>),
+    /// No page: the retries ran out, or the index refused (401, 403...).
+    Unreadable,
+}
+
 /// The hint for a failure after which the file may nevertheless be on the index.
 const MAY_HAVE_LANDED: &str = "An earlier attempt sent the whole file, so it may be on the index although hoist could not confirm it: check the index, then rerun with --skip-existing.";
+
+/// The hint for a file whose whole body went out but that the index does not confirm:
+/// "unconfirmed" when its listing could not be read at all.
+fn landed_hint(found: &OnIndex) -> String {
+    match found {
+        OnIndex::Unknown => format!(
+            "Unconfirmed: the index's simple page could not be read, even with retries. {MAY_HAVE_LANDED}"
+        ),
+        OnIndex::Absent => "The index does not list it, asked again after a pause: it did not land. Rerun with --skip-existing.".to_string(),
+        _ => MAY_HAVE_LANDED.to_string(),
+    }
+}
 
 /// Uploads files to one index.
 pub struct Uploader {
@@ -211,7 +234,10 @@ pub struct Uploader {
     options: Options,
     reporter: Arc<dyn Reporter>,
     stop: AtomicBool,
-    listings: tokio::sync::Mutex<HashMap<String, Option<(Url, String)>>>,
+    /// Simple-API pages read, by project ("" for a project the index does not have).
+    listings: tokio::sync::Mutex<HashMap<String, String>>,
+    /// Simple-index roots known to answer, so a 404 below them means "no such project".
+    index_roots: tokio::sync::Mutex<Vec<Url>>,
 }
 
 const ACCEPT_VALUE: &str = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
@@ -269,6 +295,7 @@ impl Uploader {
             reporter,
             stop: AtomicBool::new(false),
             listings: tokio::sync::Mutex::new(HashMap::new()),
+            index_roots: tokio::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -344,38 +371,166 @@ impl Uploader {
             .flatten()
     }
 
-    /// Looks the file up on the index's simple API: `None` when no page could be read.
+    /// Looks the file up on the index's simple API: `None` when no page could be read, after
+    /// the retries the policy allows (the file stays unconfirmed). A project the index does not
+    /// have reads as an empty page: the file is absent.
     async fn lookup(&self, p: &Prepared, creds: Option<&Credentials>) -> Option<Listing> {
-        let mut cache = self.listings.lock().await;
-        if !cache.contains_key(&p.name) {
-            let mut found = None;
-            for url in existing::simple_urls(&self.target, &p.name) {
-                let mut req = self
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ACCEPT,
-                        "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
-                    )
-                    // As patient as an upload is with a silent server, and no more.
-                    .timeout(self.options.stall_timeout.min(Duration::from_secs(30)));
-                if let Some(c) = creds
-                    && self.target.url.host() == url.host()
-                {
-                    req = req.basic_auth(&c.username, Some(c.password.expose()));
-                }
-                if let Ok(resp) = req.send().await
-                    && resp.status().is_success()
-                    && let Ok(text) = resp.text().await
-                {
-                    found = Some((url, text));
-                    break;
-                }
+        let cached = self.listings.lock().await.get(&p.name).cloned();
+        let page = match cached {
+            Some(page) => page,
+            None => {
+                // Not under the lock: a retried lookup must not hold up the other files.
+                let page = self.read_listing(&p.name, creds).await?;
+                self.listings
+                    .lock()
+                    .await
+                    .insert(p.name.clone(), page.clone());
+                page
             }
-            cache.insert(p.name.clone(), found);
+        };
+        Some(existing::find_in_page(&page, &p.filename))
+    }
+
+    /// The project's simple-API page from the first candidate URL that gives one; an empty
+    /// page when the index says it has no such project (404, 410, or a redirect to another
+    /// host such as pypiserver's 303 to its fallback) at a URL whose index answers.
+    async fn read_listing(&self, project: &str, creds: Option<&Credentials>) -> Option<String> {
+        let mut unreadable = false;
+        for url in existing::simple_urls(&self.target, project) {
+            match self.fetch_simple(&url, creds, false).await {
+                Fetched::Page(text) => return Some(text),
+                Fetched::NotThere if !unreadable && self.index_answers(&url, creds).await => {
+                    return Some(String::new());
+                }
+                Fetched::NotThere => {}
+                Fetched::Unreadable | Fetched::Redirect(_) => unreadable = true,
+            }
         }
-        let (_, page) = cache.get(&p.name)?.as_ref()?;
-        Some(existing::find_in_page(page, &p.filename))
+        None
+    }
+
+    /// Whether the index above a project page (`…/simple/`) answers 2xx, so a 404 for the
+    /// project means "no such project", not "wrong URL". PyPI's URLs are known; others are
+    /// asked once (headers only) and remembered.
+    async fn index_answers(&self, project_url: &Url, creds: Option<&Credentials>) -> bool {
+        if self.target.kind != crate::auth::IndexKind::Other {
+            return true;
+        }
+        let Ok(root) = project_url.join("../") else {
+            return false;
+        };
+        if self.index_roots.lock().await.contains(&root) {
+            return true;
+        }
+        let ok = matches!(
+            self.fetch_simple(&root, creds, true).await,
+            Fetched::Page(_)
+        );
+        if ok {
+            self.index_roots.lock().await.push(root);
+        }
+        ok
+    }
+
+    /// One simple-API GET, retried with the upload's policy on a transport error, a 5xx, 408
+    /// or 429 (honouring `Retry-After`), each try bounded by the stall limit. With
+    /// `headers_only` (an index root) only whether it answers counts, not its body.
+    async fn fetch_simple(
+        &self,
+        url: &Url,
+        creds: Option<&Credentials>,
+        headers_only: bool,
+    ) -> Fetched {
+        let mut current = url.clone();
+        let mut redirects = 0;
+        loop {
+            let policy = self.options.retry;
+            let answer = crate::retry::run(
+                &policy,
+                |_| self.simple_get(&current, creds, headers_only),
+                |n, error: &String, wait| {
+                    self.reporter.note(&format!(
+                        "looking up {current} failed ({error}); trying again in {:.1}s (retry {n} of {})",
+                        wait.as_secs_f64(),
+                        policy.retries
+                    ))
+                },
+            )
+            .await;
+            return match answer {
+                Err(_) => Fetched::Unreadable,
+                Ok(Fetched::Redirect(location)) => {
+                    match location.and_then(|l| current.join(&l).ok()) {
+                        // The same index moved the page (a name normalised, a slash added).
+                        Some(n) if n.origin() == current.origin() && redirects < 3 => {
+                            redirects += 1;
+                            current = n;
+                            continue;
+                        }
+                        // Another host (pypiserver's fallback to PyPI): not on this index.
+                        Some(n) if n.origin() != current.origin() => Fetched::NotThere,
+                        _ => Fetched::Unreadable,
+                    }
+                }
+                Ok(found) => found,
+            };
+        }
+    }
+
+    /// One try of a simple-API GET.
+    async fn simple_get(
+        &self,
+        url: &Url,
+        creds: Option<&Credentials>,
+        headers_only: bool,
+    ) -> crate::retry::Step<Fetched, String> {
+        use crate::retry::Step;
+        let mut req = self
+            .client
+            .get(url.clone())
+            .header(
+                ACCEPT,
+                "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
+            )
+            .timeout(self.options.stall_timeout.min(Duration::from_secs(30)));
+        if let Some(c) = creds
+            && self.target.url.host() == url.host()
+        {
+            req = req.basic_auth(&c.username, Some(c.password.expose()));
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                return Step::Again {
+                    error: describe_transport(&e).0,
+                    retry_after: None,
+                };
+            }
+        };
+        let status = resp.status().as_u16();
+        let retry_after = crate::retry::retry_after_of(resp.headers());
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        match status {
+            200..=299 if headers_only => Step::Done(Fetched::Page(String::new())),
+            200..=299 => match resp.text().await {
+                Ok(text) => Step::Done(Fetched::Page(text)),
+                Err(e) => Step::Again {
+                    error: describe_transport(&e).0,
+                    retry_after: None,
+                },
+            },
+            404 | 410 => Step::Done(Fetched::NotThere),
+            300..=399 => Step::Done(Fetched::Redirect(location)),
+            s if retry::retryable_status(s) => Step::Again {
+                error: format!("{s} {}", resp.status().canonical_reason().unwrap_or("")),
+                retry_after,
+            },
+            _ => Step::Done(Fetched::Unreadable),
+        }
     }
 
     async fn upload_one(&self, p: &Prepared) -> FileResult {
@@ -543,7 +698,8 @@ impl Uploader {
                                     note: Some("an earlier attempt had landed; the index has the same sha256".into()),
                                 },
                                 OnIndex::Different(remote) => self.fail(Some(status), reason, Some(format!("The index has a different {} (sha256 {remote}); an index never replaces a file.", p.filename)), attempts),
-                                _ => self.fail(Some(status), reason, Some(MAY_HAVE_LANDED.into()), attempts),
+                                OnIndex::Absent => self.fail(Some(status), reason, Some("The index says the file exists but does not list it, asked again after a pause: this answer is about something else.".into()), attempts),
+                                other => self.fail(Some(status), reason, Some(landed_hint(&other)), attempts),
                             };
                         }
                         if self.options.skip_existing {
@@ -591,7 +747,7 @@ impl Uploader {
                                     )),
                                 };
                             }
-                            _ => hint = Some(MAY_HAVE_LANDED.into()),
+                            other => hint = Some(landed_hint(&other)),
                         }
                     }
                     break self.fail(Some(status), reason, hint, attempts);
@@ -620,7 +776,7 @@ impl Uploader {
                                     note: Some("the last answer was lost, but the index has the file with the same sha256".into()),
                                 };
                             }
-                            _ => Some(MAY_HAVE_LANDED.into()),
+                            other => Some(landed_hint(&other)),
                         }
                     } else {
                         Some(format!(
