@@ -813,3 +813,111 @@ fn a_project_the_index_does_not_have_is_absent_not_unreadable() {
     assert!(text(&o).contains("does not list it"), "{}", text(&o));
     assert!(!text(&o).contains("Unconfirmed"), "{}", text(&o));
 }
+
+// Ctrl-C (SIGINT): no new file starts, the file in flight finishes or is abandoned cleanly, the
+// summary so far is printed, and the exit status is 130.
+
+fn wheels(dir: &Path, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            Spec::wheel()
+                .named(&format!("demo-1.0-{i}-py3-none-any.whl"))
+                .write(dir)
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
+fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+}
+
+#[test]
+fn ctrl_c_lets_the_file_in_flight_finish_and_starts_no_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = wheels(dir.path(), 4);
+    // The first answer takes 2 s: Ctrl-C comes while it is in flight.
+    let server = FaultServer::start(vec![
+        Behavior::Respond(netsupport::Reply::ok().after(Duration::from_secs(2))),
+        Behavior::ok(),
+    ]);
+    let url = server.url();
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        &url,
+        "-u",
+        "u",
+        "--non-interactive",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let child = support::run::command(&args, &[("HOIST_PASSWORD", "p")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn hoist");
+    server.wait_for_requests(1, WAIT);
+    interrupt(&child);
+    let o = child.wait_with_output().expect("wait");
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(130), "{out}");
+    assert!(out.contains("Interrupted"), "{out}");
+    assert!(
+        out.contains("1 uploaded, 0 skipped, 0 failed, 3 not attempted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("interrupted (Ctrl-C) before it started"),
+        "{out}"
+    );
+    assert_eq!(server.requests().len(), 1, "no new file started");
+}
+
+#[test]
+fn ctrl_c_abandons_a_retry_pause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = wheels(dir.path(), 2);
+    // Retry-After: 50 s; Ctrl-C must not wait for it.
+    let server = FaultServer::start(vec![Behavior::retry_after(50)]);
+    let url = server.url();
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        &url,
+        "-u",
+        "u",
+        "--non-interactive",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let child = support::run::command(&args, &[("HOIST_PASSWORD", "p")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn hoist");
+    server.wait_for_requests(1, WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    interrupt(&child);
+    let o = child.wait_with_output().expect("wait");
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(130), "{out}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}: {out}",
+        started.elapsed()
+    );
+    assert!(
+        out.contains("interrupted (Ctrl-C) before its next attempt"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 uploaded, 0 skipped, 1 failed, 1 not attempted"),
+        "{out}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}

@@ -200,6 +200,9 @@ enum OnIndex {
     Unknown,
 }
 
+/// A project's simple-API page and when its reading started, once read.
+type ListingCell = tokio::sync::Mutex<Option<(String, Instant)>>;
+
 /// What one simple-API GET came to.
 #[derive(Debug)]
 enum Fetched {
@@ -234,10 +237,15 @@ pub struct Uploader {
     options: Options,
     reporter: Arc<dyn Reporter>,
     stop: AtomicBool,
+    /// Set by [`Uploader::interrupt`] (Ctrl-C): no new file, no new retry.
+    interrupted: AtomicBool,
+    interrupt_notify: tokio::sync::Notify,
     /// Simple-API pages read, by project ("" for a project the index does not have).
-    listings: tokio::sync::Mutex<HashMap<String, String>>,
+    /// One cell per project, locked while it is read, so files of one project in flight
+    /// together share one lookup.
+    listings: std::sync::Mutex<HashMap<String, Arc<ListingCell>>>,
     /// Simple-index roots known to answer, so a 404 below them means "no such project".
-    index_roots: tokio::sync::Mutex<Vec<Url>>,
+    index_roots: tokio::sync::Mutex<HashMap<Url, bool>>,
 }
 
 const ACCEPT_VALUE: &str = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
@@ -294,8 +302,10 @@ impl Uploader {
             options,
             reporter,
             stop: AtomicBool::new(false),
-            listings: tokio::sync::Mutex::new(HashMap::new()),
-            index_roots: tokio::sync::Mutex::new(Vec::new()),
+            interrupted: AtomicBool::new(false),
+            interrupt_notify: tokio::sync::Notify::new(),
+            listings: std::sync::Mutex::new(HashMap::new()),
+            index_roots: tokio::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -374,21 +384,36 @@ impl Uploader {
     /// Looks the file up on the index's simple API: `None` when no page could be read, after
     /// the retries the policy allows (the file stays unconfirmed). A project the index does not
     /// have reads as an empty page: the file is absent.
-    async fn lookup(&self, p: &Prepared, creds: Option<&Credentials>) -> Option<Listing> {
-        let cached = self.listings.lock().await.get(&p.name).cloned();
-        let page = match cached {
-            Some(page) => page,
-            None => {
-                // Not under the lock: a retried lookup must not hold up the other files.
-                let page = self.read_listing(&p.name, creds).await?;
-                self.listings
-                    .lock()
-                    .await
-                    .insert(p.name.clone(), page.clone());
-                page
-            }
+    /// With `not_before`, a page read earlier is read again (files confirmed together share
+    /// the new read).
+    async fn lookup(
+        &self,
+        p: &Prepared,
+        creds: Option<&Credentials>,
+        not_before: Option<Instant>,
+    ) -> Option<Listing> {
+        let cell = self.listing_cell(&p.name);
+        let mut page = cell.lock().await;
+        let stale = match (&*page, not_before) {
+            (None, _) => true,
+            (Some((_, read_at)), Some(t)) => *read_at < t,
+            (Some(_), None) => false,
         };
-        Some(existing::find_in_page(&page, &p.filename))
+        if stale {
+            let started = Instant::now();
+            *page = Some((self.read_listing(&p.name, creds).await?, started));
+        }
+        page.as_ref()
+            .map(|(text, _)| existing::find_in_page(text, &p.filename))
+    }
+
+    /// The cache cell of a project's page.
+    fn listing_cell(&self, project: &str) -> Arc<ListingCell> {
+        let mut map = self
+            .listings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(project.to_string()).or_default().clone()
     }
 
     /// The project's simple-API page from the first candidate URL that gives one; an empty
@@ -419,16 +444,17 @@ impl Uploader {
         let Ok(root) = project_url.join("../") else {
             return false;
         };
-        if self.index_roots.lock().await.contains(&root) {
-            return true;
+        let mut known = self.index_roots.lock().await;
+        if let Some(ok) = known.get(&root) {
+            return *ok;
         }
-        let ok = matches!(
-            self.fetch_simple(&root, creds, true).await,
-            Fetched::Page(_)
-        );
-        if ok {
-            self.index_roots.lock().await.push(root);
+        let answer = self.fetch_simple(&root, creds, true).await;
+        if matches!(answer, Fetched::Unreadable) {
+            // Maybe a passing fault: ask again next time.
+            return false;
         }
+        let ok = matches!(answer, Fetched::Page(_));
+        known.insert(root, ok);
         ok
     }
 
@@ -536,12 +562,15 @@ impl Uploader {
     async fn upload_one(&self, p: &Prepared) -> FileResult {
         let start = Instant::now();
         if self.stop.load(Ordering::SeqCst) {
+            let reason = if self.interrupted.load(Ordering::SeqCst) {
+                "interrupted (Ctrl-C) before it started; rerun with --skip-existing to finish the release"
+            } else {
+                "an earlier file failed; rerun with --skip-existing to finish the release"
+            };
             return self.result(
                 p,
                 Outcome::NotAttempted {
-                    reason:
-                        "an earlier file failed; rerun with --skip-existing to finish the release"
-                            .into(),
+                    reason: reason.into(),
                 },
                 None,
                 start,
@@ -568,7 +597,7 @@ impl Uploader {
         // With --skip-existing, ask the index first: a rerun then sends nothing it already has.
         let mut digests = None;
         if self.options.skip_existing
-            && let Some(Listing::Present { sha256 }) = self.lookup(p, creds.as_ref()).await
+            && let Some(Listing::Present { sha256 }) = self.lookup(p, creds.as_ref(), None).await
         {
             digests = self.local_digests(p).await;
             let local = digests.as_ref().map(|d| d.sha256.clone());
@@ -726,8 +755,10 @@ impl Uploader {
                             &format!("{status} {reason}"),
                             wait,
                         );
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        if self.pause(wait).await {
+                            continue;
+                        }
+                        break self.interrupted_outcome(maybe_landed, attempts);
                     }
                     let mut hint = self.hint_for(status, &reason);
                     let reason = if reason.is_empty() {
@@ -761,8 +792,10 @@ impl Uploader {
                         maybe_landed |= sent_all;
                         let wait = self.options.retry.delay(attempts, None);
                         self.reporter.retry(&p.filename, attempts, &error, wait);
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        if self.pause(wait).await {
+                            continue;
+                        }
+                        break self.interrupted_outcome(maybe_landed, attempts);
                     }
                     let hint = if error.to_ascii_lowercase().contains("certificate") {
                         Some("The index's TLS certificate is not trusted: pass its CA bundle with --cert (or TWINE_CERT).".to_string())
@@ -789,6 +822,42 @@ impl Uploader {
         };
         self.reporter.finish(&p.filename, outcome.label());
         self.result(p, outcome, digests, start)
+    }
+
+    /// Stops the run as Ctrl-C asks: no new file starts, and no file starts another attempt;
+    /// attempts in flight finish.
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+        self.stop.store(true, Ordering::SeqCst);
+        self.interrupt_notify.notify_waiters();
+    }
+
+    /// Waits before a retry; `false` when interrupted (before or during the wait).
+    async fn pause(&self, wait: Duration) -> bool {
+        let notified = self.interrupt_notify.notified();
+        if self.interrupted.load(Ordering::SeqCst) {
+            return false;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => !self.interrupted.load(Ordering::SeqCst),
+            _ = notified => false,
+        }
+    }
+
+    /// A file abandoned in a retry pause by Ctrl-C.
+    fn interrupted_outcome(&self, maybe_landed: bool, attempts: u32) -> Outcome {
+        let hint = if maybe_landed {
+            MAY_HAVE_LANDED.to_string()
+        } else {
+            "Nothing of it is on the index: rerun with --skip-existing to finish the release."
+                .to_string()
+        };
+        self.fail(
+            None,
+            "interrupted (Ctrl-C) before its next attempt".into(),
+            Some(hint),
+            attempts,
+        )
     }
 
     fn fail(
@@ -825,8 +894,9 @@ impl Uploader {
             if round > 0 {
                 tokio::time::sleep(self.options.retry.base * round).await;
             }
-            self.listings.lock().await.remove(&p.name);
-            found = match self.lookup(p, creds).await {
+            // A page read from now on: one read before this answer may predate the upload.
+            let now = Instant::now();
+            found = match self.lookup(p, creds, Some(now)).await {
                 Some(Listing::Present {
                     sha256: Some(remote),
                 }) => match &local {
@@ -837,8 +907,8 @@ impl Uploader {
                 Some(Listing::Absent) => OnIndex::Absent,
                 None => OnIndex::Unknown,
             };
-            // Only "not listed yet" is worth asking again; an index that cannot be read will
-            // not be readable a second later.
+            // Only "not listed yet" is worth asking again: a page that could not be read was
+            // already asked for with every retry the policy allows.
             if found != OnIndex::Absent {
                 break;
             }
