@@ -171,8 +171,6 @@ fn hoist_cmd(url: &str, server: &IndexServer, files: &[PathBuf], extra: &[&str])
         "json",
         "--jobs",
         "8",
-        "--retries",
-        "5",
         "--disable-progress-bar",
     ])
     .args(extra)
@@ -345,7 +343,7 @@ fn soak(server: IndexServer) {
         let killed = seed % kill_every == 0;
         if killed {
             let after = Duration::from_millis(100 + seed.wrapping_mul(7919) % 2400);
-            let mut child = hoist_cmd(&url, &server, &release.files, &[])
+            let mut child = hoist_cmd(&url, &server, &release.files, &["--retries", "5"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -357,7 +355,11 @@ fn soak(server: IndexServer) {
             log.push_str(&format!("killed (SIGKILL) after {after:?}\n"));
         }
         let skip = killed || seed % 2 == 1;
-        let extra: &[&str] = if skip { &["--skip-existing"] } else { &[] };
+        let extra: &[&str] = if skip {
+            &["--retries", "5", "--skip-existing"]
+        } else {
+            &["--retries", "5"]
+        };
         let report = run(&mut hoist_cmd(&url, &server, &release.files, extra));
         let mut bad = check_report(&server, &release, &report, !killed);
         if report.code == Some(0) {
@@ -474,4 +476,118 @@ fn the_proxy_chooses_by_seed_key_and_n_only() {
         "at most 2 faults in a row"
     );
     assert_ne!(a, run(&ProxyConfig { seed: 8, ..c }));
+}
+
+// What each index answers for a project it does not have reads as "not there": with every
+// upload answered 503 (never forwarded) and the retries spent, the file is reported as not on
+// the index, not as "unconfirmed" or "may have landed".
+
+fn absent_project_reads_as_absent(server: &IndexServer, upload_url: &str) {
+    let release = make_release(&format!("absent-{}", server.name), 1);
+    let mut config = ProxyConfig::quiet(1);
+    config.always = Some(("POST", Fault::Unavailable(false)));
+    let proxy = FaultProxy::start(upload_url, config);
+    let r = run(&mut hoist_cmd(
+        &proxy.url_for(upload_url),
+        server,
+        &release.files,
+        &["--retries", "1"],
+    ));
+    assert_eq!(r.code, Some(1), "{}", r.text);
+    assert_eq!(r.files.len(), 1, "{}", r.text);
+    let (_, status, hint) = &r.files[0];
+    assert_eq!(status, "failed", "{}", r.text);
+    assert!(hint.contains("did not land"), "{}", r.text);
+    assert!(!hint.contains("Unconfirmed"), "{}", r.text);
+    let gets: Vec<String> = proxy
+        .log()
+        .iter()
+        .filter(|l| l.key.starts_with("GET "))
+        .map(|l| l.to_string())
+        .collect();
+    assert!(!gets.is_empty(), "the index was asked: {}", r.text);
+}
+
+#[test]
+fn a_project_pypiserver_does_not_have_is_absent() {
+    // pypiserver without a fallback answers 404.
+    let server = servers::pypiserver();
+    absent_project_reads_as_absent(&server, &server.url);
+}
+
+#[test]
+fn a_project_devpi_does_not_have_is_absent() {
+    // devpi-server answers 404 under +simple/ (and 404 for the simple/ hoist tries first).
+    let server = servers::devpi();
+    absent_project_reads_as_absent(&server, &server.url);
+}
+
+/// A pypiserver of its own with its fallback on (the default): for a project it does not
+/// have, it answers `303 See Other` to https://pypi.org/simple/NAME/. Stopped when dropped.
+struct FallbackPypiserver {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Drop for FallbackPypiserver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fallback_pypiserver() -> FallbackPypiserver {
+    let bin = servers::pip().with_file_name("pypi-server");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(&bin)
+        .args(["run", "-p", &port.to_string(), "-i", "127.0.0.1"])
+        .args(["-a", ".", "-P", "."])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+    let url = format!("http://127.0.0.1:{port}/");
+    let server = FallbackPypiserver {
+        child,
+        _dir: dir,
+        url,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while client::get(&format!("{}simple/", server.url))
+        .ok()
+        .map(|r| r.status)
+        != Some(200)
+    {
+        assert!(Instant::now() < deadline, "pypiserver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+#[test]
+fn pypiservers_303_to_its_fallback_is_absent() {
+    let own = fallback_pypiserver();
+    let missing = client::get(&format!("{}simple/no-such-project/", own.url)).expect("get");
+    assert_eq!(missing.status, 303, "pypiserver's fallback redirect");
+    assert!(
+        missing
+            .header("location")
+            .is_some_and(|l| l.contains("pypi.org")),
+        "{:?}",
+        missing.headers
+    );
+    let server = IndexServer {
+        name: "pypiserver-fallback",
+        url: own.url.clone(),
+        simple: format!("{}simple/", own.url),
+        user: "anyone".into(),
+        password: "anything".into(),
+    };
+    absent_project_reads_as_absent(&server, &own.url);
 }
