@@ -829,6 +829,24 @@ fn wheels(dir: &Path, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// `hoist upload` of `files` to `url`, running (its output piped).
+fn spawn_upload(url: &str, files: &[String]) -> std::process::Child {
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        url,
+        "-u",
+        "u",
+        "--non-interactive",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    support::run::command(&args, &[("HOIST_PASSWORD", "p")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn hoist")
+}
+
 fn interrupt(child: &std::process::Child) {
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -846,21 +864,7 @@ fn ctrl_c_lets_the_file_in_flight_finish_and_starts_no_other() {
         Behavior::Respond(netsupport::Reply::ok().after(Duration::from_secs(2))),
         Behavior::ok(),
     ]);
-    let url = server.url();
-    let mut args = vec![
-        "upload",
-        "--repository-url",
-        &url,
-        "-u",
-        "u",
-        "--non-interactive",
-    ];
-    args.extend(files.iter().map(String::as_str));
-    let child = support::run::command(&args, &[("HOIST_PASSWORD", "p")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn hoist");
+    let child = spawn_upload(&server.url(), &files);
     server.wait_for_requests(1, WAIT);
     interrupt(&child);
     let o = child.wait_with_output().expect("wait");
@@ -884,21 +888,7 @@ fn ctrl_c_abandons_a_retry_pause() {
     let files = wheels(dir.path(), 2);
     // Retry-After: 50 s; Ctrl-C must not wait for it.
     let server = FaultServer::start(vec![Behavior::retry_after(50)]);
-    let url = server.url();
-    let mut args = vec![
-        "upload",
-        "--repository-url",
-        &url,
-        "-u",
-        "u",
-        "--non-interactive",
-    ];
-    args.extend(files.iter().map(String::as_str));
-    let child = support::run::command(&args, &[("HOIST_PASSWORD", "p")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn hoist");
+    let child = spawn_upload(&server.url(), &files);
     server.wait_for_requests(1, WAIT);
     std::thread::sleep(Duration::from_millis(300));
     let started = std::time::Instant::now();
@@ -920,4 +910,36 @@ fn ctrl_c_abandons_a_retry_pause() {
         "{out}"
     );
     assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn files_of_one_project_in_flight_together_share_one_lookup() {
+    // Seen in the soak's server logs once lookups were retried outside the cache's lock: with
+    // --jobs 8, each wheel of a project read its simple page (and the index root) itself. The
+    // first read is shared: 1 GET, then the 4 uploads.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = wheels(dir.path(), 4);
+    let server = FaultServer::start(vec![simple_page(&[]), Behavior::ok()]);
+    let url = server.url();
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        &url,
+        "-u",
+        "u",
+        "--non-interactive",
+        "--skip-existing",
+        "--jobs",
+        "4",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let o = hoist(&args, &[("HOIST_PASSWORD", "p")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(
+        methods,
+        ["GET", "POST", "POST", "POST", "POST"],
+        "{}",
+        text(&o)
+    );
 }

@@ -217,6 +217,15 @@ enum Fetched {
 /// The hint for a failure after which the file may nevertheless be on the index.
 const MAY_HAVE_LANDED: &str = "An earlier attempt sent the whole file, so it may be on the index although hoist could not confirm it: check the index, then rerun with --skip-existing.";
 
+/// A duration for a message: `60s`, or `1.5s` when it is not whole seconds.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
 /// The hint for a file whose whole body went out but that the index does not confirm:
 /// "unconfirmed" when its listing could not be read at all.
 fn landed_hint(found: &OnIndex) -> String {
@@ -1058,13 +1067,13 @@ impl Uploader {
             None => Attempt::Transport {
                 error: if sent_all {
                     format!(
-                        "no answer within {}s after the whole file was sent",
-                        self.options.response_timeout.as_secs()
+                        "no answer within {} after the whole file was sent",
+                        seconds(self.options.response_timeout)
                     )
                 } else {
                     format!(
-                        "the upload stalled: no progress for {}s",
-                        self.options.stall_timeout.as_secs()
+                        "the upload stalled: no progress for {}",
+                        seconds(self.options.stall_timeout)
                     )
                 },
                 retryable: true,

@@ -94,18 +94,6 @@ const POST_FAULTS: &[Fault] = &[
     Fault::Slow,
 ];
 
-const GET_FAULTS: &[Fault] = &[
-    Fault::ResetBefore,
-    Fault::ResetAfter,
-    Fault::BadGateway,
-    Fault::Unavailable(true),
-    Fault::Unavailable(false),
-    Fault::TooMany(true),
-    Fault::TooMany(false),
-    Fault::Stall,
-    Fault::Slow,
-];
-
 /// How the proxy misbehaves.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
@@ -198,10 +186,16 @@ pub fn choose(config: &ProxyConfig, key: &str, n: u32, before: &[Fault]) -> Faul
         return Fault::Pass;
     }
     let r = mix(config.seed ^ mix(fnv(key)) ^ mix(u64::from(n) + 1));
+    // A GET has no body to cut, and its answer is the whole point: no "during", no "drop".
+    let get_menu: Vec<Fault> = POST_FAULTS
+        .iter()
+        .copied()
+        .filter(|f| !matches!(f, Fault::ResetDuring | Fault::DropAnswer))
+        .collect();
     let (rate, menu) = if key.starts_with("POST ") {
         (config.post_rate, POST_FAULTS)
     } else {
-        (config.get_rate, GET_FAULTS)
+        (config.get_rate, get_menu.as_slice())
     };
     let unit = (r >> 11) as f64 / (1u64 << 53) as f64;
     if unit >= rate {
