@@ -52,6 +52,8 @@ fn sha256_hex(data: &[u8]) -> String {
 /// 2 under 20 files) and an sdist, cut to `files` files.
 struct Release {
     _dir: tempfile::TempDir,
+    /// The part of the project names unique to this run.
+    nonce: String,
     files: Vec<PathBuf>,
     projects: Vec<String>,
 }
@@ -114,6 +116,7 @@ fn make_release(tag: &str, files: usize) -> Release {
     }
     Release {
         _dir: dir,
+        nonce: nonce.to_string(),
         files: out,
         projects,
     }
@@ -335,6 +338,7 @@ fn soak(server: IndexServer) {
             stall: Duration::from_millis(STALL_MS + 1000),
             slow: Duration::from_millis(300),
             always: None,
+            forget: Some(release.nonce.clone()),
         };
         let proxy = FaultProxy::start(&server.url, config);
         let url = proxy.url_for(&server.url);
@@ -459,6 +463,7 @@ fn the_proxy_chooses_by_seed_key_and_n_only() {
         stall: Duration::from_secs(1),
         slow: Duration::from_millis(10),
         always: None,
+        forget: None,
     };
     let run = |c: &ProxyConfig| {
         let mut seen = Vec::new();

@@ -110,6 +110,9 @@ pub struct ProxyConfig {
     pub slow: Duration,
     /// Every request of this method (`POST`, `GET`) meets this fault, whatever the seed.
     pub always: Option<(&'static str, Fault)>,
+    /// Removed from every key before choosing (a run's unique part of its project names), so
+    /// a seed meets the same faults in every run.
+    pub forget: Option<String>,
 }
 
 impl ProxyConfig {
@@ -123,6 +126,7 @@ impl ProxyConfig {
             stall: Duration::from_secs(3),
             slow: Duration::from_millis(300),
             always: None,
+            forget: None,
         }
     }
 }
@@ -305,6 +309,9 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
                     break;
                 }
             }
+        }
+        if let Some(f) = &shared.config.forget {
+            key = key.replace(f.as_str(), "");
         }
         let fault = if shared.enabled.load(Ordering::SeqCst) {
             let mut history = shared.history.lock().expect("history");
