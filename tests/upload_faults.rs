@@ -943,3 +943,44 @@ fn files_of_one_project_in_flight_together_share_one_lookup() {
         text(&o)
     );
 }
+
+#[test]
+fn the_audience_request_is_retried_after_retry_after() {
+    // Trusted publishing asks the index for its audience first: a 429 with Retry-After: 1 is
+    // retried after a second, like an upload; the 404 then says the index has no trusted
+    // publishing.
+    let server = FaultServer::start(vec![
+        Behavior::retry_after(1),
+        Behavior::status(404, "Not Found"),
+    ]);
+    let url = server.url();
+    let o = hoist(
+        &[
+            "upload",
+            "--repository-url",
+            &url,
+            "--non-interactive",
+            "--trusted-publishing",
+            "always",
+            &fixture("dist/demo-1.0.tar.gz").display().to_string(),
+        ],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:9/token"),
+            ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token"),
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("does not offer trusted publishing"),
+        "{}",
+        text(&o)
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "{}", text(&o));
+    assert!(reqs.iter().all(|r| r.path() == "/_/oidc/audience"));
+    assert!(
+        reqs[1].received_at.duration_since(reqs[0].received_at) >= Duration::from_millis(950),
+        "Retry-After: 1 was honoured"
+    );
+}

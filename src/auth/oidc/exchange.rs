@@ -63,6 +63,8 @@ pub enum ExchangeError {
         url: String,
         status: u16,
         reason: String,
+        /// The answer's `Retry-After`, honoured by the retry.
+        retry_after: Option<Duration>,
     },
     #[error("cannot reach {url}: {why}")]
     Transport { url: String, why: String },
@@ -84,12 +86,20 @@ fn list(errors: &[IndexError]) -> String {
 }
 
 impl ExchangeError {
-    /// A transport error or a 5xx: worth another exchange with a fresh OIDC token.
+    /// A transport error, a 5xx, 408 or 429: worth another exchange with a fresh OIDC token.
     pub fn is_transient(&self) -> bool {
         match self {
             ExchangeError::Transport { .. } => true,
-            ExchangeError::Status { status, .. } => *status >= 500 || *status == 429,
+            ExchangeError::Status { status, .. } => crate::retry::retryable_status(*status),
             _ => false,
+        }
+    }
+
+    /// The `Retry-After` the index gave with a transient status.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ExchangeError::Status { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -155,6 +165,7 @@ pub async fn audience(client: &Client, origin: &Url) -> Result<String, ExchangeE
                 url: url.to_string(),
                 status: s,
                 reason: reason(status),
+                retry_after: crate::retry::retry_after_of(resp.headers()),
             });
         }
         _ => {}
@@ -203,6 +214,7 @@ pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted,
         .await
         .map_err(|e| transport(&url, &e))?;
     let status = resp.status();
+    let retry_after = crate::retry::retry_after_of(resp.headers());
     let bytes = resp.bytes().await.map_err(|e| transport(&url, &e))?;
     #[derive(Deserialize)]
     struct Failure {
@@ -225,6 +237,7 @@ pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted,
                 url: url.to_string(),
                 status: status.as_u16(),
                 reason: reason(status),
+                retry_after,
             }),
         };
     }

@@ -305,8 +305,8 @@ impl TrustedPublisher {
                 match exchange::audience(client, origin).await {
                     Ok(a) => Step::Done(a),
                     Err(e) if e.is_transient() => Step::Again {
+                        retry_after: e.retry_after(),
                         error: e,
-                        retry_after: None,
                     },
                     Err(e) => Step::Fail(e),
                 }
@@ -386,7 +386,7 @@ impl TrustedPublisher {
                     return Ok((credentials, Instant::now() + lifetime));
                 }
                 Err(error) if error.is_transient() && tries <= self.retry.retries => {
-                    let wait = self.retry.delay(tries, None);
+                    let wait = self.retry.delay(tries, error.retry_after());
                     (self.note)(&format!(
                         "Trusted publishing: {error}; trying again in {:.1}s with a new OIDC token (retry {tries} of {})",
                         wait.as_secs_f64(),
