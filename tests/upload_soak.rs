@@ -596,3 +596,50 @@ fn pypiservers_303_to_its_fallback_is_absent() {
     };
     absent_project_reads_as_absent(&server, &own.url);
 }
+
+#[test]
+fn killed_in_a_retry_pause_or_waiting_for_an_answer_then_resumed() {
+    // SIGKILL at two chosen moments: in the pause after a 503 with Retry-After, and with the
+    // whole body sent and the answer held back. A rerun with --skip-existing completes the
+    // release, exactly.
+    let server = servers::pypiserver();
+    for fault in [Fault::Unavailable(true), Fault::Stall] {
+        let release = make_release("kill", 4);
+        let mut config = ProxyConfig::quiet(1);
+        config.always = Some(("POST", fault));
+        let proxy = FaultProxy::start(&server.url, config);
+        let mut child = hoist_cmd(
+            &proxy.url_for(&server.url),
+            &server,
+            &release.files,
+            &["--retries", "5"],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn hoist");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !proxy.log().iter().any(|l| l.key.starts_with("POST ")) {
+            assert!(Instant::now() < deadline, "no upload reached the proxy");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+        let r = run(&mut hoist_cmd(
+            &server.url,
+            &server,
+            &release.files,
+            &["--skip-existing"],
+        ));
+        let bad = check_report(&server, &release, &r, false);
+        assert!(bad.is_empty(), "{fault:?}: {bad:?}\n{}", r.text);
+        assert_eq!(r.code, Some(0), "{fault:?}: {}", r.text);
+        let on_index: usize = release
+            .projects
+            .iter()
+            .map(|p| index_holds(&server, p).len())
+            .sum();
+        assert_eq!(on_index, release.files.len(), "{}", r.text);
+    }
+}
