@@ -984,3 +984,46 @@ fn the_audience_request_is_retried_after_retry_after() {
         "Retry-After: 1 was honoured"
     );
 }
+
+#[test]
+fn ctrl_c_abandons_a_lookup_and_its_file_never_starts() {
+    // --skip-existing asks the index first; the page answers 503 with Retry-After: 50. Ctrl-C
+    // then: nothing is uploaded, the file is "not attempted", and hoist exits 130 at once.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = wheels(dir.path(), 1);
+    let server = FaultServer::start(vec![Behavior::Respond(
+        netsupport::Reply::new(503, "Service Unavailable").header("Retry-After", "50"),
+    )]);
+    let mut args = vec![
+        "upload",
+        "--repository-url",
+        &server.url(),
+        "-u",
+        "u",
+        "--non-interactive",
+        "--skip-existing",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect::<Vec<_>>();
+    args.extend(files.iter().cloned());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let child = support::run::command(&refs, &[("HOIST_PASSWORD", "p")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn hoist");
+    server.wait_for_requests(1, WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    interrupt(&child);
+    let o = child.wait_with_output().expect("wait");
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(130), "{out}");
+    assert!(started.elapsed() < Duration::from_secs(20), "{out}");
+    assert!(
+        out.contains("0 uploaded, 0 skipped, 0 failed, 1 not attempted"),
+        "{out}"
+    );
+    assert!(server.requests().iter().all(|r| r.method == "GET"), "{out}");
+}

@@ -480,7 +480,7 @@ impl Uploader {
         let mut redirects = 0;
         loop {
             let policy = self.options.retry;
-            let answer = crate::retry::run(
+            let lookup = crate::retry::run(
                 &policy,
                 |_| self.simple_get(&current, creds, headers_only),
                 |n, error: &String, wait| {
@@ -490,8 +490,12 @@ impl Uploader {
                         policy.retries
                     ))
                 },
-            )
-            .await;
+            );
+            // Ctrl-C abandons a lookup (and its retry pauses): the file stays unconfirmed.
+            let answer = tokio::select! {
+                answer = lookup => answer,
+                _ = self.until_interrupted() => return Fetched::Unreadable,
+            };
             return match answer {
                 Err(_) => Fetched::Unreadable,
                 Ok(Fetched::Redirect(location)) => {
@@ -643,6 +647,14 @@ impl Uploader {
         let mut attempts = 0u32;
         let mut redirects = 0u32;
         let mut maybe_landed = false;
+        if self.interrupted.load(Ordering::SeqCst) {
+            // Ctrl-C came while the index was being asked: the upload never starts.
+            let outcome = Outcome::NotAttempted {
+                reason: "interrupted (Ctrl-C) before it started; rerun with --skip-existing to finish the release".into(),
+            };
+            self.reporter.finish(&p.filename, outcome.label());
+            return self.result(p, outcome, digests, start);
+        }
         self.reporter.start(&p.filename, p.size);
         let outcome = loop {
             attempts += 1;
@@ -843,14 +855,19 @@ impl Uploader {
 
     /// Waits before a retry; `false` when interrupted (before or during the wait).
     async fn pause(&self, wait: Duration) -> bool {
-        let notified = self.interrupt_notify.notified();
-        if self.interrupted.load(Ordering::SeqCst) {
-            return false;
-        }
         tokio::select! {
             _ = tokio::time::sleep(wait) => !self.interrupted.load(Ordering::SeqCst),
-            _ = notified => false,
+            _ = self.until_interrupted() => false,
         }
+    }
+
+    /// Returns once [`Uploader::interrupt`] was called (at once if it already was).
+    async fn until_interrupted(&self) {
+        let notified = self.interrupt_notify.notified();
+        if self.interrupted.load(Ordering::SeqCst) {
+            return;
+        }
+        notified.await;
     }
 
     /// A file abandoned in a retry pause by Ctrl-C.
