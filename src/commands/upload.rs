@@ -483,7 +483,8 @@ fn credential_source(
         publisher::mask_sink(&shared, args.format == Format::Json),
         publisher::note_sink(),
     )
-    .with_timing(oidc::DEFAULT_MARGIN, retry_base);
+    .with_timing(oidc::DEFAULT_MARGIN, retry_base)
+    .with_stall(crate::retry::stall_from_env(&env));
     match runtime.block_on(tp.start()) {
         Ok(_) => {
             eprintln!(

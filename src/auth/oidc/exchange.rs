@@ -13,9 +13,11 @@ use serde::Deserialize;
 
 use crate::auth::Secret;
 
-const AUDIENCE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Warehouse #18514: minting for publishers of hundreds of projects can take over 5 s.
-const MINT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest the audience request may take.
+pub const AUDIENCE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest a mint may take. Warehouse #18514: minting for publishers of hundreds of
+/// projects can take over 5 s.
+pub const MINT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the OIDC routes of the index behind `upload_url` live.
 pub fn index_origin(upload_url: &Url) -> Url {
@@ -130,8 +132,12 @@ fn reason(status: reqwest::StatusCode) -> String {
     status.canonical_reason().unwrap_or("").to_string()
 }
 
-/// `GET <origin>/_/oidc/audience`: the audience the OIDC token must carry.
-pub async fn audience(client: &Client, origin: &Url) -> Result<String, ExchangeError> {
+/// `GET <origin>/_/oidc/audience`: the audience the OIDC token must carry, within `timeout`.
+pub async fn audience(
+    client: &Client,
+    origin: &Url,
+    timeout: Duration,
+) -> Result<String, ExchangeError> {
     let url = origin
         .join("_/oidc/audience")
         .map_err(|e| ExchangeError::BadAnswer {
@@ -140,7 +146,7 @@ pub async fn audience(client: &Client, origin: &Url) -> Result<String, ExchangeE
         })?;
     let resp = client
         .get(url.clone())
-        .timeout(AUDIENCE_TIMEOUT)
+        .timeout(timeout)
         .send()
         .await
         .map_err(|e| transport(&url, &e))?;
@@ -196,8 +202,13 @@ pub struct Minted {
     pub expires: Option<u64>,
 }
 
-/// `POST <origin>/_/oidc/mint-token` with `{"token": jwt}`.
-pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted, ExchangeError> {
+/// `POST <origin>/_/oidc/mint-token` with `{"token": jwt}`, within `timeout`.
+pub async fn mint(
+    client: &Client,
+    origin: &Url,
+    jwt: &Secret,
+    timeout: Duration,
+) -> Result<Minted, ExchangeError> {
     let url = origin
         .join("_/oidc/mint-token")
         .map_err(|e| ExchangeError::BadAnswer {
@@ -209,7 +220,7 @@ pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted,
         .post(url.clone())
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(body)
-        .timeout(MINT_TIMEOUT)
+        .timeout(timeout)
         .send()
         .await
         .map_err(|e| transport(&url, &e))?;

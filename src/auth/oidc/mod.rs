@@ -235,6 +235,8 @@ pub struct TrustedPublisher {
     secrets: Mutex<Vec<Secret>>,
     last_claims: Mutex<Option<Claims>>,
     retry: crate::retry::Policy,
+    /// The stall limit of the run, when set: no exchange call waits longer.
+    stall: Option<Duration>,
 }
 
 impl TrustedPublisher {
@@ -260,6 +262,7 @@ impl TrustedPublisher {
             secrets: Mutex::new(Vec::new()),
             last_claims: Mutex::new(None),
             retry: crate::retry::Policy::default().with_retries(EXCHANGE_RETRIES),
+            stall: None,
         }
     }
 
@@ -268,6 +271,17 @@ impl TrustedPublisher {
         self.margin = margin;
         self.retry.base = retry_base;
         self
+    }
+
+    /// Bounds each exchange call by the run's stall limit too (`HOIST_STALL_TIMEOUT_MS`).
+    pub fn with_stall(mut self, stall: Option<Duration>) -> TrustedPublisher {
+        self.stall = stall;
+        self
+    }
+
+    /// `limit`, or the stall limit when that is shorter.
+    fn bounded(&self, limit: Duration) -> Duration {
+        self.stall.map_or(limit, |s| s.min(limit))
     }
 
     pub fn provider_kind(&self) -> ProviderKind {
@@ -299,10 +313,11 @@ impl TrustedPublisher {
     /// Fetches the audience from the index, retried on a transient failure.
     pub async fn fetch_audience(&mut self) -> Result<(), TrustedError> {
         let (client, origin, note) = (&self.client, &self.origin, &self.note);
+        let timeout = self.bounded(exchange::AUDIENCE_TIMEOUT);
         let audience = crate::retry::run(
             &self.retry,
             |_| async move {
-                match exchange::audience(client, origin).await {
+                match exchange::audience(client, origin, timeout).await {
                     Ok(a) => Step::Done(a),
                     Err(e) if e.is_transient() => Step::Again {
                         retry_after: e.retry_after(),
@@ -368,7 +383,8 @@ impl TrustedPublisher {
         loop {
             tries += 1;
             let jwt = self.oidc_token().await?;
-            match exchange::mint(&self.client, &self.origin, &jwt).await {
+            let timeout = self.bounded(exchange::MINT_TIMEOUT);
+            match exchange::mint(&self.client, &self.origin, &jwt, timeout).await {
                 Ok(minted) => {
                     self.remember(&minted.token);
                     let now_unix = claims::unix_now();
