@@ -863,3 +863,105 @@ fn hoist_publisher_prints_the_identity_and_mints_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("id-token: write"), "{}", text(&o));
 }
+
+// Trusted publishing under faults (issue 16): every call of the exchange is retried within
+// its bounds, a token that expires during a long run is renewed, and a refusal that lasts is
+// reported with nothing leaked.
+
+#[test]
+fn transient_failures_of_every_exchange_call_are_retried() {
+    let fake = Fake::start(Config {
+        audience_failures: vec![503],
+        github_failures: vec![502, 429],
+        mint_failures: vec![503, 500],
+        ..Config::default()
+    });
+    let e = github_env(&fake);
+    let o = upload(&fake, &["demo-1.0-py3-none-any.whl"], &[], &envs(&e));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(fake.count("/_/oidc/audience"), 2, "{}", text(&o));
+    // Two failures, then a fresh token for each of the three mint attempts.
+    assert_eq!(fake.count("/github/token"), 5, "{}", text(&o));
+    assert_eq!(fake.count("/_/oidc/mint-token"), 3, "{}", text(&o));
+    assert_eq!(fake.uploads().len(), 1);
+    assert_no_secrets(&o, &fake);
+}
+
+#[test]
+fn a_renewal_that_keeps_failing_is_reported_and_leaks_nothing() {
+    // The first mint works; its token lives 60 s (under the 2-minute margin), so the file
+    // needs a new one, and every mint from then on answers 503: 1 + 3 retries, then the report.
+    let fake = Fake::start(Config {
+        lifetime: 60,
+        mint_failures: vec![503; 10],
+        mint_failures_from: 1,
+        ..Config::default()
+    });
+    let e = github_env(&fake);
+    let o = upload(&fake, &SEVEN, &[], &envs(&e));
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("0 uploaded, 0 skipped, 1 failed, 6 not attempted"),
+        "{t}"
+    );
+    assert!(t.contains("503"), "{t}");
+    assert!(t.contains("nothing was sent for this file"), "{t}");
+    assert_eq!(fake.count("/_/oidc/mint-token"), 5, "{t}");
+    assert!(fake.uploads().is_empty());
+    assert_no_secrets(&o, &fake);
+}
+
+#[test]
+fn trusted_publishing_through_a_faulty_network() {
+    // The CI token service, the audience, the mint and the uploads all go through the seeded
+    // fault proxy; the minted token expires during the run (60 s lifetime, or 3 uploads).
+    for seed in 1..=6u64 {
+        let fake = Fake::start(Config {
+            lifetime: if seed % 2 == 1 { 60 } else { 900 },
+            token_uses: (seed % 2 == 0).then_some(3),
+            ..Config::default()
+        });
+        let mut config = netsupport::ProxyConfig::quiet(seed);
+        config.post_rate = 0.3;
+        config.get_rate = 0.3;
+        config.stall = std::time::Duration::from_millis(2500);
+        let proxy = netsupport::FaultProxy::start(&fake.base(), config);
+        let e = vec![
+            ("GITHUB_ACTIONS", "true".to_string()),
+            (
+                "ACTIONS_ID_TOKEN_REQUEST_URL",
+                proxy.url_for(&fake.github_request_url()),
+            ),
+            (
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+                oidc_fake::GITHUB_REQUEST_TOKEN.to_string(),
+            ),
+            ("HOIST_STALL_TIMEOUT_MS", "1500".to_string()),
+        ];
+        let url = proxy.url_for(&fake.upload_url());
+        let paths: Vec<String> = SEVEN.iter().map(|f| fixture(f)).collect();
+        let mut args = vec![
+            "upload",
+            "--repository-url",
+            &url,
+            "--non-interactive",
+            "--no-check",
+            "--jobs",
+            "4",
+            "--retries",
+            "5",
+        ];
+        args.extend(paths.iter().map(String::as_str));
+        let o = hoist(&args, &envs(&e));
+        let log: Vec<String> = proxy.log().iter().map(|l| l.to_string()).collect();
+        eprintln!("seed {seed}: {}", log.join("; "));
+        let t = format!("seed {seed}\n{}\nfaults:\n{}", text(&o), log.join("\n"));
+        assert_eq!(o.status.code(), Some(0), "{t}");
+        let uploaded: std::collections::HashSet<String> =
+            fake.uploads().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(uploaded.len(), 7, "{t}");
+        assert!(fake.minted().len() > 1, "the token was renewed: {t}");
+        assert_no_secrets(&o, &fake);
+    }
+}

@@ -143,8 +143,13 @@ pub async fn sign(
         match signer.sign_raw_statement(&statement).await {
             Ok(bundle) => break bundle,
             Err(e) if attempt < retry.retries && is_transient(&e) => {
-                let pause = retry.base.saturating_mul(2u32.saturating_pow(attempt));
-                tokio::time::sleep(pause.min(MAX_PAUSE)).await;
+                // The backoff every request shares: doubled steps, jitter, capped.
+                let policy = crate::retry::Policy {
+                    retries: retry.retries,
+                    base: retry.base,
+                    cap: MAX_PAUSE,
+                };
+                tokio::time::sleep(policy.delay(attempt + 1, None)).await;
                 attempt += 1;
             }
             Err(e) => return Err(fail(describe(&e, services, token))),

@@ -1,8 +1,9 @@
 //! `hoist upload`: expands the arguments, checks every file (errors abort before anything is
 //! sent), resolves the index and credentials, uploads wheels then sdists, and prints a
 //! summary. In a CI job with an identity and no explicit password, the credentials come from
-//! trusted publishing (`--trusted-publishing`). Exit status: 0 all uploaded or skipped, 1 a file failed or was not attempted,
-//! 2 usage or configuration error, 3 the pre-upload check rejected a file (nothing sent).
+//! trusted publishing (`--trusted-publishing`). Exit status: 0 all uploaded or skipped, 1 a file
+//! failed or was not attempted, 2 usage or configuration error, 3 the pre-upload check rejected
+//! a file (nothing sent), 130 interrupted by Ctrl-C (the summary so far is printed).
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
@@ -305,9 +306,9 @@ pub fn run(args: &UploadArgs) -> u8 {
     if let Some(ms) = env("HOIST_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
         options.retry.base = std::time::Duration::from_millis(ms);
     }
-    if let Some(s) = env("HOIST_STALL_TIMEOUT").and_then(|v| v.parse::<u64>().ok()) {
-        options.stall_timeout = std::time::Duration::from_secs(s);
-        options.response_timeout = std::time::Duration::from_secs(s);
+    if let Some(stall) = crate::retry::stall_from_env(&env) {
+        options.stall_timeout = stall;
+        options.response_timeout = stall;
     }
     let uploader = Uploader::with_source(
         client,
@@ -316,7 +317,7 @@ pub fn run(args: &UploadArgs) -> u8 {
         options,
         reporter.clone(),
     );
-    let results = runtime.block_on(uploader.run(prepared));
+    let (results, interrupted) = runtime.block_on(run_until_interrupted(&uploader, prepared));
     // The bars clear when the last reference goes, before the summary is printed.
     drop(uploader);
     drop(reporter);
@@ -347,7 +348,43 @@ pub fn run(args: &UploadArgs) -> u8 {
     {
         eprintln!("error: cannot write the report: {e}");
     }
+    if interrupted {
+        return EXIT_INTERRUPTED;
+    }
     exit_code(&results)
+}
+
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Runs the upload; the first Ctrl-C stops new files and retries while the files in flight
+/// finish, and the summary is printed as usual; a second one exits at once. `true` when
+/// interrupted.
+async fn run_until_interrupted(
+    uploader: &Uploader,
+    prepared: Vec<Prepared>,
+) -> (Vec<FileResult>, bool) {
+    let run = uploader.run(prepared);
+    tokio::pin!(run);
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            results = &mut run => return (results, interrupted),
+            signal = tokio::signal::ctrl_c() => {
+                if signal.is_err() {
+                    // No signal handling on this platform: just wait for the run.
+                    return ((&mut run).await, interrupted);
+                }
+                if interrupted {
+                    eprintln!("Interrupted again: stopping now. Files in flight may or may not be on the index: rerun with --skip-existing.");
+                    std::process::exit(i32::from(EXIT_INTERRUPTED));
+                }
+                interrupted = true;
+                eprintln!("Interrupted: no new file starts; the files in flight finish (Ctrl-C again to stop at once).");
+                uploader.interrupt();
+            }
+        }
+    }
 }
 
 /// The credentials of an upload and, when they come from trusted publishing, the exchange
@@ -473,7 +510,8 @@ fn credential_source(
         publisher::mask_sink(&shared, args.format == Format::Json),
         publisher::note_sink(),
     )
-    .with_timing(oidc::DEFAULT_MARGIN, retry_base);
+    .with_timing(oidc::DEFAULT_MARGIN, retry_base)
+    .with_stall(crate::retry::stall_from_env(&env));
     match runtime.block_on(tp.start()) {
         Ok(_) => {
             eprintln!(

@@ -205,8 +205,43 @@ enum OnIndex {
     Unknown,
 }
 
+/// A project's simple-API page and when its reading started, once read.
+type ListingCell = tokio::sync::Mutex<Option<(String, Instant)>>;
+
+/// What one simple-API GET came to.
+#[derive(Debug)]
+enum Fetched {
+    Page(String),
+    /// The index has no such project.
+    NotThere,
+    Redirect(Option<String>),
+    /// No page: the retries ran out, or the index refused (401, 403...).
+    Unreadable,
+}
+
 /// The hint for a failure after which the file may nevertheless be on the index.
 const MAY_HAVE_LANDED: &str = "An earlier attempt sent the whole file, so it may be on the index although hoist could not confirm it: check the index, then rerun with --skip-existing.";
+
+/// A duration for a message: `60s`, or `1.5s` when it is not whole seconds.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+/// The hint for a file whose whole body went out but that the index does not confirm:
+/// "unconfirmed" when its listing could not be read at all.
+fn landed_hint(found: &OnIndex) -> String {
+    match found {
+        OnIndex::Unknown => format!(
+            "Unconfirmed: the index's simple page could not be read, even with retries. {MAY_HAVE_LANDED}"
+        ),
+        OnIndex::Absent => "The index does not list it, asked again after a pause: it did not land. Rerun with --skip-existing.".to_string(),
+        _ => MAY_HAVE_LANDED.to_string(),
+    }
+}
 
 /// Uploads files to one index.
 pub struct Uploader {
@@ -216,7 +251,15 @@ pub struct Uploader {
     options: Options,
     reporter: Arc<dyn Reporter>,
     stop: AtomicBool,
-    listings: tokio::sync::Mutex<HashMap<String, Option<(Url, String)>>>,
+    /// Set by [`Uploader::interrupt`] (Ctrl-C): no new file, no new retry.
+    interrupted: AtomicBool,
+    interrupt_notify: tokio::sync::Notify,
+    /// Simple-API pages read, by project ("" for a project the index does not have).
+    /// One cell per project, locked while it is read, so files of one project in flight
+    /// together share one lookup.
+    listings: std::sync::Mutex<HashMap<String, Arc<ListingCell>>>,
+    /// Simple-index roots known to answer, so a 404 below them means "no such project".
+    index_roots: tokio::sync::Mutex<HashMap<Url, bool>>,
 }
 
 const ACCEPT_VALUE: &str = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7";
@@ -273,7 +316,10 @@ impl Uploader {
             options,
             reporter,
             stop: AtomicBool::new(false),
-            listings: tokio::sync::Mutex::new(HashMap::new()),
+            interrupted: AtomicBool::new(false),
+            interrupt_notify: tokio::sync::Notify::new(),
+            listings: std::sync::Mutex::new(HashMap::new()),
+            index_roots: tokio::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -358,49 +404,200 @@ impl Uploader {
             .flatten()
     }
 
-    /// Looks the file up on the index's simple API: `None` when no page could be read.
-    async fn lookup(&self, p: &Prepared, creds: Option<&Credentials>) -> Option<Listing> {
-        let mut cache = self.listings.lock().await;
-        if !cache.contains_key(&p.name) {
-            let mut found = None;
-            for url in existing::simple_urls(&self.target, &p.name) {
-                let mut req = self
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ACCEPT,
-                        "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
-                    )
-                    // As patient as an upload is with a silent server, and no more.
-                    .timeout(self.options.stall_timeout.min(Duration::from_secs(30)));
-                if let Some(c) = creds
-                    && self.target.url.host() == url.host()
-                {
-                    req = req.basic_auth(&c.username, Some(c.password.expose()));
-                }
-                if let Ok(resp) = req.send().await
-                    && resp.status().is_success()
-                    && let Ok(text) = resp.text().await
-                {
-                    found = Some((url, text));
-                    break;
-                }
-            }
-            cache.insert(p.name.clone(), found);
+    /// Looks the file up on the index's simple API: `None` when no page could be read, after
+    /// the retries the policy allows (the file stays unconfirmed). A project the index does not
+    /// have reads as an empty page: the file is absent.
+    /// With `not_before`, a page read earlier is read again (files confirmed together share
+    /// the new read).
+    async fn lookup(
+        &self,
+        p: &Prepared,
+        creds: Option<&Credentials>,
+        not_before: Option<Instant>,
+    ) -> Option<Listing> {
+        let cell = self.listing_cell(&p.name);
+        let mut page = cell.lock().await;
+        let stale = match (&*page, not_before) {
+            (None, _) => true,
+            (Some((_, read_at)), Some(t)) => *read_at < t,
+            (Some(_), None) => false,
+        };
+        if stale {
+            let started = Instant::now();
+            *page = Some((self.read_listing(&p.name, creds).await?, started));
         }
-        let (_, page) = cache.get(&p.name)?.as_ref()?;
-        Some(existing::find_in_page(page, &p.filename))
+        page.as_ref()
+            .map(|(text, _)| existing::find_in_page(text, &p.filename))
+    }
+
+    /// The cache cell of a project's page.
+    fn listing_cell(&self, project: &str) -> Arc<ListingCell> {
+        let mut map = self
+            .listings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(project.to_string()).or_default().clone()
+    }
+
+    /// The project's simple-API page from the first candidate URL that gives one; an empty
+    /// page when the index says it has no such project (404, 410, or a redirect to another
+    /// host such as pypiserver's 303 to its fallback) at a URL whose index answers.
+    async fn read_listing(&self, project: &str, creds: Option<&Credentials>) -> Option<String> {
+        let mut unreadable = false;
+        for url in existing::simple_urls(&self.target, project) {
+            match self.fetch_simple(&url, creds, false).await {
+                Fetched::Page(text) => return Some(text),
+                Fetched::NotThere if !unreadable && self.index_answers(&url, creds).await => {
+                    return Some(String::new());
+                }
+                Fetched::NotThere => {}
+                Fetched::Unreadable | Fetched::Redirect(_) => unreadable = true,
+            }
+        }
+        None
+    }
+
+    /// Whether the index above a project page (`…/simple/`) answers 2xx, so a 404 for the
+    /// project means "no such project", not "wrong URL". PyPI's URLs are known; others are
+    /// asked once (headers only) and remembered.
+    async fn index_answers(&self, project_url: &Url, creds: Option<&Credentials>) -> bool {
+        if self.target.kind != crate::auth::IndexKind::Other {
+            return true;
+        }
+        let Ok(root) = project_url.join("../") else {
+            return false;
+        };
+        let mut known = self.index_roots.lock().await;
+        if let Some(ok) = known.get(&root) {
+            return *ok;
+        }
+        let answer = self.fetch_simple(&root, creds, true).await;
+        if matches!(answer, Fetched::Unreadable) {
+            // Maybe a passing fault: ask again next time.
+            return false;
+        }
+        let ok = matches!(answer, Fetched::Page(_));
+        known.insert(root, ok);
+        ok
+    }
+
+    /// One simple-API GET, retried with the upload's policy on a transport error, a 5xx, 408
+    /// or 429 (honouring `Retry-After`), each try bounded by the stall limit. With
+    /// `headers_only` (an index root) only whether it answers counts, not its body.
+    async fn fetch_simple(
+        &self,
+        url: &Url,
+        creds: Option<&Credentials>,
+        headers_only: bool,
+    ) -> Fetched {
+        let mut current = url.clone();
+        let mut redirects = 0;
+        loop {
+            let policy = self.options.retry;
+            let lookup = crate::retry::run(
+                &policy,
+                |_| self.simple_get(&current, creds, headers_only),
+                |n, error: &String, wait| {
+                    self.reporter.note(&format!(
+                        "looking up {current} failed ({error}); trying again in {:.1}s (retry {n} of {})",
+                        wait.as_secs_f64(),
+                        policy.retries
+                    ))
+                },
+            );
+            // Ctrl-C abandons a lookup (and its retry pauses): the file stays unconfirmed.
+            let answer = tokio::select! {
+                answer = lookup => answer,
+                _ = self.until_interrupted() => return Fetched::Unreadable,
+            };
+            return match answer {
+                Err(_) => Fetched::Unreadable,
+                Ok(Fetched::Redirect(location)) => {
+                    match location.and_then(|l| current.join(&l).ok()) {
+                        // The same index moved the page (a name normalised, a slash added).
+                        Some(n) if n.origin() == current.origin() && redirects < 3 => {
+                            redirects += 1;
+                            current = n;
+                            continue;
+                        }
+                        // Another host (pypiserver's fallback to PyPI): not on this index.
+                        Some(n) if n.origin() != current.origin() => Fetched::NotThere,
+                        _ => Fetched::Unreadable,
+                    }
+                }
+                Ok(found) => found,
+            };
+        }
+    }
+
+    /// One try of a simple-API GET.
+    async fn simple_get(
+        &self,
+        url: &Url,
+        creds: Option<&Credentials>,
+        headers_only: bool,
+    ) -> crate::retry::Step<Fetched, String> {
+        use crate::retry::Step;
+        let mut req = self
+            .client
+            .get(url.clone())
+            .header(
+                ACCEPT,
+                "application/vnd.pypi.simple.v1+json, text/html;q=0.2",
+            )
+            .timeout(self.options.stall_timeout.min(Duration::from_secs(30)));
+        if let Some(c) = creds
+            && self.target.url.host() == url.host()
+        {
+            req = req.basic_auth(&c.username, Some(c.password.expose()));
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                return Step::Again {
+                    error: describe_transport(&e).0,
+                    retry_after: None,
+                };
+            }
+        };
+        let status = resp.status().as_u16();
+        let retry_after = crate::retry::retry_after_of(resp.headers());
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        match status {
+            200..=299 if headers_only => Step::Done(Fetched::Page(String::new())),
+            200..=299 => match resp.text().await {
+                Ok(text) => Step::Done(Fetched::Page(text)),
+                Err(e) => Step::Again {
+                    error: describe_transport(&e).0,
+                    retry_after: None,
+                },
+            },
+            404 | 410 => Step::Done(Fetched::NotThere),
+            300..=399 => Step::Done(Fetched::Redirect(location)),
+            s if retry::retryable_status(s) => Step::Again {
+                error: format!("{s} {}", resp.status().canonical_reason().unwrap_or("")),
+                retry_after,
+            },
+            _ => Step::Done(Fetched::Unreadable),
+        }
     }
 
     async fn upload_one(&self, p: &Prepared) -> FileResult {
         let start = Instant::now();
         if self.stop.load(Ordering::SeqCst) {
+            let reason = if self.interrupted.load(Ordering::SeqCst) {
+                "interrupted (Ctrl-C) before it started; rerun with --skip-existing to finish the release"
+            } else {
+                "an earlier file failed; rerun with --skip-existing to finish the release"
+            };
             return self.result(
                 p,
                 Outcome::NotAttempted {
-                    reason:
-                        "an earlier file failed; rerun with --skip-existing to finish the release"
-                            .into(),
+                    reason: reason.into(),
                 },
                 None,
                 start,
@@ -427,7 +624,7 @@ impl Uploader {
         // With --skip-existing, ask the index first: a rerun then sends nothing it already has.
         let mut digests = None;
         if self.options.skip_existing
-            && let Some(Listing::Present { sha256 }) = self.lookup(p, creds.as_ref()).await
+            && let Some(Listing::Present { sha256 }) = self.lookup(p, creds.as_ref(), None).await
         {
             digests = self.local_digests(p).await;
             let local = digests.as_ref().map(|d| d.sha256.clone());
@@ -468,6 +665,14 @@ impl Uploader {
         let mut attempts = 0u32;
         let mut redirects = 0u32;
         let mut maybe_landed = false;
+        if self.interrupted.load(Ordering::SeqCst) {
+            // Ctrl-C came while the index was being asked: the upload never starts.
+            let outcome = Outcome::NotAttempted {
+                reason: "interrupted (Ctrl-C) before it started; rerun with --skip-existing to finish the release".into(),
+            };
+            self.reporter.finish(&p.filename, outcome.label());
+            return self.result(p, outcome, digests, start);
+        }
         self.reporter.start(&p.filename, p.size);
         let outcome = loop {
             attempts += 1;
@@ -561,7 +766,8 @@ impl Uploader {
                                     note: Some("an earlier attempt had landed; the index has the same sha256".into()),
                                 },
                                 OnIndex::Different(remote) => self.fail(Some(status), reason, Some(format!("The index has a different {} (sha256 {remote}); an index never replaces a file.", p.filename)), attempts),
-                                _ => self.fail(Some(status), reason, Some(MAY_HAVE_LANDED.into()), attempts),
+                                OnIndex::Absent => self.fail(Some(status), reason, Some("The index says the file exists but does not list it, asked again after a pause: this answer is about something else.".into()), attempts),
+                                other => self.fail(Some(status), reason, Some(landed_hint(&other)), attempts),
                             };
                         }
                         if self.options.skip_existing {
@@ -588,8 +794,10 @@ impl Uploader {
                             &format!("{status} {reason}"),
                             wait,
                         );
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        if self.pause(wait).await {
+                            continue;
+                        }
+                        break self.interrupted_outcome(maybe_landed, attempts);
                     }
                     let mut hint =
                         hints::for_answer(status, &reason, self.target.kind, &url, creds.as_ref());
@@ -610,7 +818,7 @@ impl Uploader {
                                     )),
                                 };
                             }
-                            _ => hint = Some(MAY_HAVE_LANDED.into()),
+                            other => hint = Some(landed_hint(&other)),
                         }
                     }
                     break self.fail(Some(status), reason, hint, attempts);
@@ -624,8 +832,10 @@ impl Uploader {
                         maybe_landed |= sent_all;
                         let wait = self.options.retry.delay(attempts, None);
                         self.reporter.retry(&p.filename, attempts, &error, wait);
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        if self.pause(wait).await {
+                            continue;
+                        }
+                        break self.interrupted_outcome(maybe_landed, attempts);
                     }
                     let hint = if error.to_ascii_lowercase().contains("certificate") {
                         Some("The index's TLS certificate is not trusted: pass its CA bundle with --cert (or TWINE_CERT).".to_string())
@@ -639,7 +849,7 @@ impl Uploader {
                                     note: Some("the last answer was lost, but the index has the file with the same sha256".into()),
                                 };
                             }
-                            _ => Some(MAY_HAVE_LANDED.into()),
+                            other => Some(landed_hint(&other)),
                         }
                     } else {
                         Some(format!(
@@ -652,6 +862,47 @@ impl Uploader {
         };
         self.reporter.finish(&p.filename, outcome.label());
         self.result(p, outcome, digests, start)
+    }
+
+    /// Stops the run as Ctrl-C asks: no new file starts, and no file starts another attempt;
+    /// attempts in flight finish.
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+        self.stop.store(true, Ordering::SeqCst);
+        self.interrupt_notify.notify_waiters();
+    }
+
+    /// Waits before a retry; `false` when interrupted (before or during the wait).
+    async fn pause(&self, wait: Duration) -> bool {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => !self.interrupted.load(Ordering::SeqCst),
+            _ = self.until_interrupted() => false,
+        }
+    }
+
+    /// Returns once [`Uploader::interrupt`] was called (at once if it already was).
+    async fn until_interrupted(&self) {
+        let notified = self.interrupt_notify.notified();
+        if self.interrupted.load(Ordering::SeqCst) {
+            return;
+        }
+        notified.await;
+    }
+
+    /// A file abandoned in a retry pause by Ctrl-C.
+    fn interrupted_outcome(&self, maybe_landed: bool, attempts: u32) -> Outcome {
+        let hint = if maybe_landed {
+            MAY_HAVE_LANDED.to_string()
+        } else {
+            "Nothing of it is on the index: rerun with --skip-existing to finish the release."
+                .to_string()
+        };
+        self.fail(
+            None,
+            "interrupted (Ctrl-C) before its next attempt".into(),
+            Some(hint),
+            attempts,
+        )
     }
 
     fn fail(
@@ -688,8 +939,9 @@ impl Uploader {
             if round > 0 {
                 tokio::time::sleep(self.options.retry.base * round).await;
             }
-            self.listings.lock().await.remove(&p.name);
-            found = match self.lookup(p, creds).await {
+            // A page read from now on: one read before this answer may predate the upload.
+            let now = Instant::now();
+            found = match self.lookup(p, creds, Some(now)).await {
                 Some(Listing::Present {
                     sha256: Some(remote),
                 }) => match &local {
@@ -700,8 +952,8 @@ impl Uploader {
                 Some(Listing::Absent) => OnIndex::Absent,
                 None => OnIndex::Unknown,
             };
-            // Only "not listed yet" is worth asking again; an index that cannot be read will
-            // not be readable a second later.
+            // Only "not listed yet" is worth asking again: a page that could not be read was
+            // already asked for with every retry the policy allows.
             if found != OnIndex::Absent {
                 break;
             }
@@ -821,13 +1073,13 @@ impl Uploader {
             None => Attempt::Transport {
                 error: if sent_all {
                     format!(
-                        "no answer within {}s after the whole file was sent",
-                        self.options.response_timeout.as_secs()
+                        "no answer within {} after the whole file was sent",
+                        seconds(self.options.response_timeout)
                     )
                 } else {
                     format!(
-                        "the upload stalled: no progress for {}s",
-                        self.options.stall_timeout.as_secs()
+                        "the upload stalled: no progress for {}",
+                        seconds(self.options.stall_timeout)
                     )
                 },
                 retryable: true,

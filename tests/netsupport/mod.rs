@@ -10,6 +10,8 @@
 //! - [`servers`]: the real pypiserver and devpi-server that `scripts/test` starts
 //!   (`scripts/test-servers`), read from `HOIST_TEST_*` variables; missing variables fail the test.
 //! - [`client`]: a tiny blocking HTTP/1.1 client, to drive the servers without hoist.
+//! - [`proxy`]: [`FaultProxy`], a seeded fault-injecting proxy between hoist and a real index,
+//!   for the soak (tests/upload_soak.rs).
 //!
 //! Use it from an integration test with `mod netsupport;`. A bench or example binary can take it
 //! too: `#[path = "../tests/netsupport/mod.rs"] mod netsupport;`.
@@ -24,12 +26,14 @@ pub mod fault;
 pub mod http;
 pub mod multipart;
 pub mod null_sink;
+pub mod proxy;
 pub mod servers;
 pub mod tls;
 
 pub use fault::{Behavior, FaultServer, FaultServerBuilder, RecordedRequest, Reply};
 pub use multipart::Part;
 pub use null_sink::{NullSink, NullStats};
+pub use proxy::{Fault, FaultProxy, ProxyConfig};
 pub use tls::TestPki;
 
 use std::future::Future;

@@ -73,6 +73,12 @@ pub struct Config {
     pub github_same_token: bool,
     /// Answer mint-token with these statuses (503…) before handling it.
     pub mint_failures: Vec<u16>,
+    /// Only once this many tokens were minted do `mint_failures` start (a renewal fails).
+    pub mint_failures_from: usize,
+    /// Answer the audience request with these statuses first.
+    pub audience_failures: Vec<u16>,
+    /// Answer GitHub's token request with these statuses first.
+    pub github_failures: Vec<u16>,
     /// Answer every mint with this 422 (code, description) after the token checks.
     pub forced: Option<(String, String)>,
     /// After this many uploads with one minted token, the upload answers 403 expired.
@@ -101,6 +107,9 @@ impl Default for Config {
             github_claims: github_claims(),
             github_same_token: false,
             mint_failures: Vec::new(),
+            mint_failures_from: 0,
+            audience_failures: Vec::new(),
+            github_failures: Vec::new(),
             forced: None,
             token_uses: None,
         }
@@ -159,6 +168,8 @@ pub struct State {
     /// (filename, minted token used) of each accepted upload.
     pub uploads: Vec<(String, String)>,
     mint_failures_left: Vec<u16>,
+    audience_failures_left: Vec<u16>,
+    github_failures_left: Vec<u16>,
     serial: u64,
 }
 
@@ -211,6 +222,8 @@ impl Fake {
         let addr = listener.local_addr().expect("addr");
         let state = Arc::new(Mutex::new(State {
             mint_failures_left: config.mint_failures.clone(),
+            audience_failures_left: config.audience_failures.clone(),
+            github_failures_left: config.github_failures.clone(),
             ..State::default()
         }));
         let config = Arc::new(Mutex::new(config));
@@ -397,6 +410,26 @@ fn query_pairs(q: &str) -> Vec<(String, String)> {
 fn handle(req: &Seen, state: &Mutex<State>, cfg: &Config, key: &RsaKeyPair) -> Answer {
     let path = req.path().to_string();
     match (req.method.as_str(), path.as_str()) {
+        ("GET", "/github/token")
+            if !state.lock().expect("state").github_failures_left.is_empty() =>
+        {
+            let s = state.lock().expect("state").github_failures_left.remove(0);
+            json_answer(s, json!({"message": "unavailable"}))
+        }
+        ("GET", "/_/oidc/audience")
+            if !state
+                .lock()
+                .expect("state")
+                .audience_failures_left
+                .is_empty() =>
+        {
+            let s = state
+                .lock()
+                .expect("state")
+                .audience_failures_left
+                .remove(0);
+            json_answer(s, json!({"message": "unavailable"}))
+        }
         ("GET", "/github/token") => {
             let auth = req.header("authorization").unwrap_or("");
             if auth != format!("bearer {GITHUB_REQUEST_TOKEN}") {
@@ -518,7 +551,7 @@ fn b64_json(part: &str) -> Option<Value> {
 fn mint(req: &Seen, state: &Mutex<State>, cfg: &Config, key: &RsaKeyPair) -> Answer {
     {
         let mut st = state.lock().expect("state");
-        if !st.mint_failures_left.is_empty() {
+        if !st.mint_failures_left.is_empty() && st.minted_order.len() >= cfg.mint_failures_from {
             let s = st.mint_failures_left.remove(0);
             // The token in the body is consumed all the same (Warehouse claims the jti late, but
             // a retry must never count on that).

@@ -37,6 +37,11 @@ const INHERITED: &[&str] = &[
 
 /// Runs `hoist ARGS` with `envs` set, fast retries, and `HOME` pointing at an empty place.
 pub fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    command(args, envs).output().expect("run hoist")
+}
+
+/// The command [`hoist`] runs, to spawn it instead (and signal it).
+pub fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoist"));
     cmd.args(args);
     for k in INHERITED {
@@ -47,7 +52,7 @@ pub fn hoist(args: &[&str], envs: &[(&str, &str)]) -> Output {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    cmd.output().expect("run hoist")
+    cmd
 }
 
 /// stdout and stderr together, for assertions and failure messages.

@@ -14,9 +14,11 @@ use serde::Deserialize;
 
 use crate::auth::Secret;
 
-const AUDIENCE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Warehouse #18514: minting for publishers of hundreds of projects can take over 5 s.
-const MINT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest the audience request may take.
+pub const AUDIENCE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest a mint may take. Warehouse #18514: minting for publishers of hundreds of
+/// projects can take over 5 s.
+pub const MINT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the OIDC routes of the index behind `upload_url` live.
 pub fn index_origin(upload_url: &Url) -> Url {
@@ -64,6 +66,8 @@ pub enum ExchangeError {
         url: String,
         status: u16,
         reason: String,
+        /// The answer's `Retry-After`, honoured by the retry.
+        retry_after: Option<Duration>,
     },
     #[error("cannot reach {url}: {why}")]
     Transport { url: String, why: String },
@@ -85,12 +89,20 @@ fn list(errors: &[IndexError]) -> String {
 }
 
 impl ExchangeError {
-    /// A transport error or a 5xx: worth another exchange with a fresh OIDC token.
+    /// A transport error, a 5xx, 408 or 429: worth another exchange with a fresh OIDC token.
     pub fn is_transient(&self) -> bool {
         match self {
             ExchangeError::Transport { .. } => true,
-            ExchangeError::Status { status, .. } => *status >= 500 || *status == 429,
+            ExchangeError::Status { status, .. } => crate::retry::retryable_status(*status),
             _ => false,
+        }
+    }
+
+    /// The `Retry-After` the index gave with a transient status.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ExchangeError::Status { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -121,8 +133,12 @@ fn reason(status: reqwest::StatusCode) -> String {
     status.canonical_reason().unwrap_or("").to_string()
 }
 
-/// `GET <origin>/_/oidc/audience`: the audience the OIDC token must carry.
-pub async fn audience(client: &Client, origin: &Url) -> Result<String, ExchangeError> {
+/// `GET <origin>/_/oidc/audience`: the audience the OIDC token must carry, within `timeout`.
+pub async fn audience(
+    client: &Client,
+    origin: &Url,
+    timeout: Duration,
+) -> Result<String, ExchangeError> {
     let url = origin
         .join("_/oidc/audience")
         .map_err(|e| ExchangeError::BadAnswer {
@@ -131,7 +147,7 @@ pub async fn audience(client: &Client, origin: &Url) -> Result<String, ExchangeE
         })?;
     let resp = client
         .get(url.clone())
-        .timeout(AUDIENCE_TIMEOUT)
+        .timeout(timeout)
         .send()
         .await
         .map_err(|e| transport(&url, &e))?;
@@ -156,6 +172,7 @@ pub async fn audience(client: &Client, origin: &Url) -> Result<String, ExchangeE
                 url: url.to_string(),
                 status: s,
                 reason: reason(status),
+                retry_after: crate::retry::retry_after_of(resp.headers()),
             });
         }
         _ => {}
@@ -186,8 +203,13 @@ pub struct Minted {
     pub expires: Option<u64>,
 }
 
-/// `POST <origin>/_/oidc/mint-token` with `{"token": jwt}`.
-pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted, ExchangeError> {
+/// `POST <origin>/_/oidc/mint-token` with `{"token": jwt}`, within `timeout`.
+pub async fn mint(
+    client: &Client,
+    origin: &Url,
+    jwt: &Secret,
+    timeout: Duration,
+) -> Result<Minted, ExchangeError> {
     let url = origin
         .join("_/oidc/mint-token")
         .map_err(|e| ExchangeError::BadAnswer {
@@ -199,11 +221,12 @@ pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted,
         .post(url.clone())
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(body)
-        .timeout(MINT_TIMEOUT)
+        .timeout(timeout)
         .send()
         .await
         .map_err(|e| transport(&url, &e))?;
     let status = resp.status();
+    let retry_after = crate::retry::retry_after_of(resp.headers());
     let bytes = resp.bytes().await.map_err(|e| transport(&url, &e))?;
     #[derive(Deserialize)]
     struct Failure {
@@ -226,6 +249,7 @@ pub async fn mint(client: &Client, origin: &Url, jwt: &Secret) -> Result<Minted,
                 url: url.to_string(),
                 status: status.as_u16(),
                 reason: reason(status),
+                retry_after,
             }),
         };
     }

@@ -70,7 +70,8 @@ async fn send(
     probed: Option<&str>,
 ) -> Result<Vec<u8>, IdentityError> {
     let resp = req.timeout(TIMEOUT).send().await.map_err(|e| {
-        err(if let Some(metadata) = probed {
+        let transient = probed.is_none();
+        let e = err(if let Some(metadata) = probed {
             format!(
                 "no CI identity found: this is not GitHub Actions (GITHUB_ACTIONS=true), GitLab CI/CD \
                  (GITLAB_CI), Buildkite (BUILDKITE) or CircleCI (CIRCLECI), and no Google Cloud \
@@ -80,12 +81,18 @@ async fn send(
             format!("{what} request failed: the metadata server did not answer ({e}); is this a Google Cloud machine?")
         } else {
             format!("{what} request failed: {e}")
-        })
+        });
+        if transient { e.transient() } else { e }
     })?;
     let status = resp.status();
     let body = resp.bytes().await.unwrap_or_default().to_vec();
     if !status.is_success() {
-        return Err(err(format!("{what} request failed with {status}")));
+        let e = err(format!("{what} request failed with {status}"));
+        return Err(if crate::retry::retryable_status(status.as_u16()) {
+            e.transient()
+        } else {
+            e
+        });
     }
     Ok(body)
 }

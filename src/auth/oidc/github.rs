@@ -139,14 +139,23 @@ impl Provider for GitHub {
                     } else {
                         format!("OIDC token request failed: {e}")
                     })
+                    .transient()
                 })?;
             let status = resp.status();
-            let body = resp.bytes().await.unwrap_or_default();
+            let body = resp
+                .bytes()
+                .await
+                .map_err(|e| err(format!("OIDC token request failed: {e}")).transient())?;
             if !status.is_success() {
-                return Err(err(format!(
+                let e = err(format!(
                     "OIDC token request failed with {status}; rerun the job, and check that it \
                      has `permissions: id-token: write`"
-                )));
+                ));
+                return Err(if crate::retry::retryable_status(status.as_u16()) {
+                    e.transient()
+                } else {
+                    e
+                });
             }
             let value = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()

@@ -33,6 +33,7 @@ use futures_util::future::BoxFuture;
 use reqwest::{Client, Url};
 
 use super::{CredentialSource, Credentials, Secret, Source};
+use crate::retry::Step;
 pub use claims::Claims;
 pub use exchange::{ExchangeError, IndexError};
 
@@ -106,6 +107,8 @@ pub struct IdentityError {
     pub provider: ProviderKind,
     pub message: String,
     pub fix: Option<String>,
+    /// A network error or a 5xx/408/429 of the token service: worth asking again.
+    pub transient: bool,
 }
 
 impl IdentityError {
@@ -114,7 +117,14 @@ impl IdentityError {
             provider,
             message: message.into(),
             fix: None,
+            transient: false,
         }
+    }
+
+    /// Marks the failure as worth another request.
+    pub fn transient(mut self) -> IdentityError {
+        self.transient = true;
+        self
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> IdentityError {
@@ -201,8 +211,10 @@ pub enum TrustedError {
 pub const MAX_LIFETIME: Duration = Duration::from_secs(900);
 /// Re-mint before a file starts when less than this remains.
 pub const DEFAULT_MARGIN: Duration = Duration::from_secs(120);
-/// Exchanges tried, each with a fresh OIDC token, when the index or the network fails.
-const MINT_TRIES: u32 = 3;
+/// Retries of each call of the exchange (OIDC token, audience, mint), on a network error, a
+/// 5xx, 408 or 429, with the shared backoff ([`crate::retry`]). A mint is retried with a fresh
+/// OIDC token: the index accepts each one once.
+pub const EXCHANGE_RETRIES: u32 = 3;
 
 struct Current {
     credentials: Credentials,
@@ -223,7 +235,9 @@ pub struct TrustedPublisher {
     current: tokio::sync::Mutex<Option<Current>>,
     secrets: Mutex<Vec<Secret>>,
     last_claims: Mutex<Option<Claims>>,
-    retry_base: Duration,
+    retry: crate::retry::Policy,
+    /// The stall limit of the run, when set: no exchange call waits longer.
+    stall: Option<Duration>,
 }
 
 impl TrustedPublisher {
@@ -248,15 +262,27 @@ impl TrustedPublisher {
             current: tokio::sync::Mutex::new(None),
             secrets: Mutex::new(Vec::new()),
             last_claims: Mutex::new(None),
-            retry_base: Duration::from_secs(1),
+            retry: crate::retry::Policy::default().with_retries(EXCHANGE_RETRIES),
+            stall: None,
         }
     }
 
     /// Sets the renewal margin (tests) and the pause between exchange retries.
     pub fn with_timing(mut self, margin: Duration, retry_base: Duration) -> TrustedPublisher {
         self.margin = margin;
-        self.retry_base = retry_base;
+        self.retry.base = retry_base;
         self
+    }
+
+    /// Bounds each exchange call by the run's stall limit too (`HOIST_STALL_TIMEOUT_MS`).
+    pub fn with_stall(mut self, stall: Option<Duration>) -> TrustedPublisher {
+        self.stall = stall;
+        self
+    }
+
+    /// `limit`, or the stall limit when that is shorter.
+    fn bounded(&self, limit: Duration) -> Duration {
+        self.stall.map_or(limit, |s| s.min(limit))
     }
 
     pub fn provider_kind(&self) -> ProviderKind {
@@ -285,26 +311,60 @@ impl TrustedPublisher {
         }
     }
 
-    /// Fetches the audience from the index.
+    /// Fetches the audience from the index, retried on a transient failure.
     pub async fn fetch_audience(&mut self) -> Result<(), TrustedError> {
-        self.audience = exchange::audience(&self.client, &self.origin)
-            .await
-            .map_err(|error| TrustedError::Exchange {
-                provider: self.provider.kind(),
-                error,
-                claims: None,
-            })?;
+        let (client, origin, note) = (&self.client, &self.origin, &self.note);
+        let timeout = self.bounded(exchange::AUDIENCE_TIMEOUT);
+        let audience = crate::retry::run(
+            &self.retry,
+            |_| async move {
+                match exchange::audience(client, origin, timeout).await {
+                    Ok(a) => Step::Done(a),
+                    Err(e) if e.is_transient() => Step::Again {
+                        retry_after: e.retry_after(),
+                        error: e,
+                    },
+                    Err(e) => Step::Fail(e),
+                }
+            },
+            |n, error, wait| retry_note(note, n, error, wait),
+        )
+        .await
+        .map_err(|error| TrustedError::Exchange {
+            provider: self.provider.kind(),
+            error,
+            claims: None,
+        })?;
+        self.audience = audience;
         Ok(())
+    }
+
+    /// A fresh OIDC token for `audience` from the CI's token service, retried on a transient
+    /// failure, and masked.
+    async fn provider_token(&self, audience: &str) -> Result<Secret, TrustedError> {
+        let jwt = crate::retry::run(
+            &self.retry,
+            |_| async move {
+                match self.provider.token(&self.client, audience).await {
+                    Ok(t) => Step::Done(t),
+                    Err(e) if e.transient => Step::Again {
+                        error: e,
+                        retry_after: None,
+                    },
+                    Err(e) => Step::Fail(e),
+                }
+            },
+            |n, error, wait| retry_note(&self.note, n, error, wait),
+        )
+        .await
+        .map_err(TrustedError::Identity)?;
+        self.remember(&jwt);
+        Ok(jwt)
     }
 
     /// A fresh OIDC token for the audience, masked and its claims kept.
     pub async fn oidc_token(&self) -> Result<Secret, TrustedError> {
-        let jwt = self
-            .provider
-            .token(&self.client, &self.audience)
-            .await
-            .map_err(TrustedError::Identity)?;
-        self.remember(&jwt);
+        let jwt = self.provider_token(&self.audience).await?;
         if let Ok(mut c) = self.last_claims.lock() {
             *c = Claims::decode(jwt.expose()).ok();
         }
@@ -314,13 +374,7 @@ impl TrustedPublisher {
     /// A fresh OIDC token for another audience (`sigstore`, to sign attestations), masked and
     /// kept out of every message like the others.
     pub async fn token_for(&self, audience: &str) -> Result<Secret, TrustedError> {
-        let jwt = self
-            .provider
-            .token(&self.client, audience)
-            .await
-            .map_err(TrustedError::Identity)?;
-        self.remember(&jwt);
-        Ok(jwt)
+        self.provider_token(audience).await
     }
 
     /// One exchange: a fresh OIDC token, then mint-token; transient failures are retried,
@@ -330,7 +384,8 @@ impl TrustedPublisher {
         loop {
             tries += 1;
             let jwt = self.oidc_token().await?;
-            match exchange::mint(&self.client, &self.origin, &jwt).await {
+            let timeout = self.bounded(exchange::MINT_TIMEOUT);
+            match exchange::mint(&self.client, &self.origin, &jwt, timeout).await {
                 Ok(minted) => {
                     self.remember(&minted.token);
                     let now_unix = claims::unix_now();
@@ -347,11 +402,14 @@ impl TrustedPublisher {
                     };
                     return Ok((credentials, Instant::now() + lifetime));
                 }
-                Err(error) if error.is_transient() && tries < MINT_TRIES => {
+                Err(error) if error.is_transient() && tries <= self.retry.retries => {
+                    let wait = self.retry.delay(tries, error.retry_after());
                     (self.note)(&format!(
-                        "Trusted publishing: {error}; trying again with a new OIDC token"
+                        "Trusted publishing: {error}; trying again in {:.1}s with a new OIDC token (retry {tries} of {})",
+                        wait.as_secs_f64(),
+                        self.retry.retries
                     ));
-                    tokio::time::sleep(self.retry_base * tries).await;
+                    tokio::time::sleep(wait).await;
                 }
                 Err(error) => {
                     return Err(TrustedError::Exchange {
@@ -399,6 +457,14 @@ impl TrustedPublisher {
         });
         Ok(credentials)
     }
+}
+
+/// The note before a retry of an exchange call.
+fn retry_note(note: &Sink, n: u32, error: &dyn std::fmt::Display, wait: Duration) {
+    note(&format!(
+        "Trusted publishing: {error}; trying again in {:.1}s (retry {n})",
+        wait.as_secs_f64()
+    ));
 }
 
 fn short(e: &TrustedError) -> String {
