@@ -1033,3 +1033,32 @@ fn ctrl_c_abandons_a_lookup_and_its_file_never_starts() {
     );
     assert!(server.requests().iter().all(|r| r.method == "GET"), "{out}");
 }
+
+/// Nothing listening at the index's port: said once, in plain words, with what to check; not
+/// retried (a refused connection does not heal in seconds), for the upload and for the lookup
+/// `--skip-existing` makes first.
+#[test]
+fn a_refused_connection_is_said_once_in_plain_words() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let url = format!("http://127.0.0.1:{port}/");
+    for extra in [&[][..], &["--skip-existing"][..]] {
+        let o = upload_to(&url, &[&fixture("dist/demo-1.0.tar.gz")], extra);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}");
+        assert!(
+            out.contains(&format!(
+                "cannot connect to 127.0.0.1:{port}: connection refused"
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains("hint: Nothing answers there: check the host and port"),
+            "{out}"
+        );
+        assert!(!out.contains("Retrying"), "retried: {out}");
+        assert!(!out.contains("error sending request"), "{out}");
+    }
+}

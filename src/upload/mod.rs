@@ -266,6 +266,9 @@ const ACCEPT_VALUE: &str = "application/json;q=0.9, text/plain;q=0.8, text/html;
 const BODY_LIMIT: usize = 64 * 1024;
 
 fn describe_transport(e: &reqwest::Error) -> (String, bool) {
+    if let Some(plain) = unreachable(e) {
+        return (plain, false);
+    }
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -287,6 +290,41 @@ fn describe_transport(e: &reqwest::Error) -> (String, bool) {
             || lower.contains("broken pipe")
             || lower.contains("eof"));
     (text, retryable)
+}
+
+/// A connection that cannot be made and will not be in the next seconds, in plain words
+/// (`cannot connect to 127.0.0.1:45519: connection refused`): nothing listens at the port, or
+/// the host name does not exist. Retrying those only repeats the error chain; a DNS answer of
+/// "try again" (EAI_AGAIN) is not one of them.
+fn unreachable(e: &reqwest::Error) -> Option<String> {
+    if !e.is_connect() {
+        return None;
+    }
+    let mut chain = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push_str(&s.to_string().to_ascii_lowercase());
+        chain.push('\n');
+        source = s.source();
+    }
+    let url = e.url()?;
+    let host = url.host_str()?;
+    let port = url
+        .port_or_known_default()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    if chain.contains("connection refused") {
+        return Some(format!(
+            "cannot connect to {host}{port}: connection refused"
+        ));
+    }
+    let unknown_host = chain.contains("dns error")
+        && !chain.contains("temporary failure")
+        && (chain.contains("not known")
+            || chain.contains("no address associated")
+            || chain.contains("nodename nor servname")
+            || chain.contains("no such host"));
+    unknown_host.then(|| format!("cannot find the host {host}: the name does not resolve"))
 }
 
 impl Uploader {
@@ -554,9 +592,12 @@ impl Uploader {
         let resp = match req.send().await {
             Ok(r) => r,
             Err(e) => {
-                return Step::Again {
-                    error: describe_transport(&e).0,
-                    retry_after: None,
+                return match describe_transport(&e) {
+                    (error, true) => Step::Again {
+                        error,
+                        retry_after: None,
+                    },
+                    (error, false) => Step::Fail(error),
                 };
             }
         };
@@ -839,6 +880,10 @@ impl Uploader {
                     }
                     let hint = if error.to_ascii_lowercase().contains("certificate") {
                         Some("The index's TLS certificate is not trusted: pass its CA bundle with --cert (or TWINE_CERT).".to_string())
+                    } else if error.starts_with("cannot connect to") {
+                        Some("Nothing answers there: check the host and port in the repository URL, and that the index is running.".to_string())
+                    } else if error.starts_with("cannot find the host") {
+                        Some("Check the host name in the repository URL (a typo, or a name only a VPN or proxy knows).".to_string())
                     } else if !retryable {
                         None
                     } else if maybe_landed || sent_all {
