@@ -18,4 +18,5 @@ pub mod digest;
 pub mod dist;
 pub mod output;
 pub mod pyrepr;
+pub mod render;
 pub mod upload;
