@@ -329,6 +329,19 @@ fn shortcodes(text: &str) -> Vec<(usize, &str)> {
     found
 }
 
+/// The finding for one image source or link target, if PyPI shows it broken (used for the
+/// targets hoist's reStructuredText validator reports).
+pub fn target_finding(
+    url: &str,
+    image: bool,
+    line: usize,
+    repo: Option<&RepoLink>,
+) -> Option<Finding> {
+    let mut found = Vec::new();
+    url_finding(url, image, line, repo, &mut found);
+    found.pop()
+}
+
 fn url_finding(
     url: &str,
     image: bool,
@@ -542,6 +555,12 @@ fn html_findings(
         for (attr, value) in &tag.attrs {
             if (tag.name == "img" && attr == "src") || (tag.name == "a" && attr == "href") {
                 url_finding(value, tag.name == "img", at, repo, out);
+            } else if tag.name == "a" && attr == "name" {
+                out.push(removed(
+                    at,
+                    format!("the `name=\"{value}\"` anchor of `<a>` is removed by PyPI's sanitizer: links to `#{value}` go nowhere"),
+                    "Link to the heading's own anchor instead (PyPI gives each heading an id), or use `id=`.",
+                ));
             } else if !sanitize::attribute_allowed(&tag.name, attr) {
                 out.push(removed(
                     at,
