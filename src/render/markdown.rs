@@ -80,10 +80,68 @@ pub fn prefix_relative_links(html: &str, prefix: &str) -> String {
     out
 }
 
+/// Python's `html.unescape` for the references comrak writes in code (`&amp;` `&lt;` `&gt;`
+/// `&quot;`, numeric ones); other named references are kept (they only reach here when
+/// readme_renderer's regex spans an empty code block, see [`unhighlight`]).
+fn unescape(code: &str) -> String {
+    if !code.contains('&') {
+        return code.to_string();
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &tail[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Pygments' `escape_html`: `&`, `<`, `>`, `"` and `'`.
+fn pygments_escape(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + 16);
+    for c in code.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// readme_renderer's `_highlight` regex, without the colours: finds
 /// `<pre><code class="language-L">CODE</code></pre>` or `<pre lang="L"><code>CODE</code></pre>`
 /// (L without `"`, CODE at least one character, the first `</code></pre>` after it) and writes
-/// `<pre lang="L">CODE</pre>`, CODE with Pygments' newline handling.
+/// `<pre lang="L">CODE</pre>`, CODE unescaped and escaped again with Pygments' newline
+/// handling. Like the regex, an empty code block's match runs on to the next
+/// `</code></pre>`, so the HTML in between is shown as text (as it is on PyPI).
 pub fn unhighlight(html: &str) -> String {
     const A: &str = "<pre><code class=\"language-";
     const B: &str = "<pre lang=\"";
@@ -121,7 +179,7 @@ pub fn unhighlight(html: &str) -> String {
                 out.push_str("<pre lang=\"");
                 out.push_str(lang);
                 out.push_str("\">");
-                out.push_str(code.trim_matches('\n'));
+                out.push_str(&pygments_escape(&unescape(code.trim_matches('\n'))));
                 out.push_str("\n</pre>");
                 pos = found + consumed;
             }
