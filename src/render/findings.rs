@@ -515,6 +515,13 @@ fn removed(line: usize, message: String, fix: &str) -> Finding {
     }
 }
 
+/// The findings for one piece of raw HTML that starts at `line` (for marking it in place).
+pub fn html_literal_findings(literal: &str, line: usize, repo: Option<&RepoLink>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    html_findings(literal, line, repo, &mut false, &mut out);
+    out
+}
+
 fn html_findings(
     literal: &str,
     line: usize,

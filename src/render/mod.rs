@@ -10,6 +10,7 @@
 
 pub mod findings;
 pub mod markdown;
+pub mod page;
 pub mod sanitize;
 
 pub use findings::{Finding, FindingKind, RepoLink};
