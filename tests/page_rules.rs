@@ -171,3 +171,28 @@ fn plain_text_descriptions_are_not_checked() {
     );
     assert_eq!(page_codes(&r), Vec::<&str>::new());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Rendering, the findings and the preview page never panic, whatever the Markdown, and
+    /// every finding names a line inside the description.
+    #[test]
+    fn never_panics_and_lines_are_in_range(
+        text in "([<>/=\"'`$:!\\[\\]()#*_~|\\-. \n]|[a-z]{1,8}|é|🚀|<img src=|<source |<svg>|</svg>|```|\\$\\$|> \\[!NOTE\\]|:rocket:){0,60}"
+    ) {
+        let html = hoist::render::render_markdown(&text);
+        proptest::prop_assert!(!html.contains("<script"));
+        let lines = text.lines().count().max(1);
+        for f in hoist::render::findings::markdown_findings(&text, None) {
+            proptest::prop_assert!(f.line >= 1 && f.line <= lines, "{f:?} in {lines} lines");
+        }
+        let source = hoist::render::page::Source {
+            title: "t".into(),
+            text: text.clone(),
+            content_type: "text/markdown".into(),
+            repo: None,
+        };
+        let page = hoist::render::page::render(&source);
+        proptest::prop_assert!(!page.html.contains('\u{E000}'), "a mark token was left");
+    }
+}
