@@ -190,6 +190,7 @@ proptest::proptest! {
             title: "t".into(),
             text: text.clone(),
             content_type: "text/markdown".into(),
+            variant: hoist::render::markdown::Variant::Gfm,
             repo: None,
         };
         let page = hoist::render::page::render(&source);

@@ -10,7 +10,7 @@
 
 use comrak::nodes::{AstNode, NodeValue};
 
-use super::markdown::options;
+use super::markdown::{Variant, options_for};
 use super::sanitize::{self, TAGFILTER_TAGS, tag_allowed, url_kept, url_scheme};
 
 /// Which kind of breakage a [`Finding`] is.
@@ -155,8 +155,20 @@ const DIAGRAM_FENCES: &[&str] = &["mermaid", "geojson", "topojson", "stl", "math
 /// Everything in a Markdown description that PyPI will show broken. `repo` builds the fixes
 /// for relative paths.
 pub fn markdown_findings(text: &str, repo: Option<&RepoLink>) -> Vec<Finding> {
+    markdown_findings_variant(text, repo, Variant::Gfm)
+}
+
+/// [`markdown_findings`] for a Markdown variant (`CommonMark` has no tag filter, tables or
+/// autolinks).
+pub fn markdown_findings_variant(
+    text: &str,
+    repo: Option<&RepoLink>,
+    variant: Variant,
+) -> Vec<Finding> {
     let arena = comrak::Arena::new();
-    let root = comrak::parse_document(&arena, text, &options());
+    let options = options_for(variant);
+    let tagfilter = options.extension.tagfilter;
+    let root = comrak::parse_document(&arena, text, &options);
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut in_svg = false;
@@ -165,8 +177,12 @@ pub fn markdown_findings(text: &str, repo: Option<&RepoLink>) -> Vec<Finding> {
         match &node.data().value {
             NodeValue::Image(link) => url_finding(&link.url, true, line, repo, &mut out),
             NodeValue::Link(link) => url_finding(&link.url, false, line, repo, &mut out),
-            NodeValue::HtmlBlock(b) => html_findings(&b.literal, line, repo, &mut in_svg, &mut out),
-            NodeValue::HtmlInline(s) => html_findings(s, line, repo, &mut in_svg, &mut out),
+            NodeValue::HtmlBlock(b) => {
+                html_findings(&b.literal, line, repo, tagfilter, &mut in_svg, &mut out)
+            }
+            NodeValue::HtmlInline(s) => {
+                html_findings(s, line, repo, tagfilter, &mut in_svg, &mut out)
+            }
             NodeValue::CodeBlock(c) => {
                 let lang = c.info.split_whitespace().next().unwrap_or("");
                 if c.fenced && DIAGRAM_FENCES.contains(&lang.to_ascii_lowercase().as_str()) {
@@ -516,9 +532,15 @@ fn removed(line: usize, message: String, fix: &str) -> Finding {
 }
 
 /// The findings for one piece of raw HTML that starts at `line` (for marking it in place).
-pub fn html_literal_findings(literal: &str, line: usize, repo: Option<&RepoLink>) -> Vec<Finding> {
+/// `tagfilter`: whether GFM's tag filter is on (the GFM variant).
+pub fn html_literal_findings(
+    literal: &str,
+    line: usize,
+    repo: Option<&RepoLink>,
+    tagfilter: bool,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    html_findings(literal, line, repo, &mut false, &mut out);
+    html_findings(literal, line, repo, tagfilter, &mut false, &mut out);
     out
 }
 
@@ -526,6 +548,7 @@ fn html_findings(
     literal: &str,
     line: usize,
     repo: Option<&RepoLink>,
+    tagfilter: bool,
     in_svg: &mut bool,
     out: &mut Vec<Finding>,
 ) {
@@ -539,7 +562,7 @@ fn html_findings(
         } else if tag.closing || *in_svg {
             continue;
         }
-        if TAGFILTER_TAGS.contains(&tag.name.as_str()) {
+        if tagfilter && TAGFILTER_TAGS.contains(&tag.name.as_str()) {
             out.push(removed(
                 at,
                 format!(
@@ -635,6 +658,23 @@ mod tests {
             kinds("<iframe src=\"https://e\"></iframe>\n"),
             [(RemovedHtml, 1)]
         );
+    }
+
+    #[test]
+    fn commonmark_variant_has_no_tag_filter() {
+        let text = "<iframe src=\"https://e\"></iframe>\n";
+        let gfm = markdown_findings(text, None);
+        let cm = markdown_findings_variant(text, None, Variant::CommonMark);
+        assert!(gfm[0].message.contains("shown as literal text"), "{gfm:?}");
+        assert!(
+            cm[0].message.contains("is removed by PyPI's sanitizer"),
+            "{cm:?}"
+        );
+        assert_eq!(
+            Variant::from_content_type("text/markdown; charset=UTF-8; variant=CommonMark"),
+            Variant::CommonMark
+        );
+        assert_eq!(Variant::from_content_type("text/markdown"), Variant::Gfm);
     }
 
     #[test]

@@ -19,10 +19,40 @@ use super::sanitize;
 /// The header-id prefix readme_renderer passes to comrak (`_HEADER_ID_PREFIX`).
 pub const HEADER_ID_PREFIX: &str = "user-content-";
 
-/// comrak's options as readme_renderer's `gfm_extension_options` and
-/// `common_render_options` set them (the bindings start from comrak's defaults).
-pub fn options() -> Options<'static> {
+/// The Markdown variant of `Description-Content-Type: text/markdown; variant=...` (PyPI
+/// accepts `GFM`, the default, and `CommonMark`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Variant {
+    #[default]
+    Gfm,
+    CommonMark,
+}
+
+impl Variant {
+    /// The variant a content type names; GFM unless its `variant` parameter is `CommonMark`.
+    pub fn from_content_type(value: &str) -> Variant {
+        let commonmark = value.split(';').skip(1).any(|p| {
+            p.split_once('=').is_some_and(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("variant")
+                    && v.trim().trim_matches('"') == "CommonMark"
+            })
+        });
+        if commonmark {
+            Variant::CommonMark
+        } else {
+            Variant::Gfm
+        }
+    }
+}
+
+/// comrak's options for a variant: readme_renderer's `CommonMark` renderer passes only
+/// `common_render_options` (raw HTML on); `GFM` also passes `gfm_extension_options`.
+pub fn options_for(variant: Variant) -> Options<'static> {
     let mut o = Options::default();
+    o.render.r#unsafe = true;
+    if variant == Variant::CommonMark {
+        return o;
+    }
     o.extension.autolink = true;
     o.extension.footnotes = true;
     o.extension.header_id_prefix = Some(HEADER_ID_PREFIX.to_string());
@@ -30,24 +60,38 @@ pub fn options() -> Options<'static> {
     o.extension.table = true;
     o.extension.tagfilter = true;
     o.extension.tasklist = true;
-    o.render.r#unsafe = true;
     o
+}
+
+/// comrak's options as readme_renderer's `gfm_extension_options` and
+/// `common_render_options` set them (the bindings start from comrak's defaults).
+pub fn options() -> Options<'static> {
+    options_for(Variant::Gfm)
 }
 
 /// The sanitized HTML PyPI shows for a `text/markdown` (GFM variant) description.
 pub fn render_markdown(text: &str) -> String {
+    render_markdown_variant(text, Variant::Gfm)
+}
+
+/// The sanitized HTML PyPI shows for a `text/markdown` description of this variant.
+pub fn render_markdown_variant(text: &str, variant: Variant) -> String {
     let arena = Arena::new();
-    let options = options();
+    let options = options_for(variant);
     let root = comrak::parse_document(&arena, text, &options);
     sanitize::clean(&unsanitized_html(root, &options))
 }
 
-/// Steps 1–3: comrak's HTML for a parsed document, with readme_renderer's rewrites.
+/// Steps 1–3: comrak's HTML for a parsed document, with readme_renderer's rewrites (the
+/// anchor prefixing only for GFM, the options with a header-id prefix).
 pub fn unsanitized_html<'a>(root: &'a AstNode<'a>, options: &Options) -> String {
     let mut html = String::new();
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, options, &mut html);
-    unhighlight(&prefix_relative_links(&html, HEADER_ID_PREFIX))
+    match &options.extension.header_id_prefix {
+        Some(prefix) => unhighlight(&prefix_relative_links(&html, prefix)),
+        None => unhighlight(&html),
+    }
 }
 
 /// readme_renderer's `_prefix_relative_links`: `re.sub(r'href="#([^"]+)"', …)`.

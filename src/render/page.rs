@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use comrak::nodes::NodeValue;
 
 use super::findings::{self, Finding, FindingKind, RepoLink};
-use super::markdown::{options, unsanitized_html};
+use super::markdown::{Variant, options_for, unsanitized_html};
 use super::sanitize;
 
 /// Why a description could not be previewed.
@@ -43,6 +43,8 @@ pub struct Source {
     pub text: String,
     /// `text/markdown`, `text/x-rst` or `text/plain` (parameters removed).
     pub content_type: String,
+    /// For Markdown, the `variant` parameter's renderer.
+    pub variant: Variant,
     /// The repository that fixes for relative paths point into.
     pub repo: Option<RepoLink>,
 }
@@ -91,6 +93,7 @@ pub fn load(path: &Path, content_type: Option<&str>) -> Result<Source, PreviewEr
             .filter(|d| !d.text.trim().is_empty())
             .ok_or_else(|| PreviewError::NoDescription { path: path.into() })?;
         let declared = crate::check::rules::metadata::description_content_type(md);
+        let raw = content_type.or(md.get("description-content-type"));
         let content_type = content_type
             .map(base)
             .or(declared)
@@ -104,6 +107,7 @@ pub fn load(path: &Path, content_type: Option<&str>) -> Result<Source, PreviewEr
             title,
             text: description.text.clone(),
             content_type,
+            variant: raw.map_or(Variant::Gfm, Variant::from_content_type),
             repo: crate::check::rules::page::repo_link(md),
         });
     }
@@ -120,6 +124,7 @@ pub fn load(path: &Path, content_type: Option<&str>) -> Result<Source, PreviewEr
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let lower = name.to_ascii_lowercase();
+    let content_type_arg = content_type;
     let content_type = match content_type {
         Some(t) => base(t),
         None if lower.ends_with(".md") || lower.ends_with(".markdown") => "text/markdown".into(),
@@ -131,6 +136,7 @@ pub fn load(path: &Path, content_type: Option<&str>) -> Result<Source, PreviewEr
         title: name,
         text,
         content_type,
+        variant: content_type_arg.map_or(Variant::Gfm, Variant::from_content_type),
         repo: None,
     })
 }
@@ -147,9 +153,10 @@ pub struct Preview {
 pub fn render(source: &Source) -> Preview {
     let (body, findings) = match source.content_type.as_str() {
         "text/markdown" => {
-            let findings = findings::markdown_findings(&source.text, source.repo.as_ref());
+            let repo = source.repo.as_ref();
+            let findings = findings::markdown_findings_variant(&source.text, repo, source.variant);
             (
-                marked_markdown(&source.text, source.repo.as_ref()),
+                marked_markdown(&source.text, repo, source.variant),
                 findings,
             )
         }
@@ -181,9 +188,10 @@ fn token(n: usize) -> String {
 
 /// Markdown rendered as PyPI does, with each raw HTML piece the sanitizer changes followed by
 /// a visible mark, and each image PyPI shows broken replaced by a visible box.
-fn marked_markdown(text: &str, repo: Option<&RepoLink>) -> String {
+fn marked_markdown(text: &str, repo: Option<&RepoLink>, variant: Variant) -> String {
     let arena = comrak::Arena::new();
-    let opts = options();
+    let opts = options_for(variant);
+    let tagfilter = opts.extension.tagfilter;
     let root = comrak::parse_document(&arena, text, &opts);
     let mut marks: Vec<String> = Vec::new();
     for node in root.descendants() {
@@ -194,7 +202,7 @@ fn marked_markdown(text: &str, repo: Option<&RepoLink>) -> String {
             NodeValue::HtmlInline(s) => (s, false),
             _ => continue,
         };
-        let removed: Vec<String> = findings::html_literal_findings(literal, line, repo)
+        let removed: Vec<String> = findings::html_literal_findings(literal, line, repo, tagfilter)
             .into_iter()
             .filter(|f| f.kind == FindingKind::RemovedHtml)
             .map(|f| format!("line {}: {}", f.line, f.message))
@@ -354,6 +362,7 @@ mod tests {
             title: "demo 1.0".into(),
             text: text.into(),
             content_type: "text/markdown".into(),
+            variant: Variant::Gfm,
             repo: None,
         }
     }

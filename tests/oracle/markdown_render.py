@@ -1,7 +1,8 @@
 """Renders Markdown descriptions as PyPI does: readme_renderer.markdown.render (GFM variant).
 
-Usage: markdown_render.py DOCS.json  (a JSON list of strings); prints a JSON list of the
-sanitized HTML, or null where readme_renderer returns None. One process for the whole batch.
+Usage: markdown_render.py DOCS.json  (a JSON list of [text, variant] pairs, variant "GFM" or
+"CommonMark" as in Description-Content-Type); prints a JSON list of the sanitized HTML, or null
+where readme_renderer returns None. One process for the whole batch.
 """
 
 import json
@@ -17,4 +18,4 @@ if not readme_renderer.markdown.variants:
 
 with open(sys.argv[1], encoding="utf-8") as f:
     docs = json.load(f)
-json.dump([readme_renderer.markdown.render(d) for d in docs], sys.stdout)
+json.dump([readme_renderer.markdown.render(t, variant=v) for t, v in docs], sys.stdout)

@@ -10,6 +10,7 @@ use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::metadata::{DescriptionSource, Metadata};
 use crate::render::findings::{self, Finding, FindingKind, RepoLink};
+use crate::render::markdown::Variant;
 
 use super::metadata::{description_content_type, description_content_type_problem};
 
@@ -151,7 +152,12 @@ pub fn description_findings(md: &Metadata) -> Vec<Finding> {
     let repo = repo_link(md);
     match description_content_type(md).as_deref() {
         Some("text/plain") => Vec::new(),
-        Some("text/markdown") => findings::markdown_findings(&description.text, repo.as_ref()),
+        Some("text/markdown") => {
+            let variant = md
+                .get("description-content-type")
+                .map_or(Variant::Gfm, Variant::from_content_type);
+            findings::markdown_findings_variant(&description.text, repo.as_ref(), variant)
+        }
         _ => crate::check::rst::targets(&description.text)
             .into_iter()
             .filter_map(|t| findings::target_finding(&t.url, t.image, t.line, repo.as_ref()))
