@@ -326,3 +326,109 @@ fn normalising_keeps_real_differences() {
     assert_ne!(normalize("<p>x</p>"), normalize("<p>y</p>"));
     assert_ne!(normalize("<img src=\"a\">"), normalize("<img>"));
 }
+
+/// A sanitizer that keeps every tag, attribute and URL scheme the author wrote in raw HTML
+/// (`raw`), and image titles; comrak's own decorations (heading anchors' `aria-label`,
+/// footnotes' `class`/`data-*`) are removed as by PyPI's, since they are not the author's.
+fn permissive_clean(html: &str, raw: &str) -> String {
+    let tags = scan_tags(raw);
+    let names: Vec<String> = tags.iter().map(|t| t.name.clone()).collect();
+    let attrs: Vec<String> = tags
+        .iter()
+        .flat_map(|t| t.attrs.iter().map(|(k, _)| k.clone()))
+        .collect();
+    let schemes: Vec<String> = tags
+        .iter()
+        .flat_map(|t| t.attrs.iter())
+        .filter_map(|(_, v)| hoist::render::sanitize::url_scheme(v))
+        .collect();
+    // Schemes of comrak's own URLs (links and images written in Markdown).
+    let output_schemes: Vec<String> = scan_tags(html)
+        .iter()
+        .flat_map(|t| t.attrs.iter())
+        .filter_map(|(_, v)| hoist::render::sanitize::url_scheme(v))
+        .collect();
+    use hoist::render::sanitize::{ALLOWED_TAGS, GENERIC_ATTRIBUTES, TAG_ATTRIBUTES, URL_SCHEMES};
+    // A superset of readme_renderer's allow-list.
+    let mut b = ammonia::Builder::default();
+    b.clean_content_tags(Default::default())
+        .tags(ALLOWED_TAGS.iter().copied().collect())
+        .add_tags(names.iter().map(String::as_str))
+        .tag_attributes(
+            TAG_ATTRIBUTES
+                .iter()
+                .map(|(t, a)| (*t, a.iter().copied().collect()))
+                .collect(),
+        )
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .add_generic_attributes(attrs.iter().map(String::as_str))
+        .add_generic_attributes(["title"])
+        .url_schemes(URL_SCHEMES.iter().copied().collect())
+        .add_url_schemes(schemes.iter().map(String::as_str))
+        .add_url_schemes(output_schemes.iter().map(String::as_str))
+        .link_rel(None);
+    b.clean(html).to_string()
+}
+
+/// Removes what the real sanitizer adds (`rel`, `disabled`) so that only removals differ.
+fn without_additions(html: &str) -> String {
+    let mut out = String::new();
+    for piece in html.split(" rel=\"nofollow\"") {
+        out.push_str(piece);
+    }
+    out.replace(" disabled=\"\"", "")
+}
+
+/// Whatever PyPI's sanitizer removes from a document (compared with one that keeps every tag,
+/// attribute and scheme) is reported by a P003 or P005 finding: no silent removal.
+#[test]
+fn every_removal_is_reported() {
+    let options = hoist::render::markdown::options();
+    let mut checked = 0;
+    let mut removing = 0;
+    let mut silent = Vec::new();
+    for (name, text) in generated(500).iter().chain(&real_docs()) {
+        let arena = comrak::Arena::new();
+        let root = comrak::parse_document(&arena, text, &options);
+        let mut raw = String::new();
+        for node in root.descendants() {
+            match &node.data().value {
+                comrak::nodes::NodeValue::HtmlBlock(b) => raw.push_str(&b.literal),
+                comrak::nodes::NodeValue::HtmlInline(h) => raw.push_str(h),
+                _ => {}
+            }
+        }
+        let html = hoist::render::markdown::unsanitized_html(root, &options);
+        let real = without_additions(&hoist::render::sanitize::clean(&html));
+        let all = without_additions(&permissive_clean(&html, &raw));
+        checked += 1;
+        if real == all {
+            continue;
+        }
+        removing += 1;
+        let reported = hoist::render::findings::markdown_findings(text, None)
+            .iter()
+            .any(|f| {
+                matches!(
+                    f.kind,
+                    hoist::render::FindingKind::RemovedHtml
+                        | hoist::render::FindingKind::DroppedUrlScheme
+                )
+            });
+        if !reported {
+            silent.push(format!(
+                "  {name}: {text:?}\n    kept: {real}\n    full: {all}"
+            ));
+        }
+    }
+    println!("{checked} documents, {removing} lose something to the sanitizer");
+    assert!(
+        removing >= 100,
+        "too few documents exercise the sanitizer: {removing}"
+    );
+    assert!(
+        silent.is_empty(),
+        "removed without a warning:\n{}",
+        silent.join("\n")
+    );
+}

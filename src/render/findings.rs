@@ -175,7 +175,19 @@ pub fn markdown_findings_variant(
     for node in root.descendants() {
         let line = node.data().sourcepos.start.line.max(1);
         match &node.data().value {
-            NodeValue::Image(link) => url_finding(&link.url, true, line, repo, &mut out),
+            NodeValue::Image(link) => {
+                url_finding(&link.url, true, line, repo, &mut out);
+                if !link.title.is_empty() {
+                    out.push(removed(
+                        line,
+                        format!(
+                            "the image title (tooltip) \"{}\" is removed by PyPI's sanitizer (`<img>` keeps no `title`): the image is shown without it",
+                            shorten(&link.title)
+                        ),
+                        "Put the text in the alt text or in the surrounding text.",
+                    ));
+                }
+            }
             NodeValue::Link(link) => url_finding(&link.url, false, line, repo, &mut out),
             NodeValue::HtmlBlock(b) => {
                 html_findings(&b.literal, line, repo, tagfilter, &mut in_svg, &mut out)
@@ -658,6 +670,7 @@ mod tests {
             kinds("<iframe src=\"https://e\"></iframe>\n"),
             [(RemovedHtml, 1)]
         );
+        assert_eq!(kinds("![a](https://e/a.png \"Tip\")\n"), [(RemovedHtml, 1)]);
     }
 
     #[test]
