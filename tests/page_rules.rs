@@ -126,9 +126,11 @@ fn rst_images_and_link_targets_are_checked() {
             .contains("https://gitlab.com/group/demo/-/blob/v1.0/CHANGES.rst")
     );
     let r = check_wheel(rst(
-        "demo\n====\n\n.. image:: https://e.com/logo.png\n   :target: https://e.com/\n\nSee changes_.\n\n.. _changes: https://e.com/changes\n",
+        "demo\n====\n\n.. image:: https://e.com/logo.png\n   :target: https://e.com/\n\nSee changes_, me_, `mail <a@e.com>`_ and `docs <https://e.com/docs>`__.\n\n.. _changes: https://e.com/changes\n.. _me: jane@example.com\n",
     ));
     assert_eq!(page_codes(&r), Vec::<&str>::new());
+    let r = check_wheel(rst("demo\n====\n\nRead `the guide <docs/guide.rst>`_.\n"));
+    assert_eq!(page_codes(&r), vec!["P002"]);
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub struct Target {
 pub fn targets(source: &str) -> Vec<Target> {
     let mut doc = Doc::new(string2lines(source));
     let _ = doc.run();
+    // docutils' `adjust_uri` turns a link to a bare e-mail address into `mailto:`.
+    let email = |t: &Target| !t.image && t.url.contains('@') && !t.url.contains([':', '/']);
+    doc.targets.retain(|t| !email(t));
     doc.targets
 }
 
