@@ -17,10 +17,15 @@ use super::sanitize::{self, TAGFILTER_TAGS, tag_allowed, url_kept, url_scheme};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingKind {
+    /// An image source with a relative path (rule P001).
     RelativeImage,
+    /// A link target with a relative path (P002).
     RelativeLink,
+    /// Raw HTML the sanitizer removes or the tag filter escapes, an image title (P003).
     RemovedHtml,
+    /// GitHub-only Markdown shown as text (P004).
     GithubOnlySyntax,
+    /// A URL whose scheme the sanitizer drops (P005).
     DroppedUrlScheme,
 }
 
