@@ -240,7 +240,7 @@ fn oracle(docs: &[(&str, &str)]) -> Vec<Option<String>> {
         .expect("run the readme_renderer oracle");
     assert!(
         out.status.success(),
-        "oracle failed (run scripts/test to install readme_renderer[md] = comrak 0.0.16): {}",
+        "oracle failed (run scripts/test to install readme_renderer[md] = comrak 0.0.12): {}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("oracle JSON")

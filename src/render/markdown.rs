@@ -1,7 +1,7 @@
 //! Markdown to the HTML PyPI serves: `readme_renderer.markdown.render(raw, variant="GFM")`
 //! (readme_renderer 45.0), step by step:
 //!
-//! 1. comrak 0.54.0 (the crate the pinned `comrak` 0.0.16 bindings wrap) with the GFM options
+//! 1. comrak 0.49.0 (the crate that the `comrak` 0.0.12 bindings Warehouse pins wrap) with the GFM options
 //!    readme_renderer sets: autolink, footnotes, header ids prefixed `user-content-`,
 //!    strikethrough, table, tagfilter, tasklist, and raw HTML passed through (`unsafe_`);
 //! 2. `_prefix_relative_links`: `href="#x"` becomes `href="#user-content-x"` except for
@@ -55,7 +55,7 @@ pub fn options_for(variant: Variant) -> Options<'static> {
     }
     o.extension.autolink = true;
     o.extension.footnotes = true;
-    o.extension.header_id_prefix = Some(HEADER_ID_PREFIX.to_string());
+    o.extension.header_ids = Some(HEADER_ID_PREFIX.to_string());
     o.extension.strikethrough = true;
     o.extension.table = true;
     o.extension.tagfilter = true;
@@ -88,7 +88,7 @@ pub fn unsanitized_html<'a>(root: &'a AstNode<'a>, options: &Options) -> String 
     let mut html = String::new();
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, options, &mut html);
-    match &options.extension.header_id_prefix {
+    match &options.extension.header_ids {
         Some(prefix) => unhighlight(&prefix_relative_links(&html, prefix)),
         None => unhighlight(&html),
     }
@@ -243,10 +243,10 @@ mod tests {
 
     #[test]
     fn renders_like_readme_renderer() {
-        // Expected outputs from readme_renderer 45.0 (comrak 0.0.16, nh3 0.3.8).
+        // Expected outputs from readme_renderer 45.0 (comrak 0.0.12, nh3 0.3.6: Warehouse's pins).
         assert_eq!(
             render_markdown("# Hi\n\n[a](#hi) [b](https://e)\n"),
-            "<h1 id=\"user-content-hi\">Hi<a href=\"#user-content-hi\" rel=\"nofollow\"></a></h1>\n<p><a href=\"#user-content-hi\" rel=\"nofollow\">a</a> <a href=\"https://e\" rel=\"nofollow\">b</a></p>\n"
+            "<h1><a href=\"#user-content-hi\" id=\"user-content-hi\" rel=\"nofollow\"></a>Hi</h1>\n<p><a href=\"#user-content-hi\" rel=\"nofollow\">a</a> <a href=\"https://e\" rel=\"nofollow\">b</a></p>\n"
         );
         assert_eq!(
             render_markdown(

@@ -1,5 +1,5 @@
 //! readme_renderer's sanitizer: nh3 (the `ammonia` crate) with the allow-list of
-//! `readme_renderer/clean.py` (readme_renderer 45.0), configured the way nh3 0.3.8 builds its
+//! `readme_renderer/clean.py` (readme_renderer 45.0), configured the way nh3 0.3.6 (Warehouse's pin) builds its
 //! `ammonia::Builder` from `nh3.clean(...)` arguments.
 
 use std::collections::{HashMap, HashSet};

@@ -9,7 +9,7 @@ import json
 import sys
 import warnings
 
-warnings.simplefilter("ignore", FutureWarning)  # comrak 0.0.16: "Use header_id_prefix"
+warnings.simplefilter("ignore", FutureWarning)  # newer comrak bindings: "Use header_id_prefix"
 
 import readme_renderer.markdown  # noqa: E402
 
