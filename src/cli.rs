@@ -35,6 +35,32 @@ pub enum Command {
     /// Run inside a CI job: show the identity it presents and the trusted publisher to
     /// register on PyPI for it, without uploading anything.
     Publisher(PublisherArgs),
+    /// Write an HTML page showing the description as PyPI will show it, with what PyPI shows
+    /// broken marked (`hoist preview dist/demo-1.0-py3-none-any.whl --open`).
+    Preview(PreviewArgs),
+}
+
+/// Arguments of `hoist preview`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The page is one self-contained HTML file: no script, no web font, nothing fetched \
+except the description's own absolute images. Images PyPI shows broken are not loaded but \
+replaced by a marked box. Exit status: 0 written, 1 the file could not be read or written, \
+2 usage error."
+)]
+pub struct PreviewArgs {
+    /// A wheel, an sdist, or a README file (its format from --content-type or its extension).
+    pub file: std::path::PathBuf,
+    /// The description's format: text/markdown, text/x-rst or text/plain. Overrides the
+    /// distribution's Description-Content-Type; for a README, defaults from .md/.rst/.txt.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// Where to write the page [default: <temporary directory>/hoist-preview/<FILE name>.html].
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<std::path::PathBuf>,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// When `hoist upload` uses trusted publishing.

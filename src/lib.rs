@@ -18,5 +18,6 @@ pub mod digest;
 pub mod dist;
 pub mod output;
 pub mod pyrepr;
+pub mod render;
 pub mod retry;
 pub mod upload;

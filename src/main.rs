@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => hoist::commands::audit::run(&args),
         Command::Token(args) => hoist::commands::token::run(&args),
         Command::Publisher(args) => hoist::commands::publisher::run(&args),
+        Command::Preview(args) => hoist::commands::preview::run(&args),
     };
     ExitCode::from(code)
 }

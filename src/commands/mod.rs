@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod check;
 pub mod explain;
+pub mod preview;
 pub mod publisher;
 pub mod token;
 pub mod upload;

@@ -544,6 +544,41 @@ pub fn all() -> Vec<Case> {
             "`long_description` missing.",
             w().body(None),
         ),
+        // The project page: accepted, but shown broken (warnings).
+        case(
+            "P001-relative-image",
+            "line 3 of the description: the image `docs/logo.png` is a relative path",
+            w().add("Project-URL", "Repository, https://github.com/example/demo")
+                .body(Some("# demo\n\n![logo](docs/logo.png)\n")),
+        ),
+        case(
+            "P001-relative-image-rst",
+            "line 4 of the description: the image `docs/logo.png` is a relative path",
+            w().set("Description-Content-Type", "text/x-rst")
+                .body(Some("demo\n====\n\n.. image:: docs/logo.png\n")),
+        ),
+        case(
+            "P002-relative-link",
+            "the link `CHANGELOG.md` is a relative path",
+            w().body(Some("# demo\n\nSee [the changelog](CHANGELOG.md).\n")),
+        ),
+        case(
+            "P003-removed-html",
+            "`<source>` is removed by PyPI's sanitizer: the `<picture>` keeps only its `<img>` fallback",
+            w().body(Some(
+                "# demo\n\n<picture>\n  <source media=\"(prefers-color-scheme: dark)\" srcset=\"https://example.com/dark.png\">\n  <img alt=\"logo\" src=\"https://example.com/light.png\">\n</picture>\n",
+            )),
+        ),
+        case(
+            "P004-github-only-syntax",
+            "the alert marker `[!NOTE]` is shown as literal text",
+            w().body(Some("# demo\n\n> [!NOTE]\n> Requires Python 3.9.\n")),
+        ),
+        case(
+            "P005-dropped-url-scheme",
+            "uses the `javascript:` scheme, which PyPI's sanitizer drops",
+            w().body(Some("# demo\n\n[run](javascript:alert(1))\n")),
+        ),
     ]
 }
 

@@ -1488,6 +1488,13 @@ impl<'a, 'd> Sm<'a, 'd> {
                     .collect();
                 let uri: String = unescape(&joined).split(is_space).collect();
                 let uri = if uri.is_empty() { None } else { Some(uri) };
+                if let Some(url) = &uri {
+                    self.doc.targets.push(super::Target {
+                        url: url.clone(),
+                        image: false,
+                        line: lineno,
+                    });
+                }
                 self.doc
                     .note_explicit_target(name, uri, None, Some(lineno))?;
             }

@@ -1061,8 +1061,22 @@ fn run(
                     ));
                 }
             }
+            if let Some(uri) = b.arguments.first() {
+                sm.doc.targets.push(super::Target {
+                    url: uri.split(is_space).collect(),
+                    image: true,
+                    line,
+                });
+            }
             if let Some(Some(target)) = opt(&b, "target") {
                 let t = target.clone();
+                if !t.trim_end().ends_with('_') {
+                    sm.doc.targets.push(super::Target {
+                        url: t.split(is_space).collect(),
+                        image: false,
+                        line,
+                    });
+                }
                 let chars: Vec<char> = t.chars().collect();
                 let trimmed = strip(&chars);
                 if trimmed.last() == Some(&'_')

@@ -575,6 +575,15 @@ fn phrase_ref(
     } else {
         refname
     };
+    if let Some((false, _, uri)) = &alias_kind
+        && !uri.is_empty()
+    {
+        doc.targets.push(super::Target {
+            url: uri.clone(),
+            image: false,
+            line,
+        });
+    }
     match (anonymous, alias_kind) {
         (true, Some((true, name, _))) => doc.refs.push((name, RefKind::Ref, Some(line))),
         (true, Some((false, _, _))) => {}

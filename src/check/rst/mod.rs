@@ -55,6 +55,29 @@ pub struct RstProblem {
 /// docutils' default `line_length_limit`, in characters.
 pub const LINE_LENGTH_LIMIT: usize = 10_000;
 
+/// An image source (`image`/`figure` directive argument) or hyperlink target URI (`.. _name:
+/// URI`, an image's `:target:` URI) the validator met: what the project-page rules
+/// ([`crate::check::rules::page`]) check for relative paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub url: String,
+    /// An image source rather than a link.
+    pub image: bool,
+    /// 1-based line within the description.
+    pub line: usize,
+}
+
+/// The image sources and hyperlink target URIs of a reStructuredText source, in order, up to
+/// the first problem [`validate`] would report.
+pub fn targets(source: &str) -> Vec<Target> {
+    let mut doc = Doc::new(string2lines(source));
+    let _ = doc.run();
+    // docutils' `adjust_uri` turns a link to a bare e-mail address into `mailto:`.
+    let email = |t: &Target| !t.image && t.url.contains('@') && !t.url.contains([':', '/']);
+    doc.targets.retain(|t| !email(t));
+    doc.targets
+}
+
 /// readme_renderer's message when docutils reported nothing but the rendering is empty.
 pub const EMPTY_RENDER_MESSAGE: &str = "No content rendered from RST source.";
 
@@ -219,6 +242,8 @@ struct Doc {
     section_stack: Vec<usize>,
     default_role: Option<String>,
     custom_roles: HashMap<String, String>,
+    /// Image sources and hyperlink target URIs met so far ([`targets`]).
+    targets: Vec<Target>,
 }
 
 impl Doc {
@@ -245,6 +270,7 @@ impl Doc {
             section_stack: Vec::new(),
             default_role: None,
             custom_roles: HashMap::new(),
+            targets: Vec::new(),
         }
     }
 

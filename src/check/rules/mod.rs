@@ -9,6 +9,7 @@
 //! | core metadata | M001–M025 | [`metadata`] |
 //! | licensing | L001–L005 | [`license`] |
 //! | description rendering | D001–D003 | [`description`] |
+//! | the project page (what PyPI shows broken) | P001–P005 | [`page`] |
 //! | across files | X001 | [`release`] |
 
 pub mod archive;
@@ -17,6 +18,7 @@ pub mod filename;
 pub mod license;
 pub mod metadata;
 pub mod names;
+pub mod page;
 pub mod release;
 pub mod urls;
 pub mod wheel;
@@ -29,6 +31,7 @@ pub(super) fn run(dist: &Dist, options: &Options, out: &mut Diagnostics) {
     metadata::check(dist, out);
     license::check(dist, out);
     description::check(dist, out);
+    page::check(dist, out);
     filename::check(dist, options, out);
     archive::check(dist, out);
     names::check(dist, out);
@@ -102,6 +105,11 @@ pub static ALL: &[&Rule] = &[
     &description::DESCRIPTION_RENDER,
     &description::MISSING_DESCRIPTION_CONTENT_TYPE,
     &description::MISSING_DESCRIPTION,
+    &page::RELATIVE_IMAGE,
+    &page::RELATIVE_LINK,
+    &page::REMOVED_HTML,
+    &page::GITHUB_ONLY_SYNTAX,
+    &page::DROPPED_URL_SCHEME,
     &release::MULTIPLE_SDISTS,
 ];
 

@@ -1,0 +1,87 @@
+//! `hoist preview` from the command line: wheels, sdists and READMEs, the printed path, the
+//! content-type override, and the errors (exit 1, the file named).
+
+mod support;
+
+use std::process::{Command, Output};
+
+use support::Spec;
+
+fn hoist(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoist"))
+        .args(args)
+        .output()
+        .expect("run hoist")
+}
+
+fn preview(input: &std::path::Path, extra: &[&str], out: &std::path::Path) -> Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["preview".as_ref(), input.as_os_str()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    args.extend(["-o".as_ref(), out.as_os_str()]);
+    hoist(&args)
+}
+
+#[test]
+fn wheel_sdist_and_readme() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = "# demo\n\n![logo](docs/logo.png)\n";
+    for spec in [Spec::wheel(), Spec::sdist()] {
+        let input = spec.body(Some(body)).write(dir.path());
+        let out = dir.path().join("page.html");
+        let o = preview(&input, &[], &out);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            out.display().to_string()
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("1 part(s) will look broken"));
+        let html = std::fs::read_to_string(&out).expect("page");
+        assert!(
+            html.contains("<title>demo 1.0 · hoist preview</title>"),
+            "{html}"
+        );
+        assert!(html.contains("broken image on PyPI: relative path docs/logo.png"));
+    }
+    let readme = dir.path().join("README");
+    std::fs::write(&readme, "Title\n=====\n\n.. image:: docs/a.png\n").expect("write");
+    let out = dir.path().join("readme.html");
+    let o = preview(&readme, &[], &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--content-type"));
+    let o = preview(&readme, &["--content-type", "text/x-rst"], &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(&out).expect("page");
+    assert!(html.contains("P001 relative-image"), "{html}");
+}
+
+#[test]
+fn errors_name_the_file_and_exit_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("x.html");
+    let missing = dir.path().join("missing.md");
+    let o = preview(&missing, &[], &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.md"));
+    let bad = dir.path().join("demo-1.0-py3-none-any.whl");
+    std::fs::write(&bad, b"not a zip").expect("write");
+    let o = preview(&bad, &[], &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no metadata could be read"));
+    let sub = dir.path().join("n");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let nodesc = Spec::wheel().body(None).write(&sub);
+    let o = preview(&nodesc, &[], &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no long description"));
+    assert!(!out.exists());
+}
