@@ -16,6 +16,7 @@ mod block;
 mod chars;
 mod directive;
 mod inline;
+mod machine;
 mod table;
 mod tables;
 
