@@ -1373,7 +1373,28 @@ impl Sm<'_, '_> {
 
     fn substitution_def(&mut self, start: usize, lineno: usize) -> R<(Vec<Elem>, bool)> {
         let (block, bf) = self.sm_get_first_known_indented(start, false, false, true);
-        let mut block: Vec<L> = block;
+        let (subname, block) = self.substitution_text(block, lineno)?;
+        // SubstitutionDef state: an embedded directive, or nothing
+        let first_line = self.text_of(block[0]);
+        let produced = match directive_marker(first_line, 0) {
+            Some((dname, dend)) => {
+                let mut sub = Sm::new(self.src, self.doc, block, false);
+                sub.in_subst = true;
+                sub.next = 1;
+                let (p, _bf) =
+                    super::directive::directive(&mut sub, &dname, dend, lineno, Some(&subname))?;
+                p
+            }
+            None => Produced::default(),
+        };
+        self.check_substitution_contents(produced, &subname, lineno)?;
+        self.doc.note_substitution_def(&subname, Some(lineno))?;
+        Ok((vec![Elem::SubstDef], bf))
+    }
+
+    /// The substitution name (escapes resolved) and the lines of its definition: the text
+    /// after `|name|`, stripped, without blank lines at either end.
+    fn substitution_text(&mut self, mut block: Vec<L>, lineno: usize) -> R<(String, Vec<L>)> {
         let mut escaped: Vec<char> = block
             .first()
             .map(|l| escape2null(rstrip(self.text_of(*l))))
@@ -1431,20 +1452,18 @@ impl Sm<'_, '_> {
             first.start += lead;
             first.end = first.start + strip(t).len();
         }
-        // SubstitutionDef state: an embedded directive, or nothing
-        let first_line = self.text_of(block[0]);
-        let produced = match directive_marker(first_line, 0) {
-            Some((dname, dend)) => {
-                let mut sub = Sm::new(self.src, self.doc, block, false);
-                sub.in_subst = true;
-                sub.next = 1;
-                let (p, _bf) =
-                    super::directive::directive(&mut sub, &dname, dend, lineno, Some(&subname))?;
-                p
-            }
-            None => Produced::default(),
-        };
-        let s = produced.summary;
+        Ok((subname, block))
+    }
+
+    /// What a substitution definition's directive produced must be inline content with no
+    /// anonymous reference, auto-numbered footnote reference or target.
+    fn check_substitution_contents(
+        &mut self,
+        produced: Produced,
+        subname: &str,
+        lineno: usize,
+    ) -> R {
+        let s = &produced.summary;
         let illegal = if s.anonymous_ref {
             Some("Anonymous references")
         } else if s.auto_footnote_ref {
@@ -1466,8 +1485,7 @@ impl Sm<'_, '_> {
                 Some(lineno),
             ));
         }
-        self.doc.note_substitution_def(&subname, Some(lineno))?;
-        Ok((vec![Elem::SubstDef], bf))
+        Ok(())
     }
 
     // ----- lines, titles, paragraphs -----
@@ -1518,56 +1536,59 @@ impl Sm<'_, '_> {
                     Some(overline_no),
                 ))
             }
-            TextTr::Text | TextTr::Indent => {
-                let title = second;
-                self.next += 1;
-                if self.next >= self.lines.len() {
-                    if rstrip(over).len() < 4 {
-                        self.next -= 1;
-                        return self.text_state();
-                    }
-                    return Err(self
-                        .doc
-                        .error("Incomplete section title.".into(), Some(overline_no)));
-                }
-                let under = self.text(self.next);
-                self.next += 1;
-                let over_r = rstrip(over);
-                let under_r = rstrip(under);
-                if !is_line(under_r) {
-                    if over_r.len() < 4 {
-                        self.next -= 2;
-                        return self.text_state();
-                    }
-                    return Err(self.doc.error(
-                        "Missing matching underline for section title overline.".into(),
-                        Some(overline_no),
-                    ));
-                }
-                if over_r != under_r {
-                    if over_r.len() < 4 {
-                        self.next -= 2;
-                        return self.text_state();
-                    }
-                    return Err(self.doc.error(
-                        "Title overline & underline mismatch.".into(),
-                        Some(overline_no),
-                    ));
-                }
-                let title_r = rstrip(title);
-                if column_width(title_r) > over_r.len() {
-                    if over_r.len() < 4 {
-                        self.next -= 2;
-                        return self.text_state();
-                    }
-                    return Err(self
-                        .doc
-                        .warning("Title overline too short.".into(), Some(overline_no)));
-                }
-                let style = (over_r[0], Some(under_r[0]));
-                self.section(lstrip(title_r), style, overline_no + 1)
-            }
+            TextTr::Text | TextTr::Indent => self.overlined_title(over, second, overline_no),
         }
+    }
+
+    /// The Line state's title case: `over` (an overline), then `title`, then a matching
+    /// underline. A short overline that is not a title falls back to ordinary text.
+    fn overlined_title(&mut self, over: &[char], title: &[char], overline_no: usize) -> R {
+        self.next += 1;
+        if self.next >= self.lines.len() {
+            if rstrip(over).len() < 4 {
+                self.next -= 1;
+                return self.text_state();
+            }
+            return Err(self
+                .doc
+                .error("Incomplete section title.".into(), Some(overline_no)));
+        }
+        let under = self.text(self.next);
+        self.next += 1;
+        let over_r = rstrip(over);
+        let under_r = rstrip(under);
+        if !is_line(under_r) {
+            if over_r.len() < 4 {
+                self.next -= 2;
+                return self.text_state();
+            }
+            return Err(self.doc.error(
+                "Missing matching underline for section title overline.".into(),
+                Some(overline_no),
+            ));
+        }
+        if over_r != under_r {
+            if over_r.len() < 4 {
+                self.next -= 2;
+                return self.text_state();
+            }
+            return Err(self.doc.error(
+                "Title overline & underline mismatch.".into(),
+                Some(overline_no),
+            ));
+        }
+        let title_r = rstrip(title);
+        if column_width(title_r) > over_r.len() {
+            if over_r.len() < 4 {
+                self.next -= 2;
+                return self.text_state();
+            }
+            return Err(self
+                .doc
+                .warning("Title overline too short.".into(), Some(overline_no)));
+        }
+        let style = (over_r[0], Some(under_r[0]));
+        self.section(lstrip(title_r), style, overline_no + 1)
     }
 
     /// `RSTState.section`: check the title style, then start the new section.

@@ -504,42 +504,16 @@ fn parse_block(sm: &mut Sm, spec: &Spec, mut indented: Vec<L>) -> Result<Block, 
     while content.first().is_some_and(|l| is_blank(sm.text_of(*l))) {
         content.remove(0);
     }
-    let mut arguments = Vec::new();
-    if has_args {
+    let arguments = if has_args {
         let text: String = arg_block
             .iter()
             .map(|l| sm.text_of(*l).iter().collect::<String>())
             .collect::<Vec<_>>()
             .join("\n");
-        let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
-        if words.len() < spec.required {
-            return Err(Some(format!(
-                "{} argument(s) required, {} supplied",
-                spec.required,
-                words.len()
-            )));
-        }
-        if words.len() > spec.required + spec.optional {
-            if spec.final_ws {
-                let n = spec.required + spec.optional;
-                let mut rest = text.trim_start_matches(is_space);
-                for _ in 0..n.saturating_sub(1) {
-                    let w = rest.split(is_space).next().unwrap_or("");
-                    arguments.push(w.to_string());
-                    rest = rest[w.len()..].trim_start_matches(is_space);
-                }
-                arguments.push(rest.trim_end_matches(is_space).to_string());
-            } else {
-                return Err(Some(format!(
-                    "maximum {} argument(s) allowed, {} supplied",
-                    spec.required + spec.optional,
-                    words.len()
-                )));
-            }
-        } else {
-            arguments = words.iter().map(|w| w.to_string()).collect();
-        }
-    }
+        parse_arguments(spec, &text)?
+    } else {
+        Vec::new()
+    };
     if !content.is_empty() && !spec.content {
         return Err(Some("no content permitted".into()));
     }
@@ -550,15 +524,84 @@ fn parse_block(sm: &mut Sm, spec: &Spec, mut indented: Vec<L>) -> Result<Block, 
     })
 }
 
+/// The directive's arguments from the argument block's text: the required and optional words,
+/// the last one taking the rest of the text when the directive allows white space in it
+/// (`final_argument_whitespace`).
+fn parse_arguments(spec: &Spec, text: &str) -> Result<Vec<String>, Option<String>> {
+    let mut arguments = Vec::new();
+    let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
+    if words.len() < spec.required {
+        return Err(Some(format!(
+            "{} argument(s) required, {} supplied",
+            spec.required,
+            words.len()
+        )));
+    }
+    if words.len() > spec.required + spec.optional {
+        if spec.final_ws {
+            let n = spec.required + spec.optional;
+            let mut rest = text.trim_start_matches(is_space);
+            for _ in 0..n.saturating_sub(1) {
+                let w = rest.split(is_space).next().unwrap_or("");
+                arguments.push(w.to_string());
+                rest = rest[w.len()..].trim_start_matches(is_space);
+            }
+            arguments.push(rest.trim_end_matches(is_space).to_string());
+        } else {
+            return Err(Some(format!(
+                "maximum {} argument(s) allowed, {} supplied",
+                spec.required + spec.optional,
+                words.len()
+            )));
+        }
+    } else {
+        arguments = words.iter().map(|w| w.to_string()).collect();
+    }
+    Ok(arguments)
+}
+
 /// `parse_extension_options`: a field list of known options with valid values.
 fn parse_options(
     sm: &mut Sm,
     spec: &Spec,
     lines: &[L],
 ) -> Result<Vec<(String, Option<String>)>, Option<String>> {
+    let fields = option_fields(sm, lines)?;
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for (name, body) in fields {
+        if name.split(is_space).filter(|w| !w.is_empty()).count() != 1 {
+            return Err(Some(
+                "invalid option data: extension option field name may not contain multiple words"
+                    .into(),
+            ));
+        }
+        let data = option_data(&name, &body)?;
+        let Some(&(_, conv)) = spec.options.iter().find(|(n, _)| *n == name) else {
+            return Err(Some(format!("unknown option: \"{name}\"")));
+        };
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(Some(format!(
+                "invalid option data: duplicate option \"{name}\""
+            )));
+        }
+        if let Err(e) = convert(conv, data.as_deref()) {
+            return Err(Some(format!(
+                "invalid option value: (option: \"{name}\"; value: {}) {e}",
+                py_repr(data.as_deref())
+            )));
+        }
+        out.push((name, data));
+    }
+    let _ = sm;
+    Ok(out)
+}
+
+/// The option block's fields: each name and its body (the rest of the marker line plus the
+/// indented or blank lines after it).
+#[allow(clippy::type_complexity)]
+fn option_fields(sm: &Sm, lines: &[L]) -> Result<Vec<(String, Vec<Vec<char>>)>, Option<String>> {
     let mut fields: Vec<(String, Vec<Vec<char>>)> = Vec::new();
     let mut i = 0;
-    let mut blank_finish = true;
     while i < lines.len() {
         let t = sm.text_of(lines[i]);
         if is_blank(t) {
@@ -582,62 +625,38 @@ fn parse_options(
             body.push(u.to_vec());
             j += 1;
         }
-        blank_finish = j == lines.len() || body.last().is_some_and(|l| is_blank(l));
         fields.push((name, body));
         i = j;
     }
-    let _ = blank_finish;
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
-    for (name, body) in fields {
-        if name.split(is_space).filter(|w| !w.is_empty()).count() != 1 {
-            return Err(Some(
-                "invalid option data: extension option field name may not contain multiple words"
-                    .into(),
-            ));
-        }
-        // paragraphs of the body
-        let mut paras = 0;
-        let mut in_para = false;
-        let mut text: Vec<String> = Vec::new();
-        for l in &body {
-            if is_blank(l) {
-                in_para = false;
-            } else {
-                if !in_para {
-                    paras += 1;
-                }
-                in_para = true;
-                text.push(strip(l).iter().collect());
-            }
-        }
-        if paras > 1 {
-            return Err(Some(format!(
-                "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
-            )));
-        }
-        let data = if paras == 0 {
-            None
+    Ok(fields)
+}
+
+/// An option's value: its body's single paragraph, lines stripped (`None` when empty).
+fn option_data(name: &str, body: &[Vec<char>]) -> Result<Option<String>, Option<String>> {
+    let mut paras = 0;
+    let mut in_para = false;
+    let mut text: Vec<String> = Vec::new();
+    for l in body {
+        if is_blank(l) {
+            in_para = false;
         } else {
-            Some(text.join("\n"))
-        };
-        let Some(&(_, conv)) = spec.options.iter().find(|(n, _)| *n == name) else {
-            return Err(Some(format!("unknown option: \"{name}\"")));
-        };
-        if out.iter().any(|(n, _)| *n == name) {
-            return Err(Some(format!(
-                "invalid option data: duplicate option \"{name}\""
-            )));
+            if !in_para {
+                paras += 1;
+            }
+            in_para = true;
+            text.push(strip(l).iter().collect());
         }
-        if let Err(e) = convert(conv, data.as_deref()) {
-            return Err(Some(format!(
-                "invalid option value: (option: \"{name}\"; value: {}) {e}",
-                py_repr(data.as_deref())
-            )));
-        }
-        out.push((name, data));
     }
-    let _ = sm;
-    Ok(out)
+    if paras > 1 {
+        return Err(Some(format!(
+            "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
+        )));
+    }
+    Ok(if paras == 0 {
+        None
+    } else {
+        Some(text.join("\n"))
+    })
 }
 
 fn py_repr(v: Option<&str>) -> String {
@@ -689,24 +708,33 @@ fn measure(arg: Option<&str>, units: &[&str]) -> Result<(), String> {
     }
 }
 
+/// docutils' `directives.unchanged_required`: the value, or the message for a missing one.
+fn required(v: Option<&str>) -> Result<String, String> {
+    v.map(|s| s.to_string())
+        .ok_or_else(|| "argument required but none supplied".to_string())
+}
+
+/// Python's `int()` of an option value, or its message.
+fn int_value(s: &str) -> Result<i64, String> {
+    py_int(s).ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'"))
+}
+
+/// docutils' `directives.choice`: one of `values`, compared stripped and lower-cased.
+fn choice(v: Option<&str>, values: &[&str]) -> Result<(), String> {
+    let s = v.map(|s| s.trim().to_lowercase()).unwrap_or_default();
+    if v.is_none() || s.is_empty() {
+        return Err("must supply an argument".into());
+    }
+    if values.contains(&s.as_str()) {
+        Ok(())
+    } else {
+        Err(format!("\"{s}\" unknown"))
+    }
+}
+
+/// Runs an option's converter (`docutils/parsers/rst/directives/__init__.py`): `Ok`, or the
+/// converter's message.
 fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
-    let req = |v: Option<&str>| -> Result<String, String> {
-        v.map(|s| s.to_string())
-            .ok_or_else(|| "argument required but none supplied".to_string())
-    };
-    let int =
-        |s: &str| py_int(s).ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'"));
-    let choice = |v: Option<&str>, values: &[&str]| -> Result<(), String> {
-        let s = v.map(|s| s.trim().to_lowercase()).unwrap_or_default();
-        if v.is_none() || s.is_empty() {
-            return Err("must supply an argument".into());
-        }
-        if values.contains(&s.as_str()) {
-            Ok(())
-        } else {
-            Err(format!("\"{s}\" unknown"))
-        }
-    };
     match conv {
         Conv::Flag => match v {
             Some(s) if !s.trim().is_empty() => {
@@ -715,9 +743,9 @@ fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
             _ => Ok(()),
         },
         Conv::Unchanged => Ok(()),
-        Conv::UnchangedRequired | Conv::Uri | Conv::Path | Conv::Parser => req(v).map(|_| ()),
+        Conv::UnchangedRequired | Conv::Uri | Conv::Path | Conv::Parser => required(v).map(|_| ()),
         Conv::Class => {
-            let s = req(v)?;
+            let s = required(v)?;
             for w in s.split_whitespace() {
                 if super::make_id(w).is_empty() {
                     return Err(format!("cannot make \"{w}\" into a class name"));
@@ -725,74 +753,85 @@ fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
             }
             Ok(())
         }
-        Conv::LengthOrUnitless => {
-            let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
-            u.push("");
-            measure(v, &u)
+        Conv::LengthOrUnitless | Conv::LengthPercentUnitless | Conv::FigWidth => {
+            convert_length(conv, v)
         }
-        Conv::LengthPercentUnitless | Conv::FigWidth => {
-            if conv == Conv::FigWidth && v.map(str::trim) == Some("image") {
-                return Ok(());
-            }
-            let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
-            u.push("%");
-            measure(v, &u).or_else(|e| measure(v, &[""]).map_err(|_| e))
-        }
-        Conv::Percentage => {
-            let s = req(v)?;
-            let s = s.trim_end_matches([' ', '%']);
-            let n = int(s)?;
-            if n < 0 {
-                Err("negative value; must be positive or zero".into())
-            } else {
-                Ok(())
-            }
-        }
-        Conv::NonnegInt => {
-            let n = int(&req(v)?)?;
-            if n < 0 {
-                Err("negative value; must be positive or zero".into())
-            } else {
-                Ok(())
-            }
-        }
-        Conv::Int => int(&req(v)?).map(|_| ()),
-        Conv::AutoOrInt => match v {
-            None => Ok(()),
-            Some(s) => int(s).map(|_| ()),
-        },
+        Conv::Percentage | Conv::NonnegInt | Conv::Int | Conv::AutoOrInt => convert_number(conv, v),
         Conv::AlignImage => choice(v, &["top", "middle", "bottom", "left", "center", "right"]),
         Conv::AlignTable => choice(v, &["left", "center", "right"]),
         Conv::Loading => choice(v, &["embed", "link", "lazy"]),
         Conv::Backlinks => choice(v, &["top", "entry", "none"]),
-        Conv::Encoding => {
-            let s = req(v)?;
-            let ok = [
-                "utf-8",
-                "utf8",
-                "utf_8",
-                "latin-1",
-                "latin1",
-                "iso-8859-1",
-                "ascii",
-                "utf-16",
-                "utf-8-sig",
-                "cp1252",
-            ];
-            if ok.contains(&s.to_lowercase().as_str()) {
-                Ok(())
-            } else {
-                Err(format!("unknown encoding: \"{s}\""))
-            }
+        Conv::Encoding | Conv::SingleChar | Conv::SingleCharOrWs => convert_text(conv, v),
+    }
+}
+
+/// `length_or_unitless`, `length_or_percentage_or_unitless` and the figure's `width`
+/// (which also takes `image`).
+fn convert_length(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    if conv == Conv::LengthOrUnitless {
+        let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
+        u.push("");
+        return measure(v, &u);
+    }
+    if conv == Conv::FigWidth && v.map(str::trim) == Some("image") {
+        return Ok(());
+    }
+    let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
+    u.push("%");
+    measure(v, &u).or_else(|e| measure(v, &[""]).map_err(|_| e))
+}
+
+/// `percentage`, `nonnegative_int`, `int` and the `auto`-or-int options.
+fn convert_number(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    let nonnegative = |n: i64| {
+        if n < 0 {
+            Err("negative value; must be positive or zero".into())
+        } else {
+            Ok(())
         }
-        Conv::SingleChar | Conv::SingleCharOrWs => {
-            let s = req(v)?;
-            if s.chars().count() == 1 || matches!(s.as_str(), "tab" | "space") {
-                Ok(())
-            } else {
-                Err("invalid; must be a single character or a Unicode code".into())
-            }
+    };
+    match conv {
+        Conv::Percentage => {
+            let s = required(v)?;
+            let s = s.trim_end_matches([' ', '%']);
+            nonnegative(int_value(s)?)
         }
+        Conv::NonnegInt => nonnegative(int_value(&required(v)?)?),
+        Conv::AutoOrInt => match v {
+            None => Ok(()),
+            Some(s) => int_value(s).map(|_| ()),
+        },
+        _ => int_value(&required(v)?).map(|_| ()),
+    }
+}
+
+/// `encoding` and the single-character options (`single_char_or_unicode`,
+/// `single_char_or_whitespace_or_unicode`).
+fn convert_text(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    let s = required(v)?;
+    if conv == Conv::Encoding {
+        let ok = [
+            "utf-8",
+            "utf8",
+            "utf_8",
+            "latin-1",
+            "latin1",
+            "iso-8859-1",
+            "ascii",
+            "utf-16",
+            "utf-8-sig",
+            "cp1252",
+        ];
+        return if ok.contains(&s.to_lowercase().as_str()) {
+            Ok(())
+        } else {
+            Err(format!("unknown encoding: \"{s}\""))
+        };
+    }
+    if s.chars().count() == 1 || matches!(s.as_str(), "tab" | "space") {
+        Ok(())
+    } else {
+        Err("invalid; must be a single character or a Unicode code".into())
     }
 }
 
