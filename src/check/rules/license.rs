@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::filename::FileType;
+use crate::dist::metadata::Metadata;
 use crate::pyrepr::py_repr;
 
 use super::metadata::{CM, cm};
@@ -265,10 +266,18 @@ pub fn license_file_problem(path: &str) -> Option<String> {
     None
 }
 
+/// The licence rules: the License-Expression (L001, L002), then the License-File values (L005
+/// when they are not sent, L003 and L004 when they are).
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     let Some((member, md)) = dist.parsed_metadata() else {
         return;
     };
+    license_expression(member, md, out);
+    license_files(dist, member, md, out);
+}
+
+/// L001 a License beside a License-Expression, L002 an invalid License-Expression.
+fn license_expression(member: &str, md: &Metadata, out: &mut Diagnostics) {
     let present = |f: &Option<crate::dist::metadata::Field>| {
         f.as_ref()
             .filter(|f| !f.value.trim().is_empty() && f.value.trim() != "UNKNOWN")
@@ -298,6 +307,11 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         ))
         .at(member.to_string(), Some(expr.line));
     }
+}
+
+/// L005 License-File under a metadata version that does not send it; L003 an invalid path,
+/// L004 a file missing from the distribution.
+fn license_files(dist: &Dist, member: &str, md: &Metadata, out: &mut Diagnostics) {
     let files: Vec<_> = md
         .license_files
         .iter()
