@@ -1,6 +1,9 @@
 //! Reading GitHub Actions workflows: which jobs publish to an index, which hand a stored
 //! secret to the upload, and what trusted publishing needs from each (environment, the
 //! `id-token: write` permission).
+//!
+//! `read_workflow` reads the workflow-level settings and calls `read_job` for each job. May use
+//! `super::yaml` and `super::ci` (the provider-neutral job and secret-name rules).
 
 use super::ci::{self, Job, Provider};
 use super::yaml::{self, Node, YamlError};

@@ -18,6 +18,12 @@
 //! Decoding a token is [`token`] (and [`macaroon`] below it). The report is data only;
 //! [`crate::output::audit`] renders it. No token text ever leaves this module: findings carry
 //! [`token::Redacted`] (12 characters and a fingerprint) and the decoded scope.
+//!
+//! In this file: [`audit`] runs the parts in order (`scan_history`, `scan_files`, the CI and
+//! `.pypirc` readers), then turns token groups into findings (`token_findings`, one
+//! `token_finding` each) and jobs into findings and publishers (`job_finding`,
+//! `make_publisher`). May use its sub-modules, `crate::auth::oidc::report` (one shared phrase)
+//! and no other part of hoist; it prints nothing.
 
 pub mod ci;
 pub mod git;

@@ -2,6 +2,9 @@
 //! what could not be read; the rules turn facts into diagnostics. Only the archive directory
 //! and a handful of small members are read (the metadata file, `RECORD`, `entry_points.txt`),
 //! plus the `.py` members that PyPI scans; a large wheel costs milliseconds.
+//!
+//! May use `crate::dist` (the readers); the rules in `super::rules` use this module, never
+//! the readers directly.
 
 use std::collections::HashSet;
 use std::fs::File;

@@ -4,6 +4,9 @@
 //! once and keeps only what the checks need: every member's name, type, size and sparse flag,
 //! the bytes of the `<top>/PKG-INFO` candidates (bounded), and the result of PyPI's
 //! obfuscation scan on `.py` members. Memory stays bounded whatever the archive's size.
+//!
+//! May use `super::scan` (the obfuscation scan) and the `tar`/`flate2` crates; nothing outside
+//! `dist`.
 
 use std::collections::HashMap;
 use std::fs::File;

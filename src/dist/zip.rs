@@ -10,6 +10,8 @@
 //!   stops at the size the central directory declares and verifies the CRC-32.
 //!
 //! It is not a general ZIP library: no writing, no encryption, no multi-disk archives.
+//!
+//! May use the `flate2` and `crc32fast` crates only; nothing else in hoist.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;

@@ -5,6 +5,9 @@
 //!
 //! Plain text, the same on a terminal and in Markdown (inside a code block). Claims are shown
 //! as decoded, never verified; the token itself is never shown.
+//!
+//! May use `super` (claims, errors, `unmatchable`), `crate::auth::IndexKind` and
+//! `crate::dist::filename` (project-name normalisation); it renders text and sends nothing.
 
 use std::fmt::Write as _;
 

@@ -15,6 +15,8 @@
 //!   `//`); `_check_sub` (`project_path:{project_path}`);
 //! - `google.py`: `email_verified` must be `true` (`check_claim_invariant(True)`);
 //! - `_core.py`: `check_claims_existence`, every required claim present.
+//!
+//! May use the decoded [`Claims`] only: no network, no other part of hoist.
 
 use super::{Claims, ProviderKind};
 

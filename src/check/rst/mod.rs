@@ -11,6 +11,11 @@
 //! It is a validator, not a renderer: it builds no HTML and keeps only as much of the document
 //! tree as the checks need. Like docutils with `halt_level=2`, it stops at the first problem, so
 //! it returns at most one. Markdown and plain text are not its business.
+//!
+//! Layout: `machine` (the line machine both parsers share, and the `Nest` trait) is used by
+//! `block` (the states) and `directive` (the directive and role tables); `block` calls
+//! `directive`, never the reverse. Everything here may use `chars` (character classes) and the
+//! `Doc` state of this file; nothing here uses another part of hoist.
 
 mod block;
 mod chars;

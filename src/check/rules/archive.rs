@@ -2,6 +2,10 @@
 //! structural rules it applies to every archive (PyPI's "Invalid distribution file." family):
 //! polyglots, compression, ZIP framing, sparse tar members, the sdist's top-level directory
 //! and `PKG-INFO`, the wheel's `WHEEL` file, and the obfuscated-code scan.
+//!
+//! `check` handles the polyglot and unreadable cases, then `zip_archive` or `tar_archive`.
+//! May use the facts in `crate::check::context` and the archive types of `crate::dist`; it reads
+//! no file itself.
 
 use crate::check::context::{ArchiveError, Contents, ZipContents};
 use crate::check::{Diagnostics, Dist};

@@ -1,6 +1,9 @@
 //! Licensing rules (metadata 2.4, PEP 639): `License` beside `License-Expression`, SPDX
 //! expressions validated as `packaging` does, `License-File` path forms, and each licence
 //! file present in the archive where PyPI looks for it.
+//!
+//! `check` runs `license_expression`, then `license_files`. May use `crate::dist` (metadata,
+//! file types), `super::metadata` (PyPI's message form) and `crate::check::packaging`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

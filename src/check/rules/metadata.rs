@@ -2,6 +2,10 @@
 //! Warehouse's own checks) refuses in the metadata hoist sends, which is the metadata file
 //! inside the distribution. Messages are PyPI's, ending in "See
 //! https://packaging.python.org/specifications/core-metadata for more information."
+//!
+//! `check` calls one function per field or field group, in the order PyPI reports them. May use
+//! `crate::dist` (the parsed metadata, the form hoist sends), `crate::check::packaging`
+//! (PEP 440/508 parsing), `super::urls` and `crate::pyrepr` (Python's quoting in messages).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;

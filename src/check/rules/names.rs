@@ -1,6 +1,9 @@
 //! Rules that compare the filename with the metadata inside: the project name and version in
 //! a wheel's or sdist's filename must be the ones its metadata declares, spelled the way PyPI
 //! requires (PEP 427 for wheels, PEP 625 for sdists).
+//!
+//! May use `crate::dist::filename` and `crate::dist::version` (parsing names and versions) and
+//! `crate::pyrepr`.
 
 use std::str::FromStr;
 

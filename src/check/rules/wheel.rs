@@ -1,5 +1,8 @@
 //! Wheel content rules: the `.dist-info` files PyPI requires (`METADATA`, `RECORD`), the
 //! syntax of `entry_points.txt`, and whether `RECORD` lists what the archive holds.
+//!
+//! May use the facts in `crate::check::context` (the archive index, the small members it read)
+//! and `crate::check::packaging`; it reads no file itself.
 
 use std::collections::HashSet;
 
