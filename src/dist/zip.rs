@@ -526,9 +526,8 @@ impl FramingWalk<'_> {
         t: &mut Tally,
     ) -> Result<(), Framing> {
         use Framing::Reject;
-        if t.cd_offset.is_none() {
-            t.cd_offset = Some(self.pos - 4);
-        }
+        // The directory starts at the first central record, or at the end record if none.
+        t.cd_offset.get_or_insert(self.pos - 4);
         t.cd_records += 1;
         let h = self.read(r, 42)?;
         let name_len = u16_at(&h, 24) as usize;
@@ -560,9 +559,8 @@ impl FramingWalk<'_> {
         t: &mut Tally,
     ) -> Result<(), Framing> {
         use Framing::Reject;
-        if t.cd_offset.is_none() {
-            t.cd_offset = Some(self.pos - 4);
-        }
+        // The directory starts at the first central record, or at the end record if none.
+        t.cd_offset.get_or_insert(self.pos - 4);
         let h = self.read(r, 18)?;
         let on_disk = u16_at(&h, 4) as u64;
         let records = u16_at(&h, 6) as u64;
