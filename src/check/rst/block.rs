@@ -1016,6 +1016,19 @@ impl Sm<'_, '_> {
             Ok(c) => c,
             Err(table::TableError(msg, off)) => return Err(self.malformed(&msg, startline + off)),
         };
+        self.grid_cells(&block, cells)?;
+        self.push(Elem::Table);
+        if !blank_finish {
+            let line = self.lineno(self.cur()) + 1;
+            return Err(self
+                .doc
+                .warning("Blank line required after table.".into(), Some(line)));
+        }
+        Ok(())
+    }
+
+    /// Parses each grid-table cell: its lines of `block`, cut to the cell's columns.
+    fn grid_cells(&mut self, block: &[L], cells: Vec<table::Cell>) -> R {
         for c in cells {
             let mut cell: Vec<L> = Vec::new();
             for r in c.top..c.bottom {
@@ -1030,13 +1043,6 @@ impl Sm<'_, '_> {
                 });
             }
             self.parse_cell(cell)?;
-        }
-        self.push(Elem::Table);
-        if !blank_finish {
-            let line = self.lineno(self.cur()) + 1;
-            return Err(self
-                .doc
-                .warning("Blank line required after table.".into(), Some(line)));
         }
         Ok(())
     }

@@ -164,23 +164,7 @@ pub fn canonicalize_license_expression(raw: &str) -> Result<String, String> {
     if tokens.is_empty() {
         return malformed();
     }
-    let mut shape: Vec<&str> = Vec::new();
-    for t in &tokens {
-        match *t {
-            "or" | "and" | "(" | ")" => {
-                let last = shape.last().copied();
-                if (*t == "(" && last.is_some_and(|l| !["or", "and", "("].contains(&l)))
-                    || (*t == ")" && last == Some("("))
-                {
-                    return malformed();
-                }
-                shape.push(t);
-            }
-            "with" => shape.push("or"),
-            _ => shape.push("F"),
-        }
-    }
-    if !grammar_ok(&shape) {
+    if !well_formed(&tokens) {
         return malformed();
     }
     let tables = spdx_tables();
@@ -235,6 +219,29 @@ pub fn canonicalize_license_expression(raw: &str) -> Result<String, String> {
         prev = t;
     }
     Ok(normal.join(" ").replace("( ", "(").replace(" )", ")"))
+}
+
+/// Whether the lower-cased tokens of a licence expression have a shape `packaging` accepts:
+/// no `(` right after an operand or `)`, no empty `()`, and the grammar of [`grammar_ok`]
+/// (`WITH` counts as an operator there).
+fn well_formed(tokens: &[&str]) -> bool {
+    let mut shape: Vec<&str> = Vec::new();
+    for t in tokens {
+        match *t {
+            "or" | "and" | "(" | ")" => {
+                let last = shape.last().copied();
+                if (*t == "(" && last.is_some_and(|l| !["or", "and", "("].contains(&l)))
+                    || (*t == ")" && last == Some("("))
+                {
+                    return false;
+                }
+                shape.push(t);
+            }
+            "with" => shape.push("or"),
+            _ => shape.push("F"),
+        }
+    }
+    grammar_ok(&shape)
 }
 
 /// The problem with a `License-File` path, as `packaging` words it (without the suffix).

@@ -299,14 +299,23 @@ pub fn entry_points_problem(text: &str) -> Result<(), String> {
     if let Some(e) = deferred {
         return Err(e);
     }
-    for (name, keys) in &sections {
+    script_names_problem(&sections, &defaults)
+}
+
+/// Console and GUI script names may only contain letters, digits, '_', '.' and '-' (the
+/// `[DEFAULT]` keys count in every section).
+fn script_names_problem(
+    sections: &[(String, Vec<String>)],
+    defaults: &[String],
+) -> Result<(), String> {
+    for (name, keys) in sections {
         if name != "console_scripts" && name != "gui_scripts" {
             continue;
         }
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.' || c == '-';
         if let Some(bad) = keys
             .iter()
-            .chain(&defaults)
+            .chain(defaults)
             .find(|k| !k.chars().all(is_word))
         {
             return Err(format!(
