@@ -513,3 +513,16 @@ fn snapshot_sarif() {
     let out = hoist(f.repo.path(), &["audit", "--format", "sarif"]);
     insta::assert_snapshot!("audit_sarif", normalise(&stdout(&out), &f));
 }
+
+#[test]
+fn snapshot_human_default() {
+    let f = fixture();
+    let out = hoist(f.repo.path(), &["audit"]);
+    let text = format!(
+        "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        stdout(&out),
+        stderr(&out)
+    );
+    insta::assert_snapshot!("audit_human_default", normalise(&text, &f));
+}

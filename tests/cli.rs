@@ -397,3 +397,80 @@ fn a_renamed_archive_tells_one_story() {
     let out = stdout(&o).replace(&dir.path().display().to_string(), "TMP");
     insta::assert_snapshot!("renamed_archives", out);
 }
+
+/// One `hoist check` run, pinned whole: the command line, the exit code, stdout and stderr.
+/// The version number is replaced so a release does not churn the snapshots.
+fn pinned_check(args: &[&str]) -> String {
+    let o = hoist(args);
+    format!(
+        "$ hoist {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        o.status.code(),
+        stdout(&o).replace(
+            concat!("\"hoist_version\": \"", env!("CARGO_PKG_VERSION"), "\""),
+            "\"hoist_version\": \"[VERSION]\""
+        ),
+        stderr(&o)
+    )
+}
+
+/// Every bad fixture directory, checked one directory at a time (so no cross-file rule joins
+/// in), in sorted order.
+fn bad_fixture_dirs() -> Vec<String> {
+    let mut dirs: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad"))
+            .expect("fixtures/bad")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| format!("fixtures/bad/{}/*", e.file_name().to_string_lossy()))
+            .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The whole human and JSON reports of `hoist check`, with and without `--strict`, over the
+/// good fixtures, all bad fixtures at once, and each bad fixture directory on its own: pinned so
+/// a refactor that changes a byte of output shows up in review.
+#[test]
+fn check_reports_are_pinned() {
+    for (label, strict) in [("", false), ("_strict", true)] {
+        for format in ["human", "json"] {
+            let mut base = vec!["check", "--format", format];
+            if strict {
+                base.push("--strict");
+            }
+            let with = |glob: &str| {
+                let mut a = base.clone();
+                a.push(glob);
+                pinned_check(&a)
+            };
+            insta::assert_snapshot!(
+                format!("check_dist_{format}{label}"),
+                with("fixtures/dist/*")
+            );
+            insta::assert_snapshot!(
+                format!("check_bad_all_{format}{label}"),
+                with("fixtures/bad/*/*")
+            );
+            let each: Vec<String> = bad_fixture_dirs().iter().map(|d| with(d)).collect();
+            insta::assert_snapshot!(format!("check_bad_each_{format}{label}"), each.join("\n"));
+        }
+    }
+}
+
+/// `hoist explain` for every rule it lists, pinned whole.
+#[test]
+fn explain_for_every_rule_is_pinned() {
+    let list = stdout(&hoist(&["explain"]));
+    let mut out = String::new();
+    for code in list.lines().filter_map(|l| l.split_whitespace().next()) {
+        let o = hoist(&["explain", code]);
+        out.push_str(&format!(
+            "$ hoist explain {code}\nexit: {:?}\n{}{}\n",
+            o.status.code(),
+            stdout(&o),
+            stderr(&o)
+        ));
+    }
+    insta::assert_snapshot!("explain_every_rule", out);
+}

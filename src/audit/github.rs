@@ -1,6 +1,9 @@
 //! Reading GitHub Actions workflows: which jobs publish to an index, which hand a stored
 //! secret to the upload, and what trusted publishing needs from each (environment, the
 //! `id-token: write` permission).
+//!
+//! `read_workflow` reads the workflow-level settings and calls `read_job` for each job. May use
+//! `super::yaml` and `super::ci` (the provider-neutral job and secret-name rules).
 
 use super::ci::{self, Job, Provider};
 use super::yaml::{self, Node, YamlError};
@@ -22,60 +25,7 @@ pub fn read_workflow(file: &str, text: &str) -> Result<Vec<Job>, YamlError> {
     let mut jobs = Vec::new();
     if let Some(all) = root.get("jobs") {
         for (id, key, node) in all.entries() {
-            let mut job = Job::new(Provider::GitHub, file, id, key.line());
-            job.environment = node.get("environment").and_then(|e| match e {
-                Node::Map { .. } => e.get("name").and_then(Node::as_str).map(str::to_string),
-                other => other.as_str().map(str::to_string),
-            });
-            job.has_id_token = node
-                .get("permissions")
-                .or(workflow_permissions)
-                .is_some_and(grants_id_token);
-            if let Some(env) = node.get("env") {
-                check_env(&mut job, env);
-            }
-            if let Some(called) = node.get("uses").and_then(Node::as_str) {
-                // A reusable workflow: whatever it is given as a secret it may upload with.
-                if let Some(secrets) = node.get("secrets") {
-                    for (name, k, v) in secrets.entries() {
-                        for s in ci::github_secret_refs(v.as_str().unwrap_or("")) {
-                            if ci::is_pypi_credential_name(&s, false)
-                                || ci::is_pypi_credential_name(name, false)
-                            {
-                                job.add_secret(
-                                    Some(s),
-                                    k.line(),
-                                    format!("passed as secret `{name}` to the reusable workflow `{called}`"),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-            for step in node.get("steps").map(Node::items).unwrap_or_default() {
-                read_step(&mut job, step);
-            }
-            // Any other mention of a secret named like a PyPI credential.
-            node.walk(&mut |n| {
-                let Some(text) = n.as_str() else { return };
-                for (i, line) in text.lines().enumerate() {
-                    for s in ci::github_secret_refs(line) {
-                        if ci::is_pypi_credential_name(&s, false)
-                            && !job.secrets.iter().any(|u| u.name.as_deref() == Some(&s))
-                        {
-                            job.add_secret(
-                                Some(s.clone()),
-                                n.text_line(i),
-                                format!("refers to the secret `{s}`"),
-                            );
-                        }
-                    }
-                }
-            });
-            if job.publishes && job.indexes.is_empty() {
-                job.add_index("pypi.org");
-            }
-            jobs.push(job);
+            jobs.push(read_job(file, id, key.line(), node, workflow_permissions));
         }
     }
 
@@ -100,6 +50,74 @@ pub fn read_workflow(file: &str, text: &str) -> Result<Vec<Job>, YamlError> {
         .into_iter()
         .filter(|j| j.publishes || j.uses_stored_token())
         .collect())
+}
+
+/// Reads one job of a workflow (`jobs.<id>`, its key at `line`): its environment, whether it
+/// may request an OIDC token, the stored PyPI credentials it uses (in `env`, passed to a
+/// reusable workflow, in its steps, or named anywhere else), and where it publishes.
+fn read_job(
+    file: &str,
+    id: &str,
+    line: usize,
+    node: &Node,
+    workflow_permissions: Option<&Node>,
+) -> Job {
+    let mut job = Job::new(Provider::GitHub, file, id, line);
+    job.environment = node.get("environment").and_then(|e| match e {
+        Node::Map { .. } => e.get("name").and_then(Node::as_str).map(str::to_string),
+        other => other.as_str().map(str::to_string),
+    });
+    job.has_id_token = node
+        .get("permissions")
+        .or(workflow_permissions)
+        .is_some_and(grants_id_token);
+    if let Some(env) = node.get("env") {
+        check_env(&mut job, env);
+    }
+    if let Some(called) = node.get("uses").and_then(Node::as_str) {
+        // A reusable workflow: whatever it is given as a secret it may upload with.
+        if let Some(secrets) = node.get("secrets") {
+            for (name, k, v) in secrets.entries() {
+                for s in ci::github_secret_refs(v.as_str().unwrap_or("")) {
+                    if ci::is_pypi_credential_name(&s, false)
+                        || ci::is_pypi_credential_name(name, false)
+                    {
+                        job.add_secret(
+                            Some(s),
+                            k.line(),
+                            format!(
+                                "passed as secret `{name}` to the reusable workflow `{called}`"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for step in node.get("steps").map(Node::items).unwrap_or_default() {
+        read_step(&mut job, step);
+    }
+    // Any other mention of a secret named like a PyPI credential.
+    node.walk(&mut |n| {
+        let Some(text) = n.as_str() else { return };
+        for (i, line) in text.lines().enumerate() {
+            for s in ci::github_secret_refs(line) {
+                if ci::is_pypi_credential_name(&s, false)
+                    && !job.secrets.iter().any(|u| u.name.as_deref() == Some(&s))
+                {
+                    job.add_secret(
+                        Some(s.clone()),
+                        n.text_line(i),
+                        format!("refers to the secret `{s}`"),
+                    );
+                }
+            }
+        }
+    });
+    if job.publishes && job.indexes.is_empty() {
+        job.add_index("pypi.org");
+    }
+    job
 }
 
 /// Whether a `permissions:` value lets the job request an OIDC token.

@@ -18,6 +18,12 @@
 //! Decoding a token is [`token`] (and [`macaroon`] below it). The report is data only;
 //! [`crate::output::audit`] renders it. No token text ever leaves this module: findings carry
 //! [`token::Redacted`] (12 characters and a fingerprint) and the decoded scope.
+//!
+//! In this file: [`audit`] runs the parts in order (`scan_history`, `scan_files`, the CI and
+//! `.pypirc` readers), then turns token groups into findings (`token_findings`, one
+//! `token_finding` each) and jobs into findings and publishers (`job_finding`,
+//! `make_publisher`). May use its sub-modules, `crate::auth::oidc::report` (one shared phrase)
+//! and no other part of hoist; it prints nothing.
 
 pub mod ci;
 pub mod git;
@@ -369,6 +375,8 @@ fn is_pypirc(path: &str) -> bool {
     name == ".pypirc" || name == "pypirc"
 }
 
+/// The history part of the audit: every blob reachable from any ref, read once, searched for
+/// tokens; the blobs that hold one are traced to HEAD's paths and the commits that added them.
 fn scan_history(
     root: &Path,
     options: &AuditOptions,
@@ -384,38 +392,86 @@ fn scan_history(
         .map(|(oid, path)| (oid.as_str(), path.as_str()))
         .collect();
     let oids: Vec<git::Oid> = blobs.iter().map(|(oid, _)| oid.clone()).collect();
+    let to_read = blobs_within_limit(root, oids, &first_path, options, report)?;
+    let hits = search_blobs(root, &to_read, &first_path, report)?;
+    if hits.is_empty() {
+        return Ok(());
+    }
+    let wanted: HashSet<String> = hits.keys().cloned().collect();
+    let intros = git::introductions(root, &wanted)?;
+    let head_tree = if report.head.is_some() {
+        git::head_tree(root)?
+    } else {
+        HashMap::new()
+    };
+    let mut ordered: Vec<_> = hits.into_iter().collect();
+    ordered.sort_by(|a, b| a.0.cmp(&b.0));
+    for (oid, (found, binary)) in ordered {
+        let traced = Traced {
+            head_paths: head_tree.get(&oid),
+            introduced: intros.get(&oid),
+            first_path: first_path.get(oid.as_str()).copied(),
+            binary,
+        };
+        for hit in found {
+            group_history_hit(groups, &hit, &traced);
+        }
+    }
+    Ok(())
+}
+
+/// A blob skipped by the history scan, as a note naming its first path.
+fn skip_blob(report: &mut Report, first_path: &HashMap<&str, &str>, oid: String, reason: String) {
+    report.stats.skipped += 1;
+    report.notes.push(Note {
+        path: first_path.get(oid.as_str()).map(|p| (*p).to_string()),
+        object: Some(oid),
+        reason,
+    });
+}
+
+/// The blobs at most `--max-blob-size` bytes; the others (and the unreadable) become notes.
+fn blobs_within_limit(
+    root: &Path,
+    oids: Vec<git::Oid>,
+    first_path: &HashMap<&str, &str>,
+    options: &AuditOptions,
+    report: &mut Report,
+) -> Result<Vec<git::Oid>, AuditError> {
     let sizes = git::blob_sizes(root, &oids)?;
     let mut to_read = Vec::with_capacity(oids.len());
     for oid in oids {
         match sizes.get(&oid).copied().flatten() {
             Some(size) if size <= options.max_blob_size => to_read.push(oid),
             Some(size) => {
-                report.stats.skipped += 1;
-                report.notes.push(Note {
-                    path: first_path.get(oid.as_str()).map(|p| (*p).to_string()),
-                    object: Some(oid),
-                    reason: format!(
-                        "skipped: {size} bytes, above the --max-blob-size limit of {}",
-                        options.max_blob_size
-                    ),
-                });
+                let reason = format!(
+                    "skipped: {size} bytes, above the --max-blob-size limit of {}",
+                    options.max_blob_size
+                );
+                skip_blob(report, first_path, oid, reason);
             }
             None => {
-                report.stats.skipped += 1;
-                report.notes.push(Note {
-                    path: first_path.get(oid.as_str()).map(|p| (*p).to_string()),
-                    object: Some(oid),
-                    reason: "skipped: the object is missing or unreadable (partial clone, or a damaged repository)"
-                        .into(),
-                });
+                let reason = "skipped: the object is missing or unreadable (partial clone, or a damaged repository)"
+                    .into();
+                skip_blob(report, first_path, oid, reason);
             }
         }
     }
+    Ok(to_read)
+}
 
+/// Reads the blobs in one stream and searches each for tokens: the hits and whether the blob
+/// looked binary, by blob id. Counts what was scanned; a blob git cannot read becomes a note.
+fn search_blobs(
+    root: &Path,
+    to_read: &[git::Oid],
+    first_path: &HashMap<&str, &str>,
+    report: &mut Report,
+) -> Result<HashMap<String, (Vec<scan::Hit>, bool)>, AuditError> {
     let mut hits: HashMap<String, (Vec<scan::Hit>, bool)> = HashMap::new();
     let mut missing = Vec::new();
     let stats = &mut report.stats;
-    git::for_each_blob(root, &to_read, |oid, data| match data {
+    git::for_each_blob(root, to_read, |oid, data| match data {
         Some(data) => {
             stats.blobs_scanned += 1;
             stats.bytes_scanned += data.len() as u64;
@@ -431,80 +487,75 @@ fn scan_history(
         None => missing.push(oid.to_string()),
     })?;
     for oid in missing {
-        report.stats.skipped += 1;
-        report.notes.push(Note {
-            path: first_path.get(oid.as_str()).map(|p| (*p).to_string()),
-            object: Some(oid),
-            reason: "skipped: git could not read the object".into(),
+        skip_blob(
+            report,
+            first_path,
+            oid,
+            "skipped: git could not read the object".into(),
+        );
+    }
+    Ok(hits)
+}
+
+/// Where one blob holding tokens was found in the history.
+struct Traced<'a> {
+    /// Its paths in HEAD's tree.
+    head_paths: Option<&'a Vec<String>>,
+    /// The commits that added it.
+    introduced: Option<&'a Vec<git::Introduction>>,
+    /// The first path it was listed under, for a blob neither at HEAD nor traced to a commit.
+    first_path: Option<&'a str>,
+    binary: bool,
+}
+
+/// Adds one history hit to its token's group: an occurrence per HEAD path and per introducing
+/// commit, or one at its first path when neither is known; an occurrence already there is not
+/// repeated.
+fn group_history_hit(groups: &mut BTreeMap<String, TokenGroup>, hit: &scan::Hit, t: &Traced) {
+    let group = groups
+        .entry(hit.text.clone())
+        .or_insert_with(|| TokenGroup {
+            occurrences: Vec::new(),
+        });
+    let mut push = |occ: Occurrence| {
+        if !group.occurrences.iter().any(|(o, _)| o == &occ) {
+            group.occurrences.push((occ, hit.suppressed.clone()));
+        }
+    };
+    let binary = t.binary;
+    for path in t.head_paths.into_iter().flatten() {
+        push(Occurrence {
+            commit: None,
+            commit_time: None,
+            path: path.clone(),
+            line: hit.line,
+            at_head: true,
+            worktree: false,
+            binary,
         });
     }
-    if hits.is_empty() {
-        return Ok(());
+    for intro in t.introduced.into_iter().flatten() {
+        push(Occurrence {
+            commit: Some(intro.commit.clone()),
+            commit_time: Some(intro.time),
+            path: intro.path.clone(),
+            line: hit.line,
+            at_head: false,
+            worktree: false,
+            binary,
+        });
     }
-
-    let wanted: HashSet<String> = hits.keys().cloned().collect();
-    let intros = git::introductions(root, &wanted)?;
-    let head_tree = if report.head.is_some() {
-        git::head_tree(root)?
-    } else {
-        HashMap::new()
-    };
-    let mut ordered: Vec<_> = hits.into_iter().collect();
-    ordered.sort_by(|a, b| a.0.cmp(&b.0));
-    for (oid, (found, binary)) in ordered {
-        let head_paths = head_tree.get(&oid);
-        let introduced = intros.get(&oid);
-        for hit in found {
-            let group = groups
-                .entry(hit.text.clone())
-                .or_insert_with(|| TokenGroup {
-                    occurrences: Vec::new(),
-                });
-            let mut push = |occ: Occurrence| {
-                if !group.occurrences.iter().any(|(o, _)| o == &occ) {
-                    group.occurrences.push((occ, hit.suppressed.clone()));
-                }
-            };
-            for path in head_paths.into_iter().flatten() {
-                push(Occurrence {
-                    commit: None,
-                    commit_time: None,
-                    path: path.clone(),
-                    line: hit.line,
-                    at_head: true,
-                    worktree: false,
-                    binary,
-                });
-            }
-            for intro in introduced.into_iter().flatten() {
-                push(Occurrence {
-                    commit: Some(intro.commit.clone()),
-                    commit_time: Some(intro.time),
-                    path: intro.path.clone(),
-                    line: hit.line,
-                    at_head: false,
-                    worktree: false,
-                    binary,
-                });
-            }
-            if head_paths.is_none() && introduced.is_none() {
-                push(Occurrence {
-                    commit: None,
-                    commit_time: None,
-                    path: first_path
-                        .get(oid.as_str())
-                        .copied()
-                        .unwrap_or("?")
-                        .to_string(),
-                    line: hit.line,
-                    at_head: false,
-                    worktree: false,
-                    binary,
-                });
-            }
-        }
+    if t.head_paths.is_none() && t.introduced.is_none() {
+        push(Occurrence {
+            commit: None,
+            commit_time: None,
+            path: t.first_path.unwrap_or("?").to_string(),
+            line: hit.line,
+            at_head: false,
+            worktree: false,
+            binary,
+        });
     }
-    Ok(())
 }
 
 /// Scans files on disk (relative paths under `root`).
@@ -586,6 +637,8 @@ fn short(oid: &str) -> &str {
     oid.get(..10).unwrap_or(oid)
 }
 
+/// One finding per distinct token string (AUD001 committed, AUD002 not committed yet, AUD003
+/// not decodable), with every place it was seen; suppressed ones go to `report.suppressed`.
 fn token_findings(
     groups: BTreeMap<String, TokenGroup>,
     options: &AuditOptions,
@@ -593,125 +646,10 @@ fn token_findings(
     report: &mut Report,
 ) {
     for (text, group) in groups {
-        let redacted = token::redact(&text);
-        let decoded = token::inspect(&text);
-        drop(text);
-        let committed = group
-            .occurrences
-            .iter()
-            .any(|(o, _)| o.commit.is_some() || o.at_head);
-        let at_head = group.occurrences.iter().any(|(o, _)| o.at_head);
-        let rule = match (&decoded, committed) {
-            (Err(_), _) => &rules::TOKEN_LIKE,
-            (Ok(_), true) => &rules::COMMITTED_TOKEN,
-            (Ok(_), false) => &rules::UNCOMMITTED_TOKEN,
-        };
-        let (kept, dropped): (Vec<_>, Vec<_>) =
-            group.occurrences.into_iter().partition(|(o, inline)| {
-                !scan::covers(inline.as_ref(), rule.code)
-                    && !ignore.matches(rule.code, &o.path, o.line, Some(&redacted.fingerprint))
-            });
-        let all_suppressed = kept.is_empty();
-        let mut occurrences: Vec<Occurrence> = if all_suppressed {
-            dropped.into_iter().map(|(o, _)| o).collect()
-        } else {
-            kept.into_iter().map(|(o, _)| o).collect()
-        };
-        occurrences.sort_by(|a, b| {
-            b.at_head
-                .cmp(&a.at_head)
-                .then(b.worktree.cmp(&a.worktree))
-                .then(a.commit_time.cmp(&b.commit_time))
-                .then(a.path.cmp(&b.path))
-        });
-        // The main location: at HEAD, else on disk, else the earliest commit that added it.
-        let Some(primary) = occurrences.first().cloned() else {
+        let Some((finding, all_suppressed)) =
+            token_finding(text, group, options, ignore, report.git)
+        else {
             continue;
-        };
-        let earliest = occurrences
-            .iter()
-            .filter(|o| o.commit.is_some())
-            .min_by_key(|o| o.commit_time)
-            .cloned();
-        let commits: HashSet<&str> = occurrences
-            .iter()
-            .filter_map(|o| o.commit.as_deref())
-            .collect();
-
-        let (severity, message, fix, scope, decode_error) = match decoded {
-            Ok(info) => {
-                let expired = info.is_expired(options.now);
-                let severity = if expired {
-                    Severity::Low
-                } else if rule.code == rules::COMMITTED_TOKEN.code && at_head {
-                    Severity::Critical
-                } else {
-                    Severity::High
-                };
-                let scope_line = info.scope_line();
-                let mut message = match (rule.code == rules::COMMITTED_TOKEN.code, at_head) {
-                    (true, true) => format!(
-                        "{scope_line}, committed{} and still present at HEAD",
-                        earliest
-                            .as_ref()
-                            .and_then(|o| o.commit.as_deref())
-                            .map(|c| format!(" in {}", short(c)))
-                            .unwrap_or_default()
-                    ),
-                    (true, false) => format!(
-                        "{scope_line}, committed{}, deleted since but still in the history",
-                        earliest
-                            .as_ref()
-                            .and_then(|o| o.commit.as_deref())
-                            .map(|c| format!(" in {}", short(c)))
-                            .unwrap_or_default()
-                    ),
-                    _ => format!("{scope_line}, in a file that is not committed yet"),
-                };
-                if commits.len() > 1 {
-                    message.push_str(&format!(" ({} commits add it)", commits.len()));
-                }
-                if primary.binary {
-                    message.push_str(" (in a binary file)");
-                }
-                if expired {
-                    message.push_str(&format!(
-                        "; expired {}, no longer usable",
-                        info.expires_at.map(token::format_time).unwrap_or_default()
-                    ));
-                }
-                let fix = token_fix(&info, expired, &primary);
-                (severity, message, fix, Some(info), None)
-            }
-            Err(e) => (
-                Severity::Low,
-                format!("a string shaped like a PyPI token does not decode: {e}"),
-                vec![
-                    "If this was ever a real token, revoke it on the index it came from.".into(),
-                    "If it is a placeholder, suppress it (`hoist-audit: ignore[AUD003]`).".into(),
-                ],
-                None,
-                Some(e.to_string()),
-            ),
-        };
-        let finding = Finding {
-            code: rule.code,
-            name: rule.name,
-            severity,
-            message,
-            path: primary.path.clone(),
-            line: primary.line,
-            commit: earliest.as_ref().and_then(|o| o.commit.clone()),
-            commit_time: earliest.as_ref().and_then(|o| o.commit_time),
-            at_head: report.git.then_some(at_head),
-            fingerprint: format!("{}:{}", rule.code, redacted.fingerprint),
-            token: Some(redacted),
-            scope,
-            decode_error,
-            occurrences,
-            job: None,
-            fix,
-            secrets: Vec::new(),
         };
         if all_suppressed {
             report.suppressed.push(finding);
@@ -719,6 +657,174 @@ fn token_findings(
             report.findings.push(finding);
         }
     }
+}
+
+/// The finding for one token string, and whether every occurrence of it is suppressed (then
+/// the finding lists those). `None` when it has no occurrence. The token text is dropped as
+/// soon as it is redacted and decoded.
+fn token_finding(
+    text: String,
+    group: TokenGroup,
+    options: &AuditOptions,
+    ignore: &suppress::IgnoreFile,
+    in_git: bool,
+) -> Option<(Finding, bool)> {
+    let redacted = token::redact(&text);
+    let decoded = token::inspect(&text);
+    drop(text);
+    let committed = group
+        .occurrences
+        .iter()
+        .any(|(o, _)| o.commit.is_some() || o.at_head);
+    let at_head = group.occurrences.iter().any(|(o, _)| o.at_head);
+    let rule = match (&decoded, committed) {
+        (Err(_), _) => &rules::TOKEN_LIKE,
+        (Ok(_), true) => &rules::COMMITTED_TOKEN,
+        (Ok(_), false) => &rules::UNCOMMITTED_TOKEN,
+    };
+    let (occurrences, all_suppressed) =
+        shown_occurrences(group, rule.code, ignore, &redacted.fingerprint);
+    // The main location: at HEAD, else on disk, else the earliest commit that added it.
+    let primary = occurrences.first().cloned()?;
+    let earliest = occurrences
+        .iter()
+        .filter(|o| o.commit.is_some())
+        .min_by_key(|o| o.commit_time)
+        .cloned();
+    let commits: HashSet<&str> = occurrences
+        .iter()
+        .filter_map(|o| o.commit.as_deref())
+        .collect();
+    let seen = Seen {
+        committed_token: rule.code == rules::COMMITTED_TOKEN.code,
+        at_head,
+        earliest: earliest.as_ref(),
+        commits: commits.len(),
+        primary: &primary,
+    };
+    let (severity, message, fix, scope, decode_error) = match decoded {
+        Ok(info) => {
+            let (severity, message, fix) = decoded_token_text(&info, &seen, options);
+            (severity, message, fix, Some(info), None)
+        }
+        Err(e) => (
+            Severity::Low,
+            format!("a string shaped like a PyPI token does not decode: {e}"),
+            vec![
+                "If this was ever a real token, revoke it on the index it came from.".into(),
+                "If it is a placeholder, suppress it (`hoist-audit: ignore[AUD003]`).".into(),
+            ],
+            None,
+            Some(e.to_string()),
+        ),
+    };
+    let finding = Finding {
+        code: rule.code,
+        name: rule.name,
+        severity,
+        message,
+        path: primary.path.clone(),
+        line: primary.line,
+        commit: earliest.as_ref().and_then(|o| o.commit.clone()),
+        commit_time: earliest.as_ref().and_then(|o| o.commit_time),
+        at_head: in_git.then_some(at_head),
+        fingerprint: format!("{}:{}", rule.code, redacted.fingerprint),
+        token: Some(redacted),
+        scope,
+        decode_error,
+        occurrences,
+        job: None,
+        fix,
+        secrets: Vec::new(),
+    };
+    Some((finding, all_suppressed))
+}
+
+/// The occurrences a finding lists: those not suppressed (inline or by the ignore file), or all
+/// of them when every one is suppressed (then the flag is true). Sorted HEAD first, then the
+/// work tree, then by commit time and path.
+fn shown_occurrences(
+    group: TokenGroup,
+    code: &str,
+    ignore: &suppress::IgnoreFile,
+    fingerprint: &str,
+) -> (Vec<Occurrence>, bool) {
+    let (kept, dropped): (Vec<_>, Vec<_>) =
+        group.occurrences.into_iter().partition(|(o, inline)| {
+            !scan::covers(inline.as_ref(), code)
+                && !ignore.matches(code, &o.path, o.line, Some(fingerprint))
+        });
+    let all_suppressed = kept.is_empty();
+    let mut occurrences: Vec<Occurrence> = if all_suppressed {
+        dropped.into_iter().map(|(o, _)| o).collect()
+    } else {
+        kept.into_iter().map(|(o, _)| o).collect()
+    };
+    occurrences.sort_by(|a, b| {
+        b.at_head
+            .cmp(&a.at_head)
+            .then(b.worktree.cmp(&a.worktree))
+            .then(a.commit_time.cmp(&b.commit_time))
+            .then(a.path.cmp(&b.path))
+    });
+    (occurrences, all_suppressed)
+}
+
+/// Where a token was seen, as the finding's message tells it.
+struct Seen<'a> {
+    /// The finding is AUD001 (committed).
+    committed_token: bool,
+    at_head: bool,
+    /// The earliest commit that added it.
+    earliest: Option<&'a Occurrence>,
+    /// How many commits add it.
+    commits: usize,
+    /// The main location.
+    primary: &'a Occurrence,
+}
+
+/// Severity, message and fix for a token that decodes: critical when committed and still at
+/// HEAD, low once expired, high otherwise.
+fn decoded_token_text(
+    info: &TokenInfo,
+    seen: &Seen,
+    options: &AuditOptions,
+) -> (Severity, String, Vec<String>) {
+    let expired = info.is_expired(options.now);
+    let severity = if expired {
+        Severity::Low
+    } else if seen.committed_token && seen.at_head {
+        Severity::Critical
+    } else {
+        Severity::High
+    };
+    let scope_line = info.scope_line();
+    let in_commit = seen
+        .earliest
+        .and_then(|o| o.commit.as_deref())
+        .map(|c| format!(" in {}", short(c)))
+        .unwrap_or_default();
+    let mut message = match (seen.committed_token, seen.at_head) {
+        (true, true) => format!("{scope_line}, committed{in_commit} and still present at HEAD"),
+        (true, false) => {
+            format!("{scope_line}, committed{in_commit}, deleted since but still in the history")
+        }
+        _ => format!("{scope_line}, in a file that is not committed yet"),
+    };
+    if seen.commits > 1 {
+        message.push_str(&format!(" ({} commits add it)", seen.commits));
+    }
+    if seen.primary.binary {
+        message.push_str(" (in a binary file)");
+    }
+    if expired {
+        message.push_str(&format!(
+            "; expired {}, no longer usable",
+            info.expires_at.map(token::format_time).unwrap_or_default()
+        ));
+    }
+    let fix = token_fix(info, expired, seen.primary);
+    (severity, message, fix)
 }
 
 fn token_fix(info: &TokenInfo, expired: bool, primary: &Occurrence) -> Vec<String> {
@@ -924,41 +1030,7 @@ fn job_finding(
         return None;
     };
     let line = job.secrets.first().map_or(job.line, |s| s.line);
-    let kind = match job.provider {
-        Provider::GitHub => "workflow",
-        Provider::GitLab => "pipeline",
-    };
-    let message = if stored {
-        let names = job.secret_names();
-        let what = if names.is_empty() {
-            "a stored credential".to_string()
-        } else {
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        format!(
-            "{kind} job `{}` uploads with the stored token {what} ({}); replace it with trusted publishing: {}",
-            job.job,
-            job.secrets
-                .iter()
-                .map(|s| format!("line {}: {}", s.line, s.how))
-                .collect::<Vec<_>>()
-                .join("; "),
-            publisher_summary(publisher)
-        )
-    } else {
-        let missing = match job.provider {
-            Provider::GitHub => "`permissions: id-token: write`",
-            Provider::GitLab => "an `id_tokens:` entry with `aud: pypi`",
-        };
-        format!(
-            "{kind} job `{}` publishes without a stored token but has no {missing}, so it cannot get an OIDC token",
-            job.job
-        )
-    };
+    let message = job_message(job, publisher, stored);
     let suppressed = line_suppressed(text, line, rule.code)
         || line_suppressed(text, job.line, rule.code)
         || ignore.matches(rule.code, &job.file, line, None);
@@ -989,6 +1061,46 @@ fn job_finding(
         secrets: Vec::new(),
     };
     Some((finding, suppressed))
+}
+
+/// The AUD101/AUD103 message for a job that uploads with a stored token, or the AUD102
+/// message for one that publishes with no way to get an OIDC token.
+fn job_message(job: &Job, publisher: &Publisher, stored: bool) -> String {
+    let kind = match job.provider {
+        Provider::GitHub => "workflow",
+        Provider::GitLab => "pipeline",
+    };
+    if stored {
+        let names = job.secret_names();
+        let what = if names.is_empty() {
+            "a stored credential".to_string()
+        } else {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "{kind} job `{}` uploads with the stored token {what} ({}); replace it with trusted publishing: {}",
+            job.job,
+            job.secrets
+                .iter()
+                .map(|s| format!("line {}: {}", s.line, s.how))
+                .collect::<Vec<_>>()
+                .join("; "),
+            publisher_summary(publisher)
+        )
+    } else {
+        let missing = match job.provider {
+            Provider::GitHub => "`permissions: id-token: write`",
+            Provider::GitLab => "an `id_tokens:` entry with `aud: pypi`",
+        };
+        format!(
+            "{kind} job `{}` publishes without a stored token but has no {missing}, so it cannot get an OIDC token",
+            job.job
+        )
+    }
 }
 
 /// One line naming the publisher's fields.
@@ -1024,6 +1136,33 @@ fn make_publisher(job: &Job, remote: Option<&remote::Remote>, project: Option<&s
     };
     let index = job.indexes.first().map_or("pypi.org", String::as_str);
     let secrets = job.secret_names();
+    let changes = publisher_changes(job, stored, index, &secrets);
+    let register_url = Some(match project {
+        Some(name) => format!("https://{index}/manage/project/{name}/settings/publishing/"),
+        None => format!("https://{index}/manage/account/publishing/"),
+    });
+    Publisher {
+        provider: job.provider,
+        status,
+        file: job.file.clone(),
+        job: job.job.clone(),
+        line: job.line,
+        indexes: job.indexes.clone(),
+        pypi_project: project.map(str::to_string),
+        owner: remote.map(|r| r.owner.clone()),
+        repository: remote.map(|r| r.name.clone()),
+        workflow,
+        environment: job.environment.clone(),
+        secrets,
+        register_url,
+        changes,
+    }
+}
+
+/// The edits that move a job to trusted publishing, in the order the report lists them: the
+/// ID-token permission, removing each stored credential, notes on the upload tools, an
+/// environment, and deleting the stored secrets once the first trusted upload works.
+fn publisher_changes(job: &Job, stored: bool, index: &str, secrets: &[String]) -> Vec<Change> {
     let mut changes = Vec::new();
     match job.provider {
         Provider::GitHub if !job.has_id_token => changes.push(Change {
@@ -1056,21 +1195,7 @@ fn make_publisher(job: &Job, remote: Option<&remote::Remote>, project: Option<&s
         });
     }
     if stored {
-        for tool in &job.tools {
-            let note = match tool.as_str() {
-                "pypa/gh-action-pypi-publish" => continue,
-                "twine upload" | "uv publish" => format!(
-                    "`{tool}` uses trusted publishing by itself when no password is given (twine 6.1 or later)"
-                ),
-                other => format!(
-                    "check that `{other}` can publish with trusted publishing; otherwise upload with pypa/gh-action-pypi-publish (GitHub) or twine"
-                ),
-            };
-            changes.push(Change {
-                line: None,
-                text: note,
-            });
-        }
+        changes.extend(tool_notes(job));
     }
     if job.environment.is_none() {
         changes.push(Change {
@@ -1079,42 +1204,48 @@ fn make_publisher(job: &Job, remote: Option<&remote::Remote>, project: Option<&s
         });
     }
     if !secrets.is_empty() {
-        let list = secrets
-            .iter()
-            .map(|s| format!("`{s}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let place = match job.provider {
-            Provider::GitHub => {
-                "Settings → Secrets and variables → Actions, and environment secrets"
-            }
-            Provider::GitLab => "Settings → CI/CD → Variables",
+        changes.push(delete_secrets_change(job, secrets, index));
+    }
+    changes
+}
+
+/// For a job using a stored token: whether each upload tool can publish with trusted
+/// publishing by itself.
+fn tool_notes(job: &Job) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for tool in &job.tools {
+        let note = match tool.as_str() {
+            "pypa/gh-action-pypi-publish" => continue,
+            "twine upload" | "uv publish" => format!(
+                "`{tool}` uses trusted publishing by itself when no password is given (twine 6.1 or later)"
+            ),
+            other => format!(
+                "check that `{other}` can publish with trusted publishing; otherwise upload with pypa/gh-action-pypi-publish (GitHub) or twine"
+            ),
         };
         changes.push(Change {
             line: None,
-            text: format!(
-                "after the first trusted upload works: delete {list} ({place}) and revoke the token(s) at https://{index}/manage/account/"
-            ),
+            text: note,
         });
     }
-    let register_url = Some(match project {
-        Some(name) => format!("https://{index}/manage/project/{name}/settings/publishing/"),
-        None => format!("https://{index}/manage/account/publishing/"),
-    });
-    Publisher {
-        provider: job.provider,
-        status,
-        file: job.file.clone(),
-        job: job.job.clone(),
-        line: job.line,
-        indexes: job.indexes.clone(),
-        pypi_project: project.map(str::to_string),
-        owner: remote.map(|r| r.owner.clone()),
-        repository: remote.map(|r| r.name.clone()),
-        workflow,
-        environment: job.environment.clone(),
-        secrets,
-        register_url,
-        changes,
+    changes
+}
+
+/// Deleting the stored secrets (where the CI keeps them) and revoking the token(s).
+fn delete_secrets_change(job: &Job, secrets: &[String], index: &str) -> Change {
+    let list = secrets
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let place = match job.provider {
+        Provider::GitHub => "Settings → Secrets and variables → Actions, and environment secrets",
+        Provider::GitLab => "Settings → CI/CD → Variables",
+    };
+    Change {
+        line: None,
+        text: format!(
+            "after the first trusted upload works: delete {list} ({place}) and revoke the token(s) at https://{index}/manage/account/"
+        ),
     }
 }

@@ -2,6 +2,9 @@
 //! what could not be read; the rules turn facts into diagnostics. Only the archive directory
 //! and a handful of small members are read (the metadata file, `RECORD`, `entry_points.txt`),
 //! plus the `.py` members that PyPI scans; a large wheel costs milliseconds.
+//!
+//! May use `crate::dist` (the readers); the rules in `super::rules` use this module, never
+//! the readers directly.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -95,6 +98,33 @@ fn open_error(e: &io::Error) -> String {
     e.to_string()
 }
 
+/// PyPI's scan of a ZIP's `.py` members for obfuscated content; a member that cannot be read
+/// is recorded as damaged.
+fn scan_zip_members(contents: &mut ZipContents, file: &mut File) {
+    let scanned: Vec<zip::ZipEntry> = contents
+        .index
+        .entries
+        .iter()
+        .filter(|e| is_scanned_member(&e.name) && supported(e.method))
+        .cloned()
+        .collect();
+    for entry in &scanned {
+        let mut scan = ObfuscationScan::default();
+        let result = contents
+            .index
+            .open_member(file, entry)
+            .and_then(|mut r| feed_all(&mut r, &mut scan));
+        match result {
+            Ok(()) => {
+                if let Some(found) = scan.finish() {
+                    contents.obfuscated.push((entry.name.clone(), found));
+                }
+            }
+            Err(e) => contents.damaged.push((entry.name.clone(), e.to_string())),
+        }
+    }
+}
+
 impl Dist {
     /// Reads what the rules need from `path`.
     pub fn read(path: &Path, _options: &Options) -> Dist {
@@ -172,29 +202,7 @@ impl Dist {
             obfuscated: Vec::new(),
             damaged: Vec::new(),
         };
-        // PyPI's scan of .py members.
-        let scanned: Vec<zip::ZipEntry> = contents
-            .index
-            .entries
-            .iter()
-            .filter(|e| is_scanned_member(&e.name) && supported(e.method))
-            .cloned()
-            .collect();
-        for entry in &scanned {
-            let mut scan = ObfuscationScan::default();
-            let result = contents
-                .index
-                .open_member(file, entry)
-                .and_then(|mut r| feed_all(&mut r, &mut scan));
-            match result {
-                Ok(()) => {
-                    if let Some(found) = scan.finish() {
-                        contents.obfuscated.push((entry.name.clone(), found));
-                    }
-                }
-                Err(e) => contents.damaged.push((entry.name.clone(), e.to_string())),
-            }
-        }
+        scan_zip_members(&mut contents, file);
         let mut read = |name: &str| -> Option<Result<Vec<u8>, String>> {
             let entry = contents.index.entry(name)?.clone();
             if !supported(entry.method) {

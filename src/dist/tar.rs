@@ -4,6 +4,9 @@
 //! once and keeps only what the checks need: every member's name, type, size and sparse flag,
 //! the bytes of the `<top>/PKG-INFO` candidates (bounded), and the result of PyPI's
 //! obfuscation scan on `.py` members. Memory stays bounded whatever the archive's size.
+//!
+//! May use `super::scan` (the obfuscation scan) and the `tar`/`flate2` crates; nothing outside
+//! `dist`.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -167,9 +170,7 @@ impl TarScan {
         let mut archive = tar::Archive::new(gz);
         // Raw mode: GNU long names and pax headers come to us as entries, so their size can be
         // bounded here instead of being read whole by the tar crate.
-        let mut long_name: Option<Vec<u8>> = None;
-        let mut pax_path: Option<Vec<u8>> = None;
-        let mut pax_sparse = false;
+        let mut pending = PendingHeaders::default();
         let mut first_top: Option<String> = None;
         for entry in archive.entries()?.raw(true) {
             let mut entry = entry?;
@@ -180,32 +181,8 @@ impl TarScan {
             }
             let et = entry.header().entry_type();
             let size = entry.size();
-            match et {
-                tar::EntryType::GNULongName => {
-                    long_name = Some(read_record(&mut entry, size, NAME_LIMIT, "GNU long-name")?);
-                    continue;
-                }
-                tar::EntryType::XHeader => {
-                    let record = read_record(&mut entry, size, PAX_LIMIT, "pax header")?;
-                    for (key, value) in pax_records(&record) {
-                        if key == b"path" {
-                            pax_path = Some(value.to_vec());
-                        } else if key.starts_with(b"GNU.sparse.") {
-                            pax_sparse = true;
-                        }
-                    }
-                    continue;
-                }
-                tar::EntryType::GNULongLink | tar::EntryType::XGlobalHeader => {
-                    // Not needed; the archive reader skips the data in constant memory.
-                    if size > PAX_LIMIT {
-                        return Err(io::Error::other(format!(
-                            "a {size}-byte long-link or global header record"
-                        )));
-                    }
-                    continue;
-                }
-                _ => {}
+            if pending.read_header(et, &mut entry, size)? {
+                continue;
             }
             let kind = match et {
                 tar::EntryType::Regular | tar::EntryType::Continuous => TarKind::File,
@@ -215,60 +192,16 @@ impl TarScan {
                 tar::EntryType::GNUSparse => TarKind::File,
                 _ => TarKind::Other,
             };
-            let sparse = et == tar::EntryType::GNUSparse || std::mem::take(&mut pax_sparse);
-            let raw = pax_path
-                .take()
-                .or_else(|| {
-                    long_name.take().map(|mut n| {
-                        while n.last() == Some(&0) {
-                            n.pop();
-                        }
-                        n
-                    })
-                })
-                .unwrap_or_else(|| entry.path_bytes().into_owned());
-            long_name = None;
-            let mut name = String::from_utf8_lossy(&raw).into_owned();
-            if kind == TarKind::Dir || (name.ends_with('/') && kind == TarKind::File) {
-                while name.len() > 1 && name.ends_with('/') {
-                    name.pop();
-                }
-            }
+            let sparse = et == tar::EntryType::GNUSparse || std::mem::take(&mut pending.sparse);
+            let name = pending.member_name(&entry, kind);
             let top = normalize_member_name(&name)
                 .split('/')
                 .next()
                 .unwrap_or("")
                 .to_string();
             let first_top = first_top.get_or_insert(top.clone());
-            if kind == TarKind::File && is_pkg_info_candidate(&name) && top == *first_top {
-                // Only under the first member's top directory: an sdist has one top directory,
-                // and a PKG-INFO anywhere else cannot be the one PyPI reads.
-                let captured = if size > METADATA_LIMIT {
-                    Err(format!(
-                        "{name} is {size} bytes, more than the {METADATA_LIMIT} bytes hoist reads"
-                    ))
-                } else {
-                    // Exactly the member's size (at most METADATA_LIMIT): growing by doubling
-                    // would briefly hold twice that.
-                    let mut buf = Vec::with_capacity(size as usize);
-                    (&mut entry).take(size).read_to_end(&mut buf)?;
-                    Ok(buf)
-                };
-                self.pkg_info
-                    .insert(normalize_member_name(&name).to_string(), captured);
-            } else if kind == TarKind::File && is_scanned_member(&name) {
-                let mut scanner = ObfuscationScan::default();
-                let mut buf = vec![0u8; 64 * 1024];
-                loop {
-                    let n = entry.read(&mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    scanner.feed(&buf[..n]);
-                }
-                if let Some(found) = scanner.finish() {
-                    self.obfuscated.push((name.clone(), found));
-                }
+            if kind == TarKind::File {
+                self.read_member(&mut entry, &name, size, top == *first_top)?;
             }
             self.members.push(TarMember {
                 name,
@@ -278,6 +211,123 @@ impl TarScan {
             });
         }
         Ok(())
+    }
+
+    /// Reads a regular file's data where hoist needs it: a PKG-INFO candidate under the first
+    /// member's top directory is kept (up to [`METADATA_LIMIT`] bytes), a scanned member is
+    /// fed to the obfuscation scan; others are left for the archive reader to skip.
+    fn read_member<R: Read>(
+        &mut self,
+        entry: &mut R,
+        name: &str,
+        size: u64,
+        under_first_top: bool,
+    ) -> io::Result<()> {
+        if is_pkg_info_candidate(name) && under_first_top {
+            // Only under the first member's top directory: an sdist has one top directory,
+            // and a PKG-INFO anywhere else cannot be the one PyPI reads.
+            let captured = if size > METADATA_LIMIT {
+                Err(format!(
+                    "{name} is {size} bytes, more than the {METADATA_LIMIT} bytes hoist reads"
+                ))
+            } else {
+                // Exactly the member's size (at most METADATA_LIMIT): growing by doubling
+                // would briefly hold twice that.
+                let mut buf = Vec::with_capacity(size as usize);
+                entry.take(size).read_to_end(&mut buf)?;
+                Ok(buf)
+            };
+            self.pkg_info
+                .insert(normalize_member_name(name).to_string(), captured);
+        } else if is_scanned_member(name) {
+            let mut scanner = ObfuscationScan::default();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = entry.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                scanner.feed(&buf[..n]);
+            }
+            if let Some(found) = scanner.finish() {
+                self.obfuscated.push((name.to_string(), found));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the header entries before a member said about it: a GNU long name, a pax `path`, a
+/// pax `GNU.sparse.*` key.
+#[derive(Default)]
+struct PendingHeaders {
+    long_name: Option<Vec<u8>>,
+    pax_path: Option<Vec<u8>>,
+    sparse: bool,
+}
+
+impl PendingHeaders {
+    /// Reads `entry` when it is a header entry (GNU long name or link, pax extended or global
+    /// header), each bounded in size; `true` when it was one, so it is not a member.
+    fn read_header<R: Read>(
+        &mut self,
+        et: tar::EntryType,
+        entry: &mut R,
+        size: u64,
+    ) -> io::Result<bool> {
+        match et {
+            tar::EntryType::GNULongName => {
+                self.long_name = Some(read_record(entry, size, NAME_LIMIT, "GNU long-name")?);
+                Ok(true)
+            }
+            tar::EntryType::XHeader => {
+                let record = read_record(entry, size, PAX_LIMIT, "pax header")?;
+                for (key, value) in pax_records(&record) {
+                    if key == b"path" {
+                        self.pax_path = Some(value.to_vec());
+                    } else if key.starts_with(b"GNU.sparse.") {
+                        self.sparse = true;
+                    }
+                }
+                Ok(true)
+            }
+            tar::EntryType::GNULongLink | tar::EntryType::XGlobalHeader => {
+                // Not needed; the archive reader skips the data in constant memory.
+                if size > PAX_LIMIT {
+                    return Err(io::Error::other(format!(
+                        "a {size}-byte long-link or global header record"
+                    )));
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The member's name: the pax path, else the GNU long name (NULs trimmed), else the
+    /// header's; a directory (or a file written with a trailing '/') loses its trailing '/'.
+    /// Both pending names are used up.
+    fn member_name<R: Read>(&mut self, entry: &tar::Entry<R>, kind: TarKind) -> String {
+        let raw = self
+            .pax_path
+            .take()
+            .or_else(|| {
+                self.long_name.take().map(|mut n| {
+                    while n.last() == Some(&0) {
+                        n.pop();
+                    }
+                    n
+                })
+            })
+            .unwrap_or_else(|| entry.path_bytes().into_owned());
+        self.long_name = None;
+        let mut name = String::from_utf8_lossy(&raw).into_owned();
+        if kind == TarKind::Dir || (name.ends_with('/') && kind == TarKind::File) {
+            while name.len() > 1 && name.ends_with('/') {
+                name.pop();
+            }
+        }
+        name
     }
 }
 

@@ -10,6 +10,8 @@
 //!   stops at the size the central directory declares and verifies the CRC-32.
 //!
 //! It is not a general ZIP library: no writing, no encryption, no multi-disk archives.
+//!
+//! May use the `flate2` and `crc32fast` crates only; nothing else in hoist.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -196,6 +198,71 @@ pub fn is_zipfile(file: &mut File) -> io::Result<bool> {
     }
 }
 
+/// One central-directory record at the start of `h`: the entry (its header offset moved by
+/// `concat`, the bytes prepended to the archive) and the record's length.
+fn central_entry(h: &[u8], concat: u64) -> Result<(ZipEntry, usize), ZipError> {
+    let flags = u16_at(h, 8);
+    let method = u16_at(h, 10);
+    let crc32 = u32_at(h, 16);
+    let mut compressed_size = u32_at(h, 20) as u64;
+    let mut uncompressed_size = u32_at(h, 24) as u64;
+    let name_len = u16_at(h, 28) as usize;
+    let extra_len = u16_at(h, 30) as usize;
+    let comment_len = u16_at(h, 32) as usize;
+    let mut header_offset = u32_at(h, 42) as u64;
+    let total = 46 + name_len + extra_len + comment_len;
+    let rec = h
+        .get(..total)
+        .ok_or_else(|| ZipError::Corrupt("Truncated central directory".into()))?;
+    let raw_name = rec[46..46 + name_len].to_vec();
+    // ZIP64 extra: the 0xFFFFFFFF fields, in order.
+    zip64_extra(
+        &rec[46 + name_len..46 + name_len + extra_len],
+        [
+            &mut uncompressed_size,
+            &mut compressed_size,
+            &mut header_offset,
+        ],
+    )?;
+    let entry = ZipEntry {
+        name: decode_name(&raw_name, flags),
+        raw_name,
+        flags,
+        method,
+        crc32,
+        compressed_size,
+        uncompressed_size,
+        header_offset: header_offset.saturating_add(concat),
+    };
+    Ok((entry, total))
+}
+
+/// Applies a central record's ZIP64 extra field: each of `fields` (uncompressed size,
+/// compressed size, header offset) that reads 0xFFFFFFFF takes the next 8-byte value, in order.
+fn zip64_extra(mut extra: &[u8], mut fields: [&mut u64; 3]) -> Result<(), ZipError> {
+    while extra.len() >= 4 {
+        let id = u16_at(extra, 0);
+        let size = u16_at(extra, 2) as usize;
+        let Some(data) = extra.get(4..4 + size) else {
+            return Err(ZipError::Corrupt("Corrupt extra field".into()));
+        };
+        if id == 0x0001 {
+            let mut k = 0;
+            for field in fields.iter_mut() {
+                if **field == 0xFFFF_FFFF {
+                    if data.len() < k + 8 {
+                        return Err(ZipError::Corrupt("Corrupt extra field 0001".into()));
+                    }
+                    **field = u64_at(data, k);
+                    k += 8;
+                }
+            }
+        }
+        extra = &extra[4 + size..];
+    }
+    Ok(())
+}
+
 impl ZipIndex {
     /// Reads the central directory. Reads only the directory, whatever the archive's size.
     pub fn open(file: &mut File) -> Result<ZipIndex, ZipError> {
@@ -231,57 +298,8 @@ impl ZipIndex {
             if entries.len() >= MAX_MEMBERS {
                 return Err(ZipError::TooManyMembers);
             }
-            let h = &cd[at..];
-            let flags = u16_at(h, 8);
-            let method = u16_at(h, 10);
-            let crc32 = u32_at(h, 16);
-            let mut compressed_size = u32_at(h, 20) as u64;
-            let mut uncompressed_size = u32_at(h, 24) as u64;
-            let name_len = u16_at(h, 28) as usize;
-            let extra_len = u16_at(h, 30) as usize;
-            let comment_len = u16_at(h, 32) as usize;
-            let mut header_offset = u32_at(h, 42) as u64;
-            let total = 46 + name_len + extra_len + comment_len;
-            let rec = h
-                .get(..total)
-                .ok_or_else(|| ZipError::Corrupt("Truncated central directory".into()))?;
-            let raw_name = rec[46..46 + name_len].to_vec();
-            // ZIP64 extra: the 0xFFFFFFFF fields, in order.
-            let mut extra = &rec[46 + name_len..46 + name_len + extra_len];
-            while extra.len() >= 4 {
-                let id = u16_at(extra, 0);
-                let size = u16_at(extra, 2) as usize;
-                let Some(data) = extra.get(4..4 + size) else {
-                    return Err(ZipError::Corrupt("Corrupt extra field".into()));
-                };
-                if id == 0x0001 {
-                    let mut k = 0;
-                    for field in [
-                        &mut uncompressed_size,
-                        &mut compressed_size,
-                        &mut header_offset,
-                    ] {
-                        if *field == 0xFFFF_FFFF {
-                            if data.len() < k + 8 {
-                                return Err(ZipError::Corrupt("Corrupt extra field 0001".into()));
-                            }
-                            *field = u64_at(data, k);
-                            k += 8;
-                        }
-                    }
-                }
-                extra = &extra[4 + size..];
-            }
-            entries.push(ZipEntry {
-                name: decode_name(&raw_name, flags),
-                raw_name,
-                flags,
-                method,
-                crc32,
-                compressed_size,
-                uncompressed_size,
-                header_offset: header_offset.saturating_add(concat),
-            });
+            let (entry, total) = central_entry(&cd[at..], concat)?;
+            entries.push(entry);
             at += total;
         }
         Ok(ZipIndex { entries, file_len })
@@ -424,6 +442,20 @@ struct FramingWalk<'a> {
     central: HashSet<Vec<u8>>,
 }
 
+/// What the framing walk has counted of the central directory, and the ZIP64 records seen.
+#[derive(Default)]
+struct Tally {
+    /// Where a ZIP64 end record was found.
+    expected_eocd64: Option<u64>,
+    /// Where the ZIP64 locator says the ZIP64 end record is.
+    actual_eocd64: Option<u64>,
+    cd_records: u64,
+    cd_offset: Option<u64>,
+    cd_size: u64,
+    /// The ZIP64 end record's (records, size, offset).
+    eocd_values: Option<(u64, u64, u64)>,
+}
+
 impl FramingWalk<'_> {
     fn read<R: Read>(&mut self, r: &mut R, n: usize) -> Result<Vec<u8>, Framing> {
         let mut buf = vec![0u8; n];
@@ -446,44 +478,15 @@ impl FramingWalk<'_> {
 
     fn walk(&mut self, r: &mut io::BufReader<&mut File>) -> Result<(), Framing> {
         use Framing::Reject;
-        let mut expected_eocd64: Option<u64> = None;
-        let mut actual_eocd64: Option<u64> = None;
-        let mut cd_records = 0u64;
-        let mut cd_offset: Option<u64> = None;
-        let mut cd_size = 0u64;
-        let mut eocd_values: Option<(u64, u64, u64)> = None;
+        let mut t = Tally::default();
         loop {
             let sig_bytes = self.read(r, 4)?;
             let sig = u32_at(&sig_bytes, 0);
-            if sig == SIG_EOCD && expected_eocd64.is_some() && actual_eocd64.is_none() {
+            if sig == SIG_EOCD && t.expected_eocd64.is_some() && t.actual_eocd64.is_none() {
                 return Err(Reject("Malformed zip file"));
             }
             match sig {
-                SIG_CENTRAL => {
-                    if cd_offset.is_none() {
-                        cd_offset = Some(self.pos - 4);
-                    }
-                    cd_records += 1;
-                    let h = self.read(r, 42)?;
-                    let name_len = u16_at(&h, 24) as usize;
-                    let extra_len = u16_at(&h, 26) as usize;
-                    if u16_at(&h, 28) != 0 {
-                        return Err(Reject("Comment in central directory"));
-                    }
-                    let name = self.read(r, name_len)?;
-                    self.read(r, extra_len)?;
-                    if has_unprintable(&name) {
-                        return Err(Reject("Invalid character in filename"));
-                    }
-                    cd_size += 46 + name_len as u64 + extra_len as u64;
-                    if self.central.contains(&name) {
-                        return Err(Reject("Duplicate filename in central directory"));
-                    }
-                    if !self.local.contains(&name) {
-                        return Err(Reject("Missing filename in local headers"));
-                    }
-                    self.central.insert(name);
-                }
+                SIG_CENTRAL => self.central_record(r, &mut t)?,
                 SIG_LOCAL => {
                     let name = self.local_header(r)?;
                     if self.local.contains(&name) {
@@ -491,35 +494,9 @@ impl FramingWalk<'_> {
                     }
                     self.local.insert(name);
                 }
-                SIG_EOCD => {
-                    if cd_offset.is_none() {
-                        cd_offset = Some(self.pos - 4);
-                    }
-                    let h = self.read(r, 18)?;
-                    let on_disk = u16_at(&h, 4) as u64;
-                    let records = u16_at(&h, 6) as u64;
-                    if on_disk != records {
-                        return Err(Reject("Malformed zip file"));
-                    }
-                    let this = (records, u32_at(&h, 8) as u64, u32_at(&h, 12) as u64);
-                    self.skip(r, u16_at(&h, 16) as u64)?;
-                    let (records, size, offset) = match (actual_eocd64, eocd_values) {
-                        (Some(_), Some(v)) => v,
-                        _ => this,
-                    };
-                    if records != cd_records {
-                        return Err(Reject("Mismatched central directory records"));
-                    }
-                    if Some(offset) != cd_offset {
-                        return Err(Reject("Mismatched central directory offset"));
-                    }
-                    if size != cd_size {
-                        return Err(Reject("Mismatched central directory size"));
-                    }
-                    return Ok(());
-                }
+                SIG_EOCD => return self.end_record(r, &mut t),
                 SIG_EOCD64 => {
-                    expected_eocd64 = Some(self.pos - 4);
+                    t.expected_eocd64 = Some(self.pos - 4);
                     let h = self.read(r, 52)?;
                     let size = u64_at(&h, 0);
                     let on_disk = u64_at(&h, 20);
@@ -530,15 +507,82 @@ impl FramingWalk<'_> {
                     if size != 44 {
                         return Err(Reject("ZIP64 extensible data not allowed"));
                     }
-                    eocd_values = Some((records, u64_at(&h, 36), u64_at(&h, 44)));
+                    t.eocd_values = Some((records, u64_at(&h, 36), u64_at(&h, 44)));
                 }
                 SIG_EOCD64_LOCATOR => {
                     let h = self.read(r, 16)?;
-                    actual_eocd64 = Some(u64_at(&h, 4));
+                    t.actual_eocd64 = Some(u64_at(&h, 4));
                 }
                 _ => return Err(Reject("Unknown record signature")),
             }
         }
+    }
+
+    /// A central-directory record (its signature read): no comment, a printable name seen once
+    /// in the directory and already among the local headers; counted into `t`.
+    fn central_record(
+        &mut self,
+        r: &mut io::BufReader<&mut File>,
+        t: &mut Tally,
+    ) -> Result<(), Framing> {
+        use Framing::Reject;
+        // The directory starts at the first central record, or at the end record if none.
+        t.cd_offset.get_or_insert(self.pos - 4);
+        t.cd_records += 1;
+        let h = self.read(r, 42)?;
+        let name_len = u16_at(&h, 24) as usize;
+        let extra_len = u16_at(&h, 26) as usize;
+        if u16_at(&h, 28) != 0 {
+            return Err(Reject("Comment in central directory"));
+        }
+        let name = self.read(r, name_len)?;
+        self.read(r, extra_len)?;
+        if has_unprintable(&name) {
+            return Err(Reject("Invalid character in filename"));
+        }
+        t.cd_size += 46 + name_len as u64 + extra_len as u64;
+        if self.central.contains(&name) {
+            return Err(Reject("Duplicate filename in central directory"));
+        }
+        if !self.local.contains(&name) {
+            return Err(Reject("Missing filename in local headers"));
+        }
+        self.central.insert(name);
+        Ok(())
+    }
+
+    /// The end-of-central-directory record (its signature read), which ends the walk: its
+    /// counts (or the ZIP64 record's, when there is one) match the directory walked.
+    fn end_record(
+        &mut self,
+        r: &mut io::BufReader<&mut File>,
+        t: &mut Tally,
+    ) -> Result<(), Framing> {
+        use Framing::Reject;
+        // The directory starts at the first central record, or at the end record if none.
+        t.cd_offset.get_or_insert(self.pos - 4);
+        let h = self.read(r, 18)?;
+        let on_disk = u16_at(&h, 4) as u64;
+        let records = u16_at(&h, 6) as u64;
+        if on_disk != records {
+            return Err(Reject("Malformed zip file"));
+        }
+        let this = (records, u32_at(&h, 8) as u64, u32_at(&h, 12) as u64);
+        self.skip(r, u16_at(&h, 16) as u64)?;
+        let (records, size, offset) = match (t.actual_eocd64, t.eocd_values) {
+            (Some(_), Some(v)) => v,
+            _ => this,
+        };
+        if records != t.cd_records {
+            return Err(Reject("Mismatched central directory records"));
+        }
+        if Some(offset) != t.cd_offset {
+            return Err(Reject("Mismatched central directory offset"));
+        }
+        if size != t.cd_size {
+            return Err(Reject("Mismatched central directory size"));
+        }
+        Ok(())
     }
 
     fn local_header(&mut self, r: &mut io::BufReader<&mut File>) -> Result<Vec<u8>, Framing> {
@@ -553,57 +597,7 @@ impl FramingWalk<'_> {
         if has_unprintable(&name) {
             return Err(Reject("Invalid character in filename"));
         }
-        let mut seen = HashSet::new();
-        let mut extra = extra_all.as_slice();
-        while !extra.is_empty() {
-            if extra.len() < 4 {
-                return Err(Reject("Malformed zip file"));
-            }
-            let id = u16_at(extra, 0);
-            let len = u16_at(extra, 2) as usize;
-            if len + 4 > extra.len() {
-                return Err(Reject("Malformed zip file"));
-            }
-            if !seen.insert(id) && (id == 0x0001 || id == 0x7075) {
-                return Err(Reject("Invalid duplicate extra in local file"));
-            }
-            let data = &extra[4..4 + len];
-            if id == 0x0001 {
-                match len {
-                    0 => {
-                        if compressed == 0xFFFF_FFFF || size == 0xFFFF_FFFF {
-                            return Err(Reject("Malformed zip file"));
-                        }
-                    }
-                    8 => {
-                        if method != METHOD_STORED {
-                            return Err(Reject("Malformed zip file"));
-                        }
-                        let uncompressed = u64_at(data, 0);
-                        compressed = uncompressed;
-                        if size == 0xFFFF_FFFF {
-                            size = uncompressed;
-                        }
-                    }
-                    16 | 24 | 28 => {
-                        if size == 0xFFFF_FFFF {
-                            size = u64_at(data, 0);
-                        }
-                        compressed = u64_at(data, 8);
-                    }
-                    _ => return Err(Reject("Malformed zip file")),
-                }
-            } else if id == 0x7075 {
-                let unicode_name = data.get(5..).unwrap_or(&[]);
-                if has_unprintable(unicode_name) {
-                    return Err(Reject("Invalid character in filename"));
-                }
-                if std::str::from_utf8(unicode_name).is_err() {
-                    return Err(Reject("Filename not valid UTF-8"));
-                }
-            }
-            extra = &extra[4 + len..];
-        }
+        local_extra(&extra_all, method, &mut compressed, &mut size)?;
         if flags & 0x08 != 0 {
             return Err(Reject("ZIP contains a data descriptor"));
         }
@@ -622,6 +616,70 @@ impl FramingWalk<'_> {
         self.skip(r, compressed)?;
         Ok(name)
     }
+}
+
+/// A local header's extra fields: no duplicate ZIP64 (0x0001) or Unicode-path (0x7075) field,
+/// a ZIP64 field of a length Python accepts (it updates `compressed` and `size`), a Unicode path
+/// that is printable UTF-8.
+fn local_extra(
+    extra_all: &[u8],
+    method: u16,
+    compressed: &mut u64,
+    size: &mut u64,
+) -> Result<(), Framing> {
+    use Framing::Reject;
+    let mut seen = HashSet::new();
+    let mut extra = extra_all;
+    while !extra.is_empty() {
+        if extra.len() < 4 {
+            return Err(Reject("Malformed zip file"));
+        }
+        let id = u16_at(extra, 0);
+        let len = u16_at(extra, 2) as usize;
+        if len + 4 > extra.len() {
+            return Err(Reject("Malformed zip file"));
+        }
+        if !seen.insert(id) && (id == 0x0001 || id == 0x7075) {
+            return Err(Reject("Invalid duplicate extra in local file"));
+        }
+        let data = &extra[4..4 + len];
+        if id == 0x0001 {
+            match len {
+                0 => {
+                    if *compressed == 0xFFFF_FFFF || *size == 0xFFFF_FFFF {
+                        return Err(Reject("Malformed zip file"));
+                    }
+                }
+                8 => {
+                    if method != METHOD_STORED {
+                        return Err(Reject("Malformed zip file"));
+                    }
+                    let uncompressed = u64_at(data, 0);
+                    *compressed = uncompressed;
+                    if *size == 0xFFFF_FFFF {
+                        *size = uncompressed;
+                    }
+                }
+                16 | 24 | 28 => {
+                    if *size == 0xFFFF_FFFF {
+                        *size = u64_at(data, 0);
+                    }
+                    *compressed = u64_at(data, 8);
+                }
+                _ => return Err(Reject("Malformed zip file")),
+            }
+        } else if id == 0x7075 {
+            let unicode_name = data.get(5..).unwrap_or(&[]);
+            if has_unprintable(unicode_name) {
+                return Err(Reject("Invalid character in filename"));
+            }
+            if std::str::from_utf8(unicode_name).is_err() {
+                return Err(Reject("Filename not valid UTF-8"));
+            }
+        }
+        extra = &extra[4 + len..];
+    }
+    Ok(())
 }
 
 /// A member's decompressed bytes, bounded by the declared size and checked against the CRC.

@@ -5,6 +5,9 @@
 //!
 //! Plain text, the same on a terminal and in Markdown (inside a code block). Claims are shown
 //! as decoded, never verified; the token itself is never shown.
+//!
+//! May use `super` (claims, errors, `unmatchable`), `crate::auth::IndexKind` and
+//! `crate::dist::filename` (project-name normalisation); it renders text and sends nothing.
 
 use std::fmt::Write as _;
 
@@ -417,52 +420,7 @@ fn traps(
     let mut t = Vec::new();
     let refused = code.is_some();
     match provider {
-        ProviderKind::GitHub => {
-            let workflow_ref = claims.get("workflow_ref").unwrap_or_default();
-            let job_ref = claims.get("job_workflow_ref").unwrap_or_default();
-            if !workflow_ref.is_empty()
-                && !job_ref.is_empty()
-                && before_at(&workflow_ref) != before_at(&job_ref)
-            {
-                // A reusable workflow of another repository never gets here: see unmatchable.
-                t.push(format!(
-                    "Reusable workflow: this job runs in {}, called from {}. PyPI matches the called \
-                     workflow (job_workflow_ref), so the publisher must name {}. Simpler: run the \
-                     upload in the top-level workflow.",
-                    before_at(&job_ref),
-                    before_at(&workflow_ref),
-                    workflow_file(&job_ref).unwrap_or("it"),
-                ));
-            }
-            // pull_request_target never gets here: see unmatchable.
-            if claims.get("event_name").as_deref() == Some("pull_request") {
-                t.push(
-                    "Event pull_request: pull requests from forks never get an OIDC token, and \
-                     publishing from pull requests is rarely meant. Publish on a tag push, a \
-                     published release or workflow_dispatch."
-                        .into(),
-                );
-            }
-            match claims.get("environment").filter(|e| !e.is_empty()) {
-                None => t.push(
-                    "Environment: this job has none. If the publisher names one (for example \
-                     `pypi`), add `environment: pypi` to the job, or clear it on the publisher."
-                        .into(),
-                ),
-                Some(env) => t.push(format!(
-                    "Environment: this job runs in `{env}`. A publisher that names an environment \
-                     must name this one (case does not matter); one that names none accepts any."
-                )),
-            }
-            if refused {
-                t.push(
-                    "Renames: a renamed workflow file, a renamed or transferred repository, or a \
-                     re-created owner account (a new repository_owner_id) no longer matches an old \
-                     publisher: edit it to the values above."
-                        .into(),
-                );
-            }
-        }
+        ProviderKind::GitHub => t.extend(github_traps(claims, refused)),
         ProviderKind::GitLab => {
             if claims.get("environment").is_none() {
                 t.push(
@@ -494,6 +452,57 @@ fn traps(
     }
     if subject.index == IndexKind::TestPypi || subject.index == IndexKind::Pypi {
         t.push("PyPI and TestPyPI keep separate publishers: register this one on the index you upload to.".into());
+    }
+    t
+}
+
+/// The GitHub traps: a reusable workflow, a pull_request event, the job's environment, and
+/// (when PyPI refused) renames.
+fn github_traps(claims: &Claims, refused: bool) -> Vec<String> {
+    let mut t = Vec::new();
+    let workflow_ref = claims.get("workflow_ref").unwrap_or_default();
+    let job_ref = claims.get("job_workflow_ref").unwrap_or_default();
+    if !workflow_ref.is_empty()
+        && !job_ref.is_empty()
+        && before_at(&workflow_ref) != before_at(&job_ref)
+    {
+        // A reusable workflow of another repository never gets here: see unmatchable.
+        t.push(format!(
+            "Reusable workflow: this job runs in {}, called from {}. PyPI matches the called \
+             workflow (job_workflow_ref), so the publisher must name {}. Simpler: run the \
+             upload in the top-level workflow.",
+            before_at(&job_ref),
+            before_at(&workflow_ref),
+            workflow_file(&job_ref).unwrap_or("it"),
+        ));
+    }
+    // pull_request_target never gets here: see unmatchable.
+    if claims.get("event_name").as_deref() == Some("pull_request") {
+        t.push(
+            "Event pull_request: pull requests from forks never get an OIDC token, and \
+             publishing from pull requests is rarely meant. Publish on a tag push, a \
+             published release or workflow_dispatch."
+                .into(),
+        );
+    }
+    match claims.get("environment").filter(|e| !e.is_empty()) {
+        None => t.push(
+            "Environment: this job has none. If the publisher names one (for example \
+             `pypi`), add `environment: pypi` to the job, or clear it on the publisher."
+                .into(),
+        ),
+        Some(env) => t.push(format!(
+            "Environment: this job runs in `{env}`. A publisher that names an environment \
+             must name this one (case does not matter); one that names none accepts any."
+        )),
+    }
+    if refused {
+        t.push(
+            "Renames: a renamed workflow file, a renamed or transferred repository, or a \
+             re-created owner account (a new repository_owner_id) no longer matches an old \
+             publisher: edit it to the values above."
+                .into(),
+        );
     }
     t
 }

@@ -15,6 +15,8 @@
 //!   `//`); `_check_sub` (`project_path:{project_path}`);
 //! - `google.py`: `email_verified` must be `true` (`check_claim_invariant(True)`);
 //! - `_core.py`: `check_claims_existence`, every required claim present.
+//!
+//! May use the decoded [`Claims`] only: no network, no other part of hoist.
 
 use super::{Claims, ProviderKind};
 
@@ -143,7 +145,21 @@ fn github(claims: &Claims) -> Vec<Blocker> {
              `workflow_dispatch`, which run at a ref.",
         ));
     }
-    let Some((repo_path, file, at)) = split_workflow_ref(&job_ref) else {
+    out.extend(workflow_ref_blockers(&repository, &job_ref, git_ref, sha));
+    out
+}
+
+/// What PyPI's GitHub publisher refuses in the workflow that runs the upload
+/// (`job_workflow_ref`): no file under .github/workflows/, a file not ending in .yml/.yaml, a
+/// reusable workflow from another repository, or one loaded at another ref than the run's.
+fn workflow_ref_blockers(
+    repository: &str,
+    job_ref: &str,
+    git_ref: Option<String>,
+    sha: Option<String>,
+) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    let Some((repo_path, file, at)) = split_workflow_ref(job_ref) else {
         out.push(blocker(
             format!("job_workflow_ref {job_ref:?} names no workflow file under .github/workflows/"),
             "Run the upload from a workflow file in .github/workflows/.",
@@ -160,7 +176,7 @@ fn github(claims: &Claims) -> Vec<Blocker> {
             "Rename the workflow file to end in .yml or .yaml.",
         ));
     }
-    if !repo_path.eq_ignore_ascii_case(&repository) {
+    if !repo_path.eq_ignore_ascii_case(repository) {
         out.push(blocker(
             format!(
                 "the upload runs in the reusable workflow {repo_path}/.github/workflows/{file}, \

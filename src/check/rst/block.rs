@@ -6,22 +6,22 @@
 //! (footnotes, citations, targets, substitution definitions, directives, comments), tables and
 //! literal blocks. It keeps no document tree beyond the [`Elem`] summaries the document-level
 //! checks need. Directive-specific behaviour lives in [`super::directive`].
+//!
+//! It may use `chars`, `inline`, `table`, `machine` (the shared line machine) and `directive`
+//! (to run a directive it meets); `directive` never uses this module back: it reaches the
+//! nested parse through [`Nest`], which this module implements.
 
 use super::chars::{
     column_width, is_blank, is_simplename, is_space, lstrip, normalize_name, rstrip, strip,
     ws_normalize,
 };
-use super::inline::{self, InlineSummary, escape2null, unescape};
+use super::inline::{escape2null, unescape};
+use super::machine::{
+    DEPTH, L, MAX_DEPTH, Nest, Parent, Produced, Sm, directive_marker, join_lines,
+    match_field_marker, spaces_or_end,
+};
 use super::table;
 use super::{Doc, Elem, FieldInfo, Halt, R};
-
-/// A view of one source line: `src[abs][start..end]`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct L {
-    pub abs: usize,
-    pub start: usize,
-    pub end: usize,
-}
 
 /// Parse the whole document (the top-level state machine, where section titles are allowed).
 pub(super) fn parse_document(doc: &mut Doc) -> R {
@@ -100,20 +100,6 @@ pub(super) fn is_line(l: &[char]) -> bool {
     }
 }
 
-fn spaces_or_end(l: &[char], i: usize) -> Option<usize> {
-    if i == l.len() {
-        return Some(i);
-    }
-    if l.get(i) == Some(&' ') {
-        let mut j = i;
-        while j < l.len() && l[j] == ' ' {
-            j += 1;
-        }
-        return Some(j);
-    }
-    None
-}
-
 fn match_enumerator(l: &[char]) -> Option<EnumMatch> {
     let (fmt, body_start) = if l.first() == Some(&'(') {
         (EnumFmt::Parens, 1)
@@ -141,36 +127,6 @@ fn match_enumerator(l: &[char]) -> Option<EnumMatch> {
     };
     let end = spaces_or_end(l, i + 1)?;
     Some(EnumMatch { fmt, text, end })
-}
-
-/// `field_marker`: `:(?![: ])([^:\\]|\\.|:(?!([ `]|$)))*(?<! ):( +|$)`.
-pub(super) fn match_field_marker(l: &[char]) -> Option<usize> {
-    if l.first() != Some(&':') || matches!(l.get(1), Some(':') | Some(' ') | None) {
-        return None;
-    }
-    let mut i = 1;
-    while i < l.len() {
-        match l[i] {
-            '\\' => {
-                if i + 1 >= l.len() {
-                    return None;
-                }
-                i += 2;
-            }
-            ':' => match l.get(i + 1) {
-                None | Some(' ') => {
-                    if l[i - 1] == ' ' || i == 1 {
-                        return None;
-                    }
-                    return spaces_or_end(l, i + 1);
-                }
-                Some('`') => return None,
-                _ => i += 1,
-            },
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 fn optarg(l: &[char], i: usize) -> Option<usize> {
@@ -469,94 +425,7 @@ fn make_enumerator(ord: u64, seq: Seq, fmt: EnumFmt) -> Option<(String, String)>
     Some((format!("{p}{e}{s} "), format!("{p}#{s} ")))
 }
 
-/// Result of a directive or other explicit construct as seen by a substitution definition.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Produced {
-    pub elems: Vec<Elem>,
-    /// Inline content (image, replacement text...) usable inside a substitution definition.
-    pub inline: bool,
-    pub summary: InlineSummary,
-}
-
-/// One state machine run over a block of lines.
-pub(super) struct Sm<'a, 'd> {
-    pub src: &'a [Vec<char>],
-    pub doc: &'d mut Doc,
-    pub lines: Vec<L>,
-    /// Index of the next line to read.
-    pub next: usize,
-    pub match_titles: bool,
-    pub out: Vec<Elem>,
-    pub in_subst: bool,
-    /// The docutils node the lines are parsed into, where a directive asks about it.
-    pub parent: Parent,
-}
-
-/// The kind of docutils node a nested parse fills (`state_machine.node`), for the directives
-/// that check it (`contents`, `topic`, `sidebar`: `docutils/parsers/rst/directives/parts.py`
-/// and `body.py`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parent {
-    /// The document or a section.
-    Structure,
-    /// A body element or a part of one (the usual case of a nested parse).
-    Body,
-    /// A `sidebar`.
-    Sidebar,
-    /// A plain `nodes.Element` (the `class` directive's content).
-    Plain,
-}
-
-/// Depth guard: docutils recurses too; we refuse absurd nesting instead of overflowing.
-const MAX_DEPTH: usize = 200;
-
-thread_local! {
-    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-impl<'a, 'd> Sm<'a, 'd> {
-    pub fn new(src: &'a [Vec<char>], doc: &'d mut Doc, lines: Vec<L>, match_titles: bool) -> Self {
-        Sm {
-            src,
-            doc,
-            lines,
-            next: 0,
-            match_titles,
-            out: Vec::new(),
-            in_subst: false,
-            parent: if match_titles {
-                Parent::Structure
-            } else {
-                Parent::Body
-            },
-        }
-    }
-
-    pub fn text(&self, i: usize) -> &'a [char] {
-        match self.lines.get(i) {
-            Some(l) => {
-                let s = &self.src[l.abs];
-                let end = l.end.min(s.len());
-                &s[l.start.min(end)..end]
-            }
-            None => &[],
-        }
-    }
-
-    pub fn text_of(&self, l: L) -> &'a [char] {
-        let s = &self.src[l.abs];
-        let end = l.end.min(s.len());
-        &s[l.start.min(end)..end]
-    }
-
-    /// 1-based source line number of block line `i` (or one past the end).
-    pub fn lineno(&self, i: usize) -> usize {
-        match self.lines.get(i) {
-            Some(l) => l.abs + 1,
-            None => self.lines.last().map_or(1, |l| l.abs + 2),
-        }
-    }
-
+impl Sm<'_, '_> {
     fn cur(&self) -> usize {
         self.next.saturating_sub(1)
     }
@@ -568,35 +437,6 @@ impl<'a, 'd> Sm<'a, 'd> {
         } else {
             self.out.push(e);
         }
-    }
-
-    /// Run a nested state machine over `lines` (no section titles) and return its elements.
-    pub fn nested(&mut self, lines: Vec<L>) -> R<Vec<Elem>> {
-        self.nested_in(lines, Parent::Body)
-    }
-
-    /// A nested parse into a node of the given kind.
-    pub fn nested_in(&mut self, lines: Vec<L>, parent: Parent) -> R<Vec<Elem>> {
-        let depth = DEPTH.with(|d| d.get());
-        if depth > MAX_DEPTH {
-            return Err(self.doc.report(
-                super::RstLevel::Severe,
-                "Maximum nesting depth exceeded.".into(),
-                lines.first().map(|l| l.abs + 1),
-            ));
-        }
-        DEPTH.with(|d| d.set(depth + 1));
-        let mut sm = Sm::new(self.src, self.doc, lines, false);
-        sm.in_subst = self.in_subst;
-        sm.parent = parent;
-        let r = sm.run();
-        let out = std::mem::take(&mut sm.out);
-        DEPTH.with(|d| d.set(depth));
-        r.map(|()| out)
-    }
-
-    pub fn inline(&mut self, text: &[char], line: usize) -> R<InlineSummary> {
-        inline::parse(self.doc, text, line)
     }
 
     // ----- StringList.get_indented and friends -----
@@ -737,7 +577,53 @@ impl<'a, 'd> Sm<'a, 'd> {
             Some(line),
         )
     }
+}
 
+/// The block parser is what runs a directive's nested content: [`Nest`] is how
+/// [`super::directive`] reaches it without importing this module.
+impl Nest for Sm<'_, '_> {
+    /// A nested parse into a node of the given kind.
+    fn nested_in(&mut self, lines: Vec<L>, parent: Parent) -> R<Vec<Elem>> {
+        let depth = DEPTH.with(|d| d.get());
+        if depth > MAX_DEPTH {
+            return Err(self.doc.report(
+                super::RstLevel::Severe,
+                "Maximum nesting depth exceeded.".into(),
+                lines.first().map(|l| l.abs + 1),
+            ));
+        }
+        DEPTH.with(|d| d.set(depth + 1));
+        let mut sm = Sm::new(self.src, self.doc, lines, false);
+        sm.in_subst = self.in_subst;
+        sm.parent = parent;
+        let r = sm.run();
+        let out = std::mem::take(&mut sm.out);
+        DEPTH.with(|d| d.set(depth));
+        r.map(|()| out)
+    }
+
+    /// `Body.block_quote`: the quote, with attributions split off.
+    fn block_quote_body(&mut self, mut indented: Vec<L>) -> R {
+        while !indented.is_empty() {
+            let (quote, attribution, rest) = self.split_attribution(&indented);
+            self.nested(quote)?;
+            if let Some((a, line)) = attribution {
+                let text = join_lines(self, &a);
+                let text = rstrip(&text).to_vec();
+                self.inline(&text, line)?;
+            }
+            indented = rest;
+            let n = indented
+                .iter()
+                .take_while(|l| self.text_of(**l).is_empty())
+                .count();
+            indented.drain(..n);
+        }
+        Ok(())
+    }
+}
+
+impl Sm<'_, '_> {
     // ----- the Body state -----
 
     pub fn run(&mut self) -> R {
@@ -780,26 +666,6 @@ impl<'a, 'd> Sm<'a, 'd> {
         self.push(Elem::Other);
         if !blank_finish {
             return Err(self.unindent_warning("Block quote"));
-        }
-        Ok(())
-    }
-
-    /// `Body.block_quote`: the quote, with attributions split off.
-    pub fn block_quote_body(&mut self, mut indented: Vec<L>) -> R {
-        while !indented.is_empty() {
-            let (quote, attribution, rest) = self.split_attribution(&indented);
-            self.nested(quote)?;
-            if let Some((a, line)) = attribution {
-                let text = join_lines(self, &a);
-                let text = rstrip(&text).to_vec();
-                self.inline(&text, line)?;
-            }
-            indented = rest;
-            let n = indented
-                .iter()
-                .take_while(|l| self.text_of(**l).is_empty())
-                .count();
-            indented.drain(..n);
         }
         Ok(())
     }
@@ -1150,6 +1016,19 @@ impl<'a, 'd> Sm<'a, 'd> {
             Ok(c) => c,
             Err(table::TableError(msg, off)) => return Err(self.malformed(&msg, startline + off)),
         };
+        self.grid_cells(&block, cells)?;
+        self.push(Elem::Table);
+        if !blank_finish {
+            let line = self.lineno(self.cur()) + 1;
+            return Err(self
+                .doc
+                .warning("Blank line required after table.".into(), Some(line)));
+        }
+        Ok(())
+    }
+
+    /// Parses each grid-table cell: its lines of `block`, cut to the cell's columns.
+    fn grid_cells(&mut self, block: &[L], cells: Vec<table::Cell>) -> R {
         for c in cells {
             let mut cell: Vec<L> = Vec::new();
             for r in c.top..c.bottom {
@@ -1164,13 +1043,6 @@ impl<'a, 'd> Sm<'a, 'd> {
                 });
             }
             self.parse_cell(cell)?;
-        }
-        self.push(Elem::Table);
-        if !blank_finish {
-            let line = self.lineno(self.cur()) + 1;
-            return Err(self
-                .doc
-                .warning("Blank line required after table.".into(), Some(line)));
         }
         Ok(())
     }
@@ -1514,7 +1386,28 @@ impl<'a, 'd> Sm<'a, 'd> {
 
     fn substitution_def(&mut self, start: usize, lineno: usize) -> R<(Vec<Elem>, bool)> {
         let (block, bf) = self.sm_get_first_known_indented(start, false, false, true);
-        let mut block: Vec<L> = block;
+        let (subname, block) = self.substitution_text(block, lineno)?;
+        // SubstitutionDef state: an embedded directive, or nothing
+        let first_line = self.text_of(block[0]);
+        let produced = match directive_marker(first_line, 0) {
+            Some((dname, dend)) => {
+                let mut sub = Sm::new(self.src, self.doc, block, false);
+                sub.in_subst = true;
+                sub.next = 1;
+                let (p, _bf) =
+                    super::directive::directive(&mut sub, &dname, dend, lineno, Some(&subname))?;
+                p
+            }
+            None => Produced::default(),
+        };
+        self.check_substitution_contents(produced, &subname, lineno)?;
+        self.doc.note_substitution_def(&subname, Some(lineno))?;
+        Ok((vec![Elem::SubstDef], bf))
+    }
+
+    /// The substitution name (escapes resolved) and the lines of its definition: the text
+    /// after `|name|`, stripped, without blank lines at either end.
+    fn substitution_text(&mut self, mut block: Vec<L>, lineno: usize) -> R<(String, Vec<L>)> {
         let mut escaped: Vec<char> = block
             .first()
             .map(|l| escape2null(rstrip(self.text_of(*l))))
@@ -1572,20 +1465,18 @@ impl<'a, 'd> Sm<'a, 'd> {
             first.start += lead;
             first.end = first.start + strip(t).len();
         }
-        // SubstitutionDef state: an embedded directive, or nothing
-        let first_line = self.text_of(block[0]);
-        let produced = match directive_marker(first_line, 0) {
-            Some((dname, dend)) => {
-                let mut sub = Sm::new(self.src, self.doc, block, false);
-                sub.in_subst = true;
-                sub.next = 1;
-                let (p, _bf) =
-                    super::directive::directive(&mut sub, &dname, dend, lineno, Some(&subname))?;
-                p
-            }
-            None => Produced::default(),
-        };
-        let s = produced.summary;
+        Ok((subname, block))
+    }
+
+    /// What a substitution definition's directive produced must be inline content with no
+    /// anonymous reference, auto-numbered footnote reference or target.
+    fn check_substitution_contents(
+        &mut self,
+        produced: Produced,
+        subname: &str,
+        lineno: usize,
+    ) -> R {
+        let s = &produced.summary;
         let illegal = if s.anonymous_ref {
             Some("Anonymous references")
         } else if s.auto_footnote_ref {
@@ -1607,8 +1498,7 @@ impl<'a, 'd> Sm<'a, 'd> {
                 Some(lineno),
             ));
         }
-        self.doc.note_substitution_def(&subname, Some(lineno))?;
-        Ok((vec![Elem::SubstDef], bf))
+        Ok(())
     }
 
     // ----- lines, titles, paragraphs -----
@@ -1659,56 +1549,59 @@ impl<'a, 'd> Sm<'a, 'd> {
                     Some(overline_no),
                 ))
             }
-            TextTr::Text | TextTr::Indent => {
-                let title = second;
-                self.next += 1;
-                if self.next >= self.lines.len() {
-                    if rstrip(over).len() < 4 {
-                        self.next -= 1;
-                        return self.text_state();
-                    }
-                    return Err(self
-                        .doc
-                        .error("Incomplete section title.".into(), Some(overline_no)));
-                }
-                let under = self.text(self.next);
-                self.next += 1;
-                let over_r = rstrip(over);
-                let under_r = rstrip(under);
-                if !is_line(under_r) {
-                    if over_r.len() < 4 {
-                        self.next -= 2;
-                        return self.text_state();
-                    }
-                    return Err(self.doc.error(
-                        "Missing matching underline for section title overline.".into(),
-                        Some(overline_no),
-                    ));
-                }
-                if over_r != under_r {
-                    if over_r.len() < 4 {
-                        self.next -= 2;
-                        return self.text_state();
-                    }
-                    return Err(self.doc.error(
-                        "Title overline & underline mismatch.".into(),
-                        Some(overline_no),
-                    ));
-                }
-                let title_r = rstrip(title);
-                if column_width(title_r) > over_r.len() {
-                    if over_r.len() < 4 {
-                        self.next -= 2;
-                        return self.text_state();
-                    }
-                    return Err(self
-                        .doc
-                        .warning("Title overline too short.".into(), Some(overline_no)));
-                }
-                let style = (over_r[0], Some(under_r[0]));
-                self.section(lstrip(title_r), style, overline_no + 1)
-            }
+            TextTr::Text | TextTr::Indent => self.overlined_title(over, second, overline_no),
         }
+    }
+
+    /// The Line state's title case: `over` (an overline), then `title`, then a matching
+    /// underline. A short overline that is not a title falls back to ordinary text.
+    fn overlined_title(&mut self, over: &[char], title: &[char], overline_no: usize) -> R {
+        self.next += 1;
+        if self.next >= self.lines.len() {
+            if rstrip(over).len() < 4 {
+                self.next -= 1;
+                return self.text_state();
+            }
+            return Err(self
+                .doc
+                .error("Incomplete section title.".into(), Some(overline_no)));
+        }
+        let under = self.text(self.next);
+        self.next += 1;
+        let over_r = rstrip(over);
+        let under_r = rstrip(under);
+        if !is_line(under_r) {
+            if over_r.len() < 4 {
+                self.next -= 2;
+                return self.text_state();
+            }
+            return Err(self.doc.error(
+                "Missing matching underline for section title overline.".into(),
+                Some(overline_no),
+            ));
+        }
+        if over_r != under_r {
+            if over_r.len() < 4 {
+                self.next -= 2;
+                return self.text_state();
+            }
+            return Err(self.doc.error(
+                "Title overline & underline mismatch.".into(),
+                Some(overline_no),
+            ));
+        }
+        let title_r = rstrip(title);
+        if column_width(title_r) > over_r.len() {
+            if over_r.len() < 4 {
+                self.next -= 2;
+                return self.text_state();
+            }
+            return Err(self
+                .doc
+                .warning("Title overline too short.".into(), Some(overline_no)));
+        }
+        let style = (over_r[0], Some(under_r[0]));
+        self.section(lstrip(title_r), style, overline_no + 1)
     }
 
     /// `RSTState.section`: check the title style, then start the new section.
@@ -1995,17 +1888,6 @@ fn classify_text_state(l: &[char]) -> TextTr {
     }
 }
 
-pub(super) fn join_lines(sm: &Sm, lines: &[L]) -> Vec<char> {
-    let mut out = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.extend_from_slice(sm.text_of(*l));
-    }
-    out
-}
-
 /// `attribution_pattern`: `(---?(?!-)|\u2014) *(?=[^ \n])`; returns the match end.
 fn attribution_match(l: &[char]) -> Option<usize> {
     let mut i = if l.starts_with(&['-', '-', '-']) && l.get(3) != Some(&'-') {
@@ -2040,24 +1922,6 @@ fn footnote_label(l: &[char], p: usize) -> Option<(Vec<char>, usize)> {
     }
     let end = spaces_or_end(l, close + 1)?;
     Some((label.to_vec(), end))
-}
-
-/// Directive marker at `p`: `simplename [ ]?::( +|$)`. Returns (name, match end).
-pub(super) fn directive_marker(l: &[char], p: usize) -> Option<(String, usize)> {
-    let ends = super::chars::simplename_ends(l, p);
-    for e in ends {
-        let mut k = e;
-        if l.get(k) == Some(&' ') {
-            k += 1;
-        }
-        if l.get(k) == Some(&':')
-            && l.get(k + 1) == Some(&':')
-            && let Some(end) = spaces_or_end(l, k + 2)
-        {
-            return Some((l[p..e].iter().collect(), end));
-        }
-    }
-    None
 }
 
 /// The explicit target pattern, applied to `escaped`; only candidates whose colon is at or after

@@ -5,10 +5,15 @@
 //! directive's `run()` makes that can fail: required content, raw/include/file access being
 //! disabled, substitution-only directives, figure captions, list-table shape, image alignment.
 //! Also the role table. It does not render anything.
+//!
+//! `run` dispatches to one function per directive family, in the order of docutils'
+//! `parsers/rst/directives/` modules (admonitions, body, tables, images, parts, misc).
+//! It may use `chars`, `inline` and `machine` (the line machine and the [`Nest`] trait for
+//! nested parses); it must not use `block`, which calls into it.
 
-use super::block::{L, Parent, Produced, Sm, directive_marker, match_field_marker};
 use super::chars::{is_blank, is_space, lstrip, normalize_name, strip};
 use super::inline::InlineSummary;
+use super::machine::{L, Nest, Parent, Produced, Sm, directive_marker, match_field_marker};
 use super::{Doc, Elem, Halt, R};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,42 +504,16 @@ fn parse_block(sm: &mut Sm, spec: &Spec, mut indented: Vec<L>) -> Result<Block, 
     while content.first().is_some_and(|l| is_blank(sm.text_of(*l))) {
         content.remove(0);
     }
-    let mut arguments = Vec::new();
-    if has_args {
+    let arguments = if has_args {
         let text: String = arg_block
             .iter()
             .map(|l| sm.text_of(*l).iter().collect::<String>())
             .collect::<Vec<_>>()
             .join("\n");
-        let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
-        if words.len() < spec.required {
-            return Err(Some(format!(
-                "{} argument(s) required, {} supplied",
-                spec.required,
-                words.len()
-            )));
-        }
-        if words.len() > spec.required + spec.optional {
-            if spec.final_ws {
-                let n = spec.required + spec.optional;
-                let mut rest = text.trim_start_matches(is_space);
-                for _ in 0..n.saturating_sub(1) {
-                    let w = rest.split(is_space).next().unwrap_or("");
-                    arguments.push(w.to_string());
-                    rest = rest[w.len()..].trim_start_matches(is_space);
-                }
-                arguments.push(rest.trim_end_matches(is_space).to_string());
-            } else {
-                return Err(Some(format!(
-                    "maximum {} argument(s) allowed, {} supplied",
-                    spec.required + spec.optional,
-                    words.len()
-                )));
-            }
-        } else {
-            arguments = words.iter().map(|w| w.to_string()).collect();
-        }
-    }
+        parse_arguments(spec, &text)?
+    } else {
+        Vec::new()
+    };
     if !content.is_empty() && !spec.content {
         return Err(Some("no content permitted".into()));
     }
@@ -545,15 +524,84 @@ fn parse_block(sm: &mut Sm, spec: &Spec, mut indented: Vec<L>) -> Result<Block, 
     })
 }
 
+/// The directive's arguments from the argument block's text: the required and optional words,
+/// the last one taking the rest of the text when the directive allows white space in it
+/// (`final_argument_whitespace`).
+fn parse_arguments(spec: &Spec, text: &str) -> Result<Vec<String>, Option<String>> {
+    let mut arguments = Vec::new();
+    let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
+    if words.len() < spec.required {
+        return Err(Some(format!(
+            "{} argument(s) required, {} supplied",
+            spec.required,
+            words.len()
+        )));
+    }
+    if words.len() > spec.required + spec.optional {
+        if spec.final_ws {
+            let n = spec.required + spec.optional;
+            let mut rest = text.trim_start_matches(is_space);
+            for _ in 0..n.saturating_sub(1) {
+                let w = rest.split(is_space).next().unwrap_or("");
+                arguments.push(w.to_string());
+                rest = rest[w.len()..].trim_start_matches(is_space);
+            }
+            arguments.push(rest.trim_end_matches(is_space).to_string());
+        } else {
+            return Err(Some(format!(
+                "maximum {} argument(s) allowed, {} supplied",
+                spec.required + spec.optional,
+                words.len()
+            )));
+        }
+    } else {
+        arguments = words.iter().map(|w| w.to_string()).collect();
+    }
+    Ok(arguments)
+}
+
 /// `parse_extension_options`: a field list of known options with valid values.
 fn parse_options(
     sm: &mut Sm,
     spec: &Spec,
     lines: &[L],
 ) -> Result<Vec<(String, Option<String>)>, Option<String>> {
+    let fields = option_fields(sm, lines)?;
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for (name, body) in fields {
+        if name.split(is_space).filter(|w| !w.is_empty()).count() != 1 {
+            return Err(Some(
+                "invalid option data: extension option field name may not contain multiple words"
+                    .into(),
+            ));
+        }
+        let data = option_data(&name, &body)?;
+        let Some(&(_, conv)) = spec.options.iter().find(|(n, _)| *n == name) else {
+            return Err(Some(format!("unknown option: \"{name}\"")));
+        };
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(Some(format!(
+                "invalid option data: duplicate option \"{name}\""
+            )));
+        }
+        if let Err(e) = convert(conv, data.as_deref()) {
+            return Err(Some(format!(
+                "invalid option value: (option: \"{name}\"; value: {}) {e}",
+                py_repr(data.as_deref())
+            )));
+        }
+        out.push((name, data));
+    }
+    let _ = sm;
+    Ok(out)
+}
+
+/// The option block's fields: each name and its body (the rest of the marker line plus the
+/// indented or blank lines after it).
+#[allow(clippy::type_complexity)]
+fn option_fields(sm: &Sm, lines: &[L]) -> Result<Vec<(String, Vec<Vec<char>>)>, Option<String>> {
     let mut fields: Vec<(String, Vec<Vec<char>>)> = Vec::new();
     let mut i = 0;
-    let mut blank_finish = true;
     while i < lines.len() {
         let t = sm.text_of(lines[i]);
         if is_blank(t) {
@@ -577,62 +625,38 @@ fn parse_options(
             body.push(u.to_vec());
             j += 1;
         }
-        blank_finish = j == lines.len() || body.last().is_some_and(|l| is_blank(l));
         fields.push((name, body));
         i = j;
     }
-    let _ = blank_finish;
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
-    for (name, body) in fields {
-        if name.split(is_space).filter(|w| !w.is_empty()).count() != 1 {
-            return Err(Some(
-                "invalid option data: extension option field name may not contain multiple words"
-                    .into(),
-            ));
-        }
-        // paragraphs of the body
-        let mut paras = 0;
-        let mut in_para = false;
-        let mut text: Vec<String> = Vec::new();
-        for l in &body {
-            if is_blank(l) {
-                in_para = false;
-            } else {
-                if !in_para {
-                    paras += 1;
-                }
-                in_para = true;
-                text.push(strip(l).iter().collect());
-            }
-        }
-        if paras > 1 {
-            return Err(Some(format!(
-                "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
-            )));
-        }
-        let data = if paras == 0 {
-            None
+    Ok(fields)
+}
+
+/// An option's value: its body's single paragraph, lines stripped (`None` when empty).
+fn option_data(name: &str, body: &[Vec<char>]) -> Result<Option<String>, Option<String>> {
+    let mut paras = 0;
+    let mut in_para = false;
+    let mut text: Vec<String> = Vec::new();
+    for l in body {
+        if is_blank(l) {
+            in_para = false;
         } else {
-            Some(text.join("\n"))
-        };
-        let Some(&(_, conv)) = spec.options.iter().find(|(n, _)| *n == name) else {
-            return Err(Some(format!("unknown option: \"{name}\"")));
-        };
-        if out.iter().any(|(n, _)| *n == name) {
-            return Err(Some(format!(
-                "invalid option data: duplicate option \"{name}\""
-            )));
+            if !in_para {
+                paras += 1;
+            }
+            in_para = true;
+            text.push(strip(l).iter().collect());
         }
-        if let Err(e) = convert(conv, data.as_deref()) {
-            return Err(Some(format!(
-                "invalid option value: (option: \"{name}\"; value: {}) {e}",
-                py_repr(data.as_deref())
-            )));
-        }
-        out.push((name, data));
     }
-    let _ = sm;
-    Ok(out)
+    if paras > 1 {
+        return Err(Some(format!(
+            "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
+        )));
+    }
+    Ok(if paras == 0 {
+        None
+    } else {
+        Some(text.join("\n"))
+    })
 }
 
 fn py_repr(v: Option<&str>) -> String {
@@ -684,24 +708,33 @@ fn measure(arg: Option<&str>, units: &[&str]) -> Result<(), String> {
     }
 }
 
+/// docutils' `directives.unchanged_required`: the value, or the message for a missing one.
+fn required(v: Option<&str>) -> Result<String, String> {
+    v.map(|s| s.to_string())
+        .ok_or_else(|| "argument required but none supplied".to_string())
+}
+
+/// Python's `int()` of an option value, or its message.
+fn int_value(s: &str) -> Result<i64, String> {
+    py_int(s).ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'"))
+}
+
+/// docutils' `directives.choice`: one of `values`, compared stripped and lower-cased.
+fn choice(v: Option<&str>, values: &[&str]) -> Result<(), String> {
+    let s = v.map(|s| s.trim().to_lowercase()).unwrap_or_default();
+    if v.is_none() || s.is_empty() {
+        return Err("must supply an argument".into());
+    }
+    if values.contains(&s.as_str()) {
+        Ok(())
+    } else {
+        Err(format!("\"{s}\" unknown"))
+    }
+}
+
+/// Runs an option's converter (`docutils/parsers/rst/directives/__init__.py`): `Ok`, or the
+/// converter's message.
 fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
-    let req = |v: Option<&str>| -> Result<String, String> {
-        v.map(|s| s.to_string())
-            .ok_or_else(|| "argument required but none supplied".to_string())
-    };
-    let int =
-        |s: &str| py_int(s).ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'"));
-    let choice = |v: Option<&str>, values: &[&str]| -> Result<(), String> {
-        let s = v.map(|s| s.trim().to_lowercase()).unwrap_or_default();
-        if v.is_none() || s.is_empty() {
-            return Err("must supply an argument".into());
-        }
-        if values.contains(&s.as_str()) {
-            Ok(())
-        } else {
-            Err(format!("\"{s}\" unknown"))
-        }
-    };
     match conv {
         Conv::Flag => match v {
             Some(s) if !s.trim().is_empty() => {
@@ -710,9 +743,9 @@ fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
             _ => Ok(()),
         },
         Conv::Unchanged => Ok(()),
-        Conv::UnchangedRequired | Conv::Uri | Conv::Path | Conv::Parser => req(v).map(|_| ()),
+        Conv::UnchangedRequired | Conv::Uri | Conv::Path | Conv::Parser => required(v).map(|_| ()),
         Conv::Class => {
-            let s = req(v)?;
+            let s = required(v)?;
             for w in s.split_whitespace() {
                 if super::make_id(w).is_empty() {
                     return Err(format!("cannot make \"{w}\" into a class name"));
@@ -720,74 +753,85 @@ fn convert(conv: Conv, v: Option<&str>) -> Result<(), String> {
             }
             Ok(())
         }
-        Conv::LengthOrUnitless => {
-            let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
-            u.push("");
-            measure(v, &u)
+        Conv::LengthOrUnitless | Conv::LengthPercentUnitless | Conv::FigWidth => {
+            convert_length(conv, v)
         }
-        Conv::LengthPercentUnitless | Conv::FigWidth => {
-            if conv == Conv::FigWidth && v.map(str::trim) == Some("image") {
-                return Ok(());
-            }
-            let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
-            u.push("%");
-            measure(v, &u).or_else(|e| measure(v, &[""]).map_err(|_| e))
-        }
-        Conv::Percentage => {
-            let s = req(v)?;
-            let s = s.trim_end_matches([' ', '%']);
-            let n = int(s)?;
-            if n < 0 {
-                Err("negative value; must be positive or zero".into())
-            } else {
-                Ok(())
-            }
-        }
-        Conv::NonnegInt => {
-            let n = int(&req(v)?)?;
-            if n < 0 {
-                Err("negative value; must be positive or zero".into())
-            } else {
-                Ok(())
-            }
-        }
-        Conv::Int => int(&req(v)?).map(|_| ()),
-        Conv::AutoOrInt => match v {
-            None => Ok(()),
-            Some(s) => int(s).map(|_| ()),
-        },
+        Conv::Percentage | Conv::NonnegInt | Conv::Int | Conv::AutoOrInt => convert_number(conv, v),
         Conv::AlignImage => choice(v, &["top", "middle", "bottom", "left", "center", "right"]),
         Conv::AlignTable => choice(v, &["left", "center", "right"]),
         Conv::Loading => choice(v, &["embed", "link", "lazy"]),
         Conv::Backlinks => choice(v, &["top", "entry", "none"]),
-        Conv::Encoding => {
-            let s = req(v)?;
-            let ok = [
-                "utf-8",
-                "utf8",
-                "utf_8",
-                "latin-1",
-                "latin1",
-                "iso-8859-1",
-                "ascii",
-                "utf-16",
-                "utf-8-sig",
-                "cp1252",
-            ];
-            if ok.contains(&s.to_lowercase().as_str()) {
-                Ok(())
-            } else {
-                Err(format!("unknown encoding: \"{s}\""))
-            }
+        Conv::Encoding | Conv::SingleChar | Conv::SingleCharOrWs => convert_text(conv, v),
+    }
+}
+
+/// `length_or_unitless`, `length_or_percentage_or_unitless` and the figure's `width`
+/// (which also takes `image`).
+fn convert_length(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    if conv == Conv::LengthOrUnitless {
+        let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
+        u.push("");
+        return measure(v, &u);
+    }
+    if conv == Conv::FigWidth && v.map(str::trim) == Some("image") {
+        return Ok(());
+    }
+    let mut u: Vec<&str> = LENGTH_UNITS.to_vec();
+    u.push("%");
+    measure(v, &u).or_else(|e| measure(v, &[""]).map_err(|_| e))
+}
+
+/// `percentage`, `nonnegative_int`, `int` and the `auto`-or-int options.
+fn convert_number(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    let nonnegative = |n: i64| {
+        if n < 0 {
+            Err("negative value; must be positive or zero".into())
+        } else {
+            Ok(())
         }
-        Conv::SingleChar | Conv::SingleCharOrWs => {
-            let s = req(v)?;
-            if s.chars().count() == 1 || matches!(s.as_str(), "tab" | "space") {
-                Ok(())
-            } else {
-                Err("invalid; must be a single character or a Unicode code".into())
-            }
+    };
+    match conv {
+        Conv::Percentage => {
+            let s = required(v)?;
+            let s = s.trim_end_matches([' ', '%']);
+            nonnegative(int_value(s)?)
         }
+        Conv::NonnegInt => nonnegative(int_value(&required(v)?)?),
+        Conv::AutoOrInt => match v {
+            None => Ok(()),
+            Some(s) => int_value(s).map(|_| ()),
+        },
+        _ => int_value(&required(v)?).map(|_| ()),
+    }
+}
+
+/// `encoding` and the single-character options (`single_char_or_unicode`,
+/// `single_char_or_whitespace_or_unicode`).
+fn convert_text(conv: Conv, v: Option<&str>) -> Result<(), String> {
+    let s = required(v)?;
+    if conv == Conv::Encoding {
+        let ok = [
+            "utf-8",
+            "utf8",
+            "utf_8",
+            "latin-1",
+            "latin1",
+            "iso-8859-1",
+            "ascii",
+            "utf-16",
+            "utf-8-sig",
+            "cp1252",
+        ];
+        return if ok.contains(&s.to_lowercase().as_str()) {
+            Ok(())
+        } else {
+            Err(format!("unknown encoding: \"{s}\""))
+        };
+    }
+    if s.chars().count() == 1 || matches!(s.as_str(), "tab" | "space") {
+        Ok(())
+    } else {
+        Err("invalid; must be a single character or a Unicode code".into())
     }
 }
 
@@ -821,7 +865,27 @@ fn inline_args(sm: &mut Sm, text: &str, line: usize) -> R<InlineSummary> {
     sm.inline(&chars, line)
 }
 
-/// Run the directive: the checks of its `run()` method.
+/// One directive being run: its canonical name, the name as written, and its line.
+#[derive(Clone, Copy)]
+struct Dir<'n> {
+    name: &'static str,
+    type_name: &'n str,
+    line: usize,
+}
+
+fn block_elem(p: &mut Produced, e: Elem) {
+    p.elems.push(e);
+}
+
+/// A directive that produced one block element and nothing else.
+fn one(e: Elem) -> Produced {
+    let mut p = Produced::default();
+    block_elem(&mut p, e);
+    p
+}
+
+/// Run the directive: the checks of its `run()` method, one function per directive family
+/// (docutils' `parsers/rst/directives/{admonitions,body,tables,images,parts,misc}.py`).
 fn run(
     sm: &mut Sm,
     spec: &Spec,
@@ -830,422 +894,551 @@ fn run(
     line: usize,
     subst: Option<&str>,
 ) -> R<Produced> {
-    let name = spec.name;
-    let mut p = Produced::default();
-    let block_elem = |p: &mut Produced, e: Elem| p.elems.push(e);
-    match name {
+    let d = Dir {
+        name: spec.name,
+        type_name,
+        line,
+    };
+    match spec.name {
         "attention" | "caution" | "danger" | "error" | "hint" | "important" | "note" | "tip"
-        | "warning" | "admonition" => {
-            content_required(sm, type_name, &b, line)?;
-            if name == "admonition" {
-                let t = b.arguments.first().cloned().unwrap_or_default();
-                inline_args(sm, &t, line)?;
-            }
-            add_name(sm, &b, "name", line)?;
-            sm.nested(b.content)?;
-            block_elem(&mut p, Elem::Other);
-        }
-        "sidebar" | "topic" => {
-            if type_name == "sidebar" && sm.parent == Parent::Sidebar {
+        | "warning" | "admonition" => admonition(sm, &d, b),
+        "sidebar" | "topic" => topic_or_sidebar(sm, &d, b),
+        "line-block" | "parsed-literal" => line_block(sm, &d, b),
+        "code" => code(sm, &d, b),
+        "math" => math(sm, &d, b),
+        "rubric" => rubric(sm, &d, b),
+        "epigraph" | "highlights" | "pull-quote" => block_quote(sm, &d, b),
+        "compound" | "container" => compound_or_container(sm, &d, b),
+        "table" => table(sm, &d, b),
+        "csv-table" => csv_table(sm, &d, b),
+        "list-table" => list_table(sm, &d, b),
+        "image" | "figure" => image_or_figure(sm, &d, b),
+        "contents" => contents(sm, &d, b),
+        "sectnum" | "target-notes" | "title" => Ok(one(Elem::Pending)),
+        "header" | "footer" => header_or_footer(sm, &d, b),
+        "meta" => meta(sm, &d, b),
+        "raw" | "include" => Err(disabled(sm, &d)),
+        "replace" | "unicode" | "date" => substitution_only(sm, &d, b, subst),
+        "class" => class(sm, &d, b),
+        "role" => role(sm, &d, b),
+        "default-role" => default_role(sm, &d, b),
+        _ => Ok(one(Elem::Other)),
+    }
+}
+
+/// An admonition (`docutils/parsers/rst/directives/admonitions.py`).
+fn admonition(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        name,
+        type_name,
+        line,
+    } = *d;
+    content_required(sm, type_name, &b, line)?;
+    if name == "admonition" {
+        let t = b.arguments.first().cloned().unwrap_or_default();
+        inline_args(sm, &t, line)?;
+    }
+    add_name(sm, &b, "name", line)?;
+    sm.nested(b.content)?;
+    Ok(one(Elem::Other))
+}
+
+/// `topic` and `sidebar` (`body.py`: `Topic.run`, `Sidebar.run`): where they may stand,
+/// their title and content.
+fn topic_or_sidebar(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    if type_name == "sidebar" && sm.parent == Parent::Sidebar {
+        return Err(sm.doc.error(
+            format!("The \"{type_name}\" directive may not be used within a sidebar element."),
+            Some(line),
+        ));
+    }
+    // docutils 0.23 (`BasePseudoSection.run`): refused only inside a body element,
+    // a part of one, or a topic.
+    if !matches!(
+        sm.parent,
+        Parent::Structure | Parent::Sidebar | Parent::Plain
+    ) {
+        return Err(sm.doc.error(
+            format!(
+                "The \"{type_name}\" directive may not be used within topics or body elements."
+            ),
+            Some(line),
+        ));
+    }
+    if let Some(t) = b.arguments.first() {
+        inline_args(sm, &t.clone(), line)?;
+    }
+    if let Some(Some(st)) = opt(&b, "subtitle") {
+        inline_args(sm, &st.clone(), line)?;
+    }
+    content_required(sm, type_name, &b, line)?;
+    add_name(sm, &b, "name", line)?;
+    if type_name == "sidebar" {
+        sm.nested_in(b.content, Parent::Sidebar)?;
+    } else {
+        sm.nested(b.content)?;
+    }
+    Ok(one(Elem::Other))
+}
+
+/// `line-block` and `parsed-literal` (`body.py`): each content line is inline text.
+fn line_block(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    content_required(sm, type_name, &b, line)?;
+    add_name(sm, &b, "name", line)?;
+    for l in b.content.clone() {
+        let t = sm.text_of(l).to_vec();
+        sm.inline(&t, l.abs + 1)?;
+    }
+    Ok(one(Elem::Other))
+}
+
+/// `code` (`body.py`: `CodeBlock.run`): content required.
+fn code(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    content_required(sm, type_name, &b, line)?;
+    add_name(sm, &b, "name", line)?;
+    Ok(one(Elem::Other))
+}
+
+/// `math` (`body.py`: `MathBlock.run`): content required, with its own message.
+fn math(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    if b.content.is_empty() {
+        return Err(sm.doc.error(
+            format!("Content block expected for the \"{type_name}\" directive; none found."),
+            Some(line),
+        ));
+    }
+    add_name(sm, &b, "name", line)?;
+    Ok(one(Elem::Other))
+}
+
+/// `rubric` (`body.py`): the argument is inline text.
+fn rubric(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir { line, .. } = *d;
+    let t = b.arguments.first().cloned().unwrap_or_default();
+    inline_args(sm, &t, line)?;
+    add_name(sm, &b, "name", line)?;
+    Ok(one(Elem::Other))
+}
+
+/// `epigraph`, `highlights`, `pull-quote` (`body.py`: `BlockQuote.run`).
+fn block_quote(sm: &mut Sm, _d: &Dir, b: Block) -> R<Produced> {
+    sm.block_quote_body(b.content)?;
+    Ok(one(Elem::Other))
+}
+
+/// `compound` and `container` (`body.py`): content required, container classes valid.
+fn compound_or_container(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        name,
+        type_name,
+        line,
+    } = *d;
+    content_required(sm, type_name, &b, line)?;
+    if name == "container"
+        && let Some(a) = b.arguments.first()
+    {
+        for w in a.split_whitespace() {
+            if super::make_id(w).is_empty() {
                 return Err(sm.doc.error(
                     format!(
-                        "The \"{type_name}\" directive may not be used within a sidebar element."
+                        "Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."
                     ),
                     Some(line),
                 ));
             }
-            // docutils 0.23 (`BasePseudoSection.run`): refused only inside a body element,
-            // a part of one, or a topic.
-            if !matches!(
-                sm.parent,
-                Parent::Structure | Parent::Sidebar | Parent::Plain
-            ) {
-                return Err(sm.doc.error(
-                    format!("The \"{type_name}\" directive may not be used within topics or body elements."),
-                    Some(line),
-                ));
-            }
-            if let Some(t) = b.arguments.first() {
-                inline_args(sm, &t.clone(), line)?;
-            }
-            if let Some(Some(st)) = opt(&b, "subtitle") {
-                inline_args(sm, &st.clone(), line)?;
-            }
-            content_required(sm, type_name, &b, line)?;
-            add_name(sm, &b, "name", line)?;
-            if type_name == "sidebar" {
-                sm.nested_in(b.content, Parent::Sidebar)?;
-            } else {
-                sm.nested(b.content)?;
-            }
-            block_elem(&mut p, Elem::Other);
         }
-        "line-block" | "parsed-literal" => {
-            content_required(sm, type_name, &b, line)?;
-            add_name(sm, &b, "name", line)?;
-            for l in b.content.clone() {
-                let t = sm.text_of(l).to_vec();
-                sm.inline(&t, l.abs + 1)?;
-            }
-            block_elem(&mut p, Elem::Other);
+    }
+    add_name(sm, &b, "name", line)?;
+    sm.nested(b.content)?;
+    Ok(one(Elem::Other))
+}
+
+/// `table` (`tables.py`: `RSTTable.run`): exactly one table in the content.
+fn table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    if let Some(t) = b.arguments.first() {
+        inline_args(sm, &t.clone(), line)?;
+    }
+    content_required(sm, type_name, &b, line)?;
+    let elems = sm.nested(b.content.clone())?;
+    let tables = elems.iter().filter(|e| matches!(e, Elem::Table)).count();
+    if elems.len() != 1 || tables != 1 {
+        return Err(sm.doc.error(
+            format!("Error parsing content block for the \"{type_name}\" directive: exactly one table expected."),
+            Some(line),
+        ));
+    }
+    add_name(sm, &b, "name", line)?;
+    Ok(one(Elem::Table))
+}
+
+/// `csv-table` (`tables.py`: `CSVTable.run`): no file or URL, well-formed CSV, enough rows
+/// for the header.
+fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    if opt(&b, "file").is_some() || opt(&b, "url").is_some() {
+        return Err(sm.doc.warning(
+            format!("File and URL access deactivated; ignoring \"{type_name}\" directive."),
+            Some(line),
+        ));
+    }
+    if let Some(t) = b.arguments.first() {
+        inline_args(sm, &t.clone(), line)?;
+    }
+    if b.content.is_empty() {
+        return Err(sm.doc.warning(
+            format!("The \"{type_name}\" directive requires content; none supplied."),
+            Some(line),
+        ));
+    }
+    let text = super::machine::join_lines(sm, &b.content);
+    let rows = match csv_rows(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(sm.doc.error(
+                format!("Error with CSV data in \"{type_name}\" directive:\n{e}"),
+                Some(line),
+            ));
         }
-        "code" => {
-            content_required(sm, type_name, &b, line)?;
-            add_name(sm, &b, "name", line)?;
-            block_elem(&mut p, Elem::Other);
-        }
-        "math" => {
-            if b.content.is_empty() {
-                return Err(sm.doc.error(
+    };
+    let header_rows = opt(&b, "header-rows")
+        .and_then(|v| v.as_deref())
+        .and_then(py_int)
+        .unwrap_or(0) as usize;
+    if rows < header_rows {
+        return Err(sm.doc.error(
+            format!("{header_rows} header row(s) specified but only {rows} row(s) of data supplied (\"{type_name}\" directive)."),
+            Some(line),
+        ));
+    }
+    if rows == header_rows && header_rows > 0 {
+        return Err(sm.doc.error(
+            format!("Insufficient data supplied ({rows} row(s)); no data remaining for table body, required by \"{type_name}\" directive."),
+            Some(line),
+        ));
+    }
+    add_name(sm, &b, "name", line)?;
+    Ok(one(Elem::Table))
+}
+
+/// `list-table` (`tables.py`: `ListTable.run`): a uniform two-level bullet list.
+fn list_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    if let Some(t) = b.arguments.first() {
+        inline_args(sm, &t.clone(), line)?;
+    }
+    content_required(sm, type_name, &b, line)?;
+    let elems = sm.nested(b.content.clone())?;
+    let err = |sm: &mut Sm, detail: String| {
+        sm.doc.error(
+            format!("Error parsing content block for the \"{type_name}\" directive: {detail}"),
+            Some(line),
+        )
+    };
+    let items = match elems.as_slice() {
+        [Elem::BulletList(items)] => items.clone(),
+        _ => return Err(err(sm, "exactly one bullet list expected.".into())),
+    };
+    let mut ncols = None;
+    for (i, item) in items.iter().enumerate() {
+        let cols = match item.as_slice() {
+            [Elem::BulletList(c)] => c.len(),
+            _ => {
+                return Err(err(
+                    sm,
                     format!(
-                        "Content block expected for the \"{type_name}\" directive; none found."
+                        "two-level bullet list expected, but row {} does not contain a second-level bullet list.",
+                        i + 1
                     ),
-                    Some(line),
                 ));
             }
-            add_name(sm, &b, "name", line)?;
-            block_elem(&mut p, Elem::Other);
-        }
-        "rubric" => {
-            let t = b.arguments.first().cloned().unwrap_or_default();
-            inline_args(sm, &t, line)?;
-            add_name(sm, &b, "name", line)?;
-            block_elem(&mut p, Elem::Other);
-        }
-        "epigraph" | "highlights" | "pull-quote" => {
-            sm.block_quote_body(b.content)?;
-            block_elem(&mut p, Elem::Other);
-        }
-        "compound" | "container" => {
-            content_required(sm, type_name, &b, line)?;
-            if name == "container"
-                && let Some(a) = b.arguments.first()
-            {
-                for w in a.split_whitespace() {
-                    if super::make_id(w).is_empty() {
-                        return Err(sm.doc.error(
-                                format!("Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."),
-                                Some(line),
-                            ));
-                    }
-                }
+        };
+        match ncols {
+            None => ncols = Some(cols),
+            Some(n) if n != cols => {
+                return Err(err(
+                    sm,
+                    format!(
+                        "uniform two-level bullet list expected, but row {} does not contain the same number of items as row 1 ({cols} vs {n}).",
+                        i + 1
+                    ),
+                ));
             }
-            add_name(sm, &b, "name", line)?;
-            sm.nested(b.content)?;
-            block_elem(&mut p, Elem::Other);
+            _ => {}
         }
-        "table" => {
-            if let Some(t) = b.arguments.first() {
-                inline_args(sm, &t.clone(), line)?;
-            }
-            content_required(sm, type_name, &b, line)?;
-            let elems = sm.nested(b.content.clone())?;
-            let tables = elems.iter().filter(|e| matches!(e, Elem::Table)).count();
-            if elems.len() != 1 || tables != 1 {
+    }
+    add_name(sm, &b, "name", line)?;
+    Ok(one(Elem::Table))
+}
+
+/// `image` and `figure` (`images.py`): alignment values, the target reference, the caption.
+fn image_or_figure(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        name,
+        type_name,
+        line,
+    } = *d;
+    let mut p = Produced::default();
+    if let Some(Some(align)) = opt(&b, "align") {
+        let a = align.trim().to_lowercase();
+        if sm.in_subst && name == "image" {
+            if !["top", "middle", "bottom"].contains(&a.as_str()) {
                 return Err(sm.doc.error(
-                    format!("Error parsing content block for the \"{type_name}\" directive: exactly one table expected."),
+                    format!("Error in \"{type_name}\" directive: \"{a}\" is not a valid value for the \"align\" option within a substitution definition.  Valid values for \"align\" are: \"top\", \"middle\", \"bottom\"."),
                     Some(line),
                 ));
             }
-            add_name(sm, &b, "name", line)?;
-            block_elem(&mut p, Elem::Table);
+        } else if !["left", "center", "right"].contains(&a.as_str()) {
+            return Err(sm.doc.error(
+                format!("Error in \"{type_name}\" directive: \"{a}\" is not a valid value for the \"align\" option.  Valid values for \"align\" are: \"left\", \"center\", \"right\"."),
+                Some(line),
+            ));
         }
-        "csv-table" => {
-            if opt(&b, "file").is_some() || opt(&b, "url").is_some() {
-                return Err(sm.doc.warning(
-                    format!("File and URL access deactivated; ignoring \"{type_name}\" directive."),
-                    Some(line),
-                ));
-            }
-            if let Some(t) = b.arguments.first() {
-                inline_args(sm, &t.clone(), line)?;
-            }
-            if b.content.is_empty() {
-                return Err(sm.doc.warning(
-                    format!("The \"{type_name}\" directive requires content; none supplied."),
-                    Some(line),
-                ));
-            }
-            let text = super::block::join_lines(sm, &b.content);
-            let rows = match csv_rows(&text) {
-                Ok(r) => r,
-                Err(e) => {
+    }
+    // What the project-page rules check (relative image sources and link targets).
+    if let Some(uri) = b.arguments.first() {
+        sm.doc.targets.push(super::Target {
+            url: uri.split(is_space).collect(),
+            image: true,
+            line,
+        });
+    }
+    if let Some(Some(target)) = opt(&b, "target") {
+        let t = target.clone();
+        if !t.trim_end().ends_with('_') {
+            sm.doc.targets.push(super::Target {
+                url: t.split(is_space).collect(),
+                image: false,
+                line,
+            });
+        }
+        let chars: Vec<char> = t.chars().collect();
+        let trimmed = strip(&chars);
+        if trimmed.last() == Some(&'_')
+            && let Some(rn) = reference_name(trimmed)
+        {
+            sm.doc
+                .refs
+                .push((normalize_name(&rn), super::RefKind::Ref, None));
+        }
+    }
+    let named = add_name(sm, &b, "name", line)?;
+    if named {
+        p.summary.named_target = true;
+    }
+    if name == "figure" {
+        add_name(sm, &b, "figname", line)?;
+        if !b.content.is_empty() {
+            let elems = sm.nested(b.content)?;
+            match elems.first() {
+                Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
+                Some(_) => {
                     return Err(sm.doc.error(
-                        format!("Error with CSV data in \"{type_name}\" directive:\n{e}"),
+                        "Figure caption must be a paragraph or empty comment.".into(),
                         Some(line),
                     ));
                 }
-            };
-            let header_rows = opt(&b, "header-rows")
-                .and_then(|v| v.as_deref())
-                .and_then(py_int)
-                .unwrap_or(0) as usize;
-            if rows < header_rows {
-                return Err(sm.doc.error(
-                    format!("{header_rows} header row(s) specified but only {rows} row(s) of data supplied (\"{type_name}\" directive)."),
-                    Some(line),
-                ));
-            }
-            if rows == header_rows && header_rows > 0 {
-                return Err(sm.doc.error(
-                    format!("Insufficient data supplied ({rows} row(s)); no data remaining for table body, required by \"{type_name}\" directive."),
-                    Some(line),
-                ));
-            }
-            add_name(sm, &b, "name", line)?;
-            block_elem(&mut p, Elem::Table);
-        }
-        "list-table" => {
-            if let Some(t) = b.arguments.first() {
-                inline_args(sm, &t.clone(), line)?;
-            }
-            content_required(sm, type_name, &b, line)?;
-            let elems = sm.nested(b.content.clone())?;
-            let err = |sm: &mut Sm, detail: String| {
-                sm.doc.error(
-                    format!(
-                        "Error parsing content block for the \"{type_name}\" directive: {detail}"
-                    ),
-                    Some(line),
-                )
-            };
-            let items = match elems.as_slice() {
-                [Elem::BulletList(items)] => items.clone(),
-                _ => return Err(err(sm, "exactly one bullet list expected.".into())),
-            };
-            let mut ncols = None;
-            for (i, item) in items.iter().enumerate() {
-                let cols = match item.as_slice() {
-                    [Elem::BulletList(c)] => c.len(),
-                    _ => {
-                        return Err(err(
-                            sm,
-                            format!(
-                                "two-level bullet list expected, but row {} does not contain a second-level bullet list.",
-                                i + 1
-                            ),
-                        ));
-                    }
-                };
-                match ncols {
-                    None => ncols = Some(cols),
-                    Some(n) if n != cols => {
-                        return Err(err(
-                            sm,
-                            format!(
-                                "uniform two-level bullet list expected, but row {} does not contain the same number of items as row 1 ({cols} vs {n}).",
-                                i + 1
-                            ),
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-            add_name(sm, &b, "name", line)?;
-            block_elem(&mut p, Elem::Table);
-        }
-        "image" | "figure" => {
-            if let Some(Some(align)) = opt(&b, "align") {
-                let a = align.trim().to_lowercase();
-                if sm.in_subst && name == "image" {
-                    if !["top", "middle", "bottom"].contains(&a.as_str()) {
-                        return Err(sm.doc.error(
-                            format!("Error in \"{type_name}\" directive: \"{a}\" is not a valid value for the \"align\" option within a substitution definition.  Valid values for \"align\" are: \"top\", \"middle\", \"bottom\"."),
-                            Some(line),
-                        ));
-                    }
-                } else if !["left", "center", "right"].contains(&a.as_str()) {
-                    return Err(sm.doc.error(
-                        format!("Error in \"{type_name}\" directive: \"{a}\" is not a valid value for the \"align\" option.  Valid values for \"align\" are: \"left\", \"center\", \"right\"."),
-                        Some(line),
-                    ));
-                }
-            }
-            if let Some(uri) = b.arguments.first() {
-                sm.doc.targets.push(super::Target {
-                    url: uri.split(is_space).collect(),
-                    image: true,
-                    line,
-                });
-            }
-            if let Some(Some(target)) = opt(&b, "target") {
-                let t = target.clone();
-                if !t.trim_end().ends_with('_') {
-                    sm.doc.targets.push(super::Target {
-                        url: t.split(is_space).collect(),
-                        image: false,
-                        line,
-                    });
-                }
-                let chars: Vec<char> = t.chars().collect();
-                let trimmed = strip(&chars);
-                if trimmed.last() == Some(&'_')
-                    && let Some(rn) = reference_name(trimmed)
-                {
-                    sm.doc
-                        .refs
-                        .push((normalize_name(&rn), super::RefKind::Ref, None));
-                }
-            }
-            let named = add_name(sm, &b, "name", line)?;
-            if named {
-                p.summary.named_target = true;
-            }
-            if name == "figure" {
-                add_name(sm, &b, "figname", line)?;
-                if !b.content.is_empty() {
-                    let elems = sm.nested(b.content)?;
-                    match elems.first() {
-                        Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
-                        Some(_) => {
-                            return Err(sm.doc.error(
-                                "Figure caption must be a paragraph or empty comment.".into(),
-                                Some(line),
-                            ));
-                        }
-                    }
-                }
-                block_elem(&mut p, Elem::Other);
-            } else {
-                p.inline = true;
-                block_elem(&mut p, Elem::Other);
             }
         }
-        "contents" => {
-            if !matches!(
-                sm.parent,
-                Parent::Structure | Parent::Sidebar | Parent::Plain
-            ) {
-                return Err(sm.doc.error(
-                    format!("The \"{type_name}\" directive may not be used within topics or body elements."),
-                    Some(line),
-                ));
-            }
-            if let Some(t) = b.arguments.first() {
-                inline_args(sm, &t.clone(), line)?;
-            }
-            block_elem(&mut p, Elem::Pending);
-        }
-        "sectnum" | "target-notes" | "title" => block_elem(&mut p, Elem::Pending),
-        "header" | "footer" => {
-            content_required(sm, type_name, &b, line)?;
-            sm.nested(b.content)?;
-            block_elem(&mut p, Elem::Pending);
-        }
-        "meta" => {
-            sm.nested(b.content)?;
-            block_elem(&mut p, Elem::Pending);
-        }
-        "raw" | "include" => {
-            return Err(sm
-                .doc
-                .warning(format!("\"{type_name}\" directive disabled."), Some(line)));
-        }
-        "replace" | "unicode" | "date" => {
-            if subst.is_none() {
-                return Err(sm.doc.error(
-                    format!("Invalid context: the \"{type_name}\" directive can only be used within a substitution definition."),
-                    Some(line),
-                ));
-            }
-            if name == "replace" {
-                content_required(sm, type_name, &b, line)?;
-                let elems = {
-                    let before = sm.doc.anonymous_refs;
-                    let r = replace_content(sm, b.content.clone())?;
-                    if sm.doc.anonymous_refs > before {
-                        p.summary.anonymous_ref = true;
-                    }
-                    r
-                };
-                p.summary.named_target |= elems.named_target;
-                p.summary.auto_footnote_ref |= elems.auto_footnote_ref;
-                p.summary.anonymous_ref |= elems.anonymous_ref;
-            }
-            p.inline = true;
-        }
-        "class" => {
-            if let Some(a) = b.arguments.first() {
-                for w in a.split_whitespace() {
-                    if super::make_id(w).is_empty() {
-                        return Err(sm.doc.error(
-                            format!("Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."),
-                            Some(line),
-                        ));
-                    }
-                }
-            }
-            if !b.content.is_empty() {
-                let elems = sm.nested_in(b.content, Parent::Plain)?;
-                p.elems.extend(elems);
-            } else {
-                block_elem(&mut p, Elem::Pending);
-            }
-        }
-        "role" => {
-            let Some(first) = b.content.first().copied() else {
-                return Err(sm.doc.error(
-                    format!("\"{type_name}\" directive requires arguments on the first line."),
-                    Some(line),
-                ));
-            };
-            let t: String = sm.text_of(first).iter().collect();
-            let t = t.trim();
-            let (new, base) = match t.find('(') {
-                Some(i) => (t[..i].trim(), Some(t[i + 1..].trim_end_matches(')').trim())),
-                None => (t, None),
-            };
-            let new_l = new.to_lowercase();
-            if !super::chars::is_simplename(&new.chars().collect::<Vec<_>>()) {
-                return Err(sm.doc.error(
-                    format!("\"{type_name}\" directive arguments not valid role names: \"{t}\"."),
-                    Some(line),
-                ));
-            }
-            let base_canon = match base {
-                Some(base) => {
-                    let bl = base.to_lowercase();
-                    match sm
-                        .doc
-                        .custom_roles
-                        .get(&bl)
-                        .cloned()
-                        .or_else(|| canonical_role(&bl).map(String::from))
-                    {
-                        Some(c) => c,
-                        None => {
-                            return Err(sm.doc.error(
-                                format!("Unknown interpreted text role \"{base}\"."),
-                                Some(line),
-                            ));
-                        }
-                    }
-                }
-                None => "generic".to_string(),
-            };
-            sm.doc.custom_roles.insert(new_l, base_canon);
-            block_elem(&mut p, Elem::Pending);
-        }
-        "default-role" => {
-            match b.arguments.first() {
-                Some(r) => {
-                    let rl = r.to_lowercase();
-                    if sm.doc.custom_roles.contains_key(&rl) || canonical_role(&rl).is_some() {
-                        sm.doc.default_role = Some(rl);
-                    } else {
-                        return Err(sm.doc.error(
-                            format!("Unknown interpreted text role \"{r}\"."),
-                            Some(line),
-                        ));
-                    }
-                }
-                None => sm.doc.default_role = None,
-            }
-            block_elem(&mut p, Elem::Pending);
-        }
-        _ => block_elem(&mut p, Elem::Other),
+        block_elem(&mut p, Elem::Other);
+    } else {
+        p.inline = true;
+        block_elem(&mut p, Elem::Other);
     }
     Ok(p)
+}
+
+/// `contents` (`parts.py`: `Contents.run`): not inside topics or body elements.
+fn contents(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    if !matches!(
+        sm.parent,
+        Parent::Structure | Parent::Sidebar | Parent::Plain
+    ) {
+        return Err(sm.doc.error(
+            format!(
+                "The \"{type_name}\" directive may not be used within topics or body elements."
+            ),
+            Some(line),
+        ));
+    }
+    if let Some(t) = b.arguments.first() {
+        inline_args(sm, &t.clone(), line)?;
+    }
+    Ok(one(Elem::Pending))
+}
+
+/// `header` and `footer` (`parts.py`: `Header.run`, `Footer.run`): content required.
+fn header_or_footer(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    content_required(sm, type_name, &b, line)?;
+    sm.nested(b.content)?;
+    Ok(one(Elem::Pending))
+}
+
+/// `meta` (`html.py`: `Meta.run`): its content is parsed, then left pending.
+fn meta(sm: &mut Sm, _d: &Dir, b: Block) -> R<Produced> {
+    sm.nested(b.content)?;
+    Ok(one(Elem::Pending))
+}
+
+/// `raw` and `include` (`misc.py`): disabled under readme_renderer's settings.
+fn disabled(sm: &mut Sm, d: &Dir) -> Halt {
+    sm.doc.warning(
+        format!("\"{}\" directive disabled.", d.type_name),
+        Some(d.line),
+    )
+}
+
+/// `replace`, `unicode`, `date` (`misc.py`): only inside a substitution definition;
+/// `replace` content is inline text.
+fn substitution_only(sm: &mut Sm, d: &Dir, b: Block, subst: Option<&str>) -> R<Produced> {
+    let Dir {
+        name,
+        type_name,
+        line,
+    } = *d;
+    let mut p = Produced::default();
+    if subst.is_none() {
+        return Err(sm.doc.error(
+            format!("Invalid context: the \"{type_name}\" directive can only be used within a substitution definition."),
+            Some(line),
+        ));
+    }
+    if name == "replace" {
+        content_required(sm, type_name, &b, line)?;
+        let elems = {
+            let before = sm.doc.anonymous_refs;
+            let r = replace_content(sm, b.content.clone())?;
+            if sm.doc.anonymous_refs > before {
+                p.summary.anonymous_ref = true;
+            }
+            r
+        };
+        p.summary.named_target |= elems.named_target;
+        p.summary.auto_footnote_ref |= elems.auto_footnote_ref;
+        p.summary.anonymous_ref |= elems.anonymous_ref;
+    }
+    p.inline = true;
+    Ok(p)
+}
+
+/// `class` (`misc.py`: `Class.run`): valid class values; content parsed into a plain element.
+fn class(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    let mut p = Produced::default();
+    if let Some(a) = b.arguments.first() {
+        for w in a.split_whitespace() {
+            if super::make_id(w).is_empty() {
+                return Err(sm.doc.error(
+                    format!(
+                        "Invalid class attribute value for \"{type_name}\" directive: \"{a}\"."
+                    ),
+                    Some(line),
+                ));
+            }
+        }
+    }
+    if !b.content.is_empty() {
+        let elems = sm.nested_in(b.content, Parent::Plain)?;
+        p.elems.extend(elems);
+    } else {
+        block_elem(&mut p, Elem::Pending);
+    }
+    Ok(p)
+}
+
+/// `role` (`misc.py`: `Role.run`): a valid new role name based on a known role.
+fn role(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir {
+        type_name, line, ..
+    } = *d;
+    let Some(first) = b.content.first().copied() else {
+        return Err(sm.doc.error(
+            format!("\"{type_name}\" directive requires arguments on the first line."),
+            Some(line),
+        ));
+    };
+    let t: String = sm.text_of(first).iter().collect();
+    let t = t.trim();
+    let (new, base) = match t.find('(') {
+        Some(i) => (t[..i].trim(), Some(t[i + 1..].trim_end_matches(')').trim())),
+        None => (t, None),
+    };
+    let new_l = new.to_lowercase();
+    if !super::chars::is_simplename(&new.chars().collect::<Vec<_>>()) {
+        return Err(sm.doc.error(
+            format!("\"{type_name}\" directive arguments not valid role names: \"{t}\"."),
+            Some(line),
+        ));
+    }
+    let base_canon = match base {
+        Some(base) => {
+            let bl = base.to_lowercase();
+            match sm
+                .doc
+                .custom_roles
+                .get(&bl)
+                .cloned()
+                .or_else(|| canonical_role(&bl).map(String::from))
+            {
+                Some(c) => c,
+                None => {
+                    return Err(sm.doc.error(
+                        format!("Unknown interpreted text role \"{base}\"."),
+                        Some(line),
+                    ));
+                }
+            }
+        }
+        None => "generic".to_string(),
+    };
+    sm.doc.custom_roles.insert(new_l, base_canon);
+    Ok(one(Elem::Pending))
+}
+
+/// `default-role` (`misc.py`: `DefaultRole.run`): a known role, or none.
+fn default_role(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let Dir { line, .. } = *d;
+    match b.arguments.first() {
+        Some(r) => {
+            let rl = r.to_lowercase();
+            if sm.doc.custom_roles.contains_key(&rl) || canonical_role(&rl).is_some() {
+                sm.doc.default_role = Some(rl);
+            } else {
+                return Err(sm.doc.error(
+                    format!("Unknown interpreted text role \"{r}\"."),
+                    Some(line),
+                ));
+            }
+        }
+        None => sm.doc.default_role = None,
+    }
+    Ok(one(Elem::Pending))
 }
 
 /// Python's csv reader with docutils' dialect (`,`, `"`, doubled quotes, strict): the number
@@ -1318,7 +1511,7 @@ fn replace_content(sm: &mut Sm, content: Vec<L>) -> R<InlineSummary> {
         }
         return Ok(InlineSummary::default());
     }
-    let text = super::block::join_lines(sm, &content);
+    let text = super::machine::join_lines(sm, &content);
     let line = content.first().map(|l| l.abs + 1).unwrap_or(1);
     sm.inline(&text, line)
 }

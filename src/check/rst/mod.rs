@@ -11,11 +11,17 @@
 //! It is a validator, not a renderer: it builds no HTML and keeps only as much of the document
 //! tree as the checks need. Like docutils with `halt_level=2`, it stops at the first problem, so
 //! it returns at most one. Markdown and plain text are not its business.
+//!
+//! Layout: `machine` (the line machine both parsers share, and the `Nest` trait) is used by
+//! `block` (the states) and `directive` (the directive and role tables); `block` calls
+//! `directive`, never the reverse. Everything here may use `chars` (character classes) and the
+//! `Doc` state of this file; nothing here uses another part of hoist.
 
 mod block;
 mod chars;
 mod directive;
 mod inline;
+mod machine;
 mod table;
 mod tables;
 
@@ -414,10 +420,38 @@ impl Doc {
         directive::run_role(self, &name, &canonical, text, line)
     }
 
-    /// The docutils transforms that can report problems, in their priority order, then the
-    /// empty-output check.
+    /// The docutils transforms that can report problems, in their priority order (the
+    /// number after each is its `default_priority`), then the empty-output check.
     fn transforms(&mut self) -> R {
-        // Substitutions (220)
+        self.substitutions()?; // Substitutions (220)
+        let body = self.doc_title(); // DocTitle (320), SectionSubTitle (350)
+        let has_docinfo = self.docinfo(&body)?; // DocInfo (340)
+        self.anonymous_hyperlinks()?; // AnonymousHyperlinks (440)
+        self.indirect_hyperlinks()?; // IndirectHyperlinks (460)
+        self.footnotes()?; // Footnotes (620)
+        self.check_transitions(&body, true, true)?; // Transitions (830)
+        self.dangling_references()?; // DanglingReferences (850)
+        // readme_renderer: an empty rendering fails too.
+        let visible = has_docinfo
+            || body.iter().any(|e| {
+                !matches!(
+                    e,
+                    Elem::Comment { .. }
+                        | Elem::Target
+                        | Elem::SubstDef
+                        | Elem::Pending
+                        | Elem::Title
+                )
+            });
+        if !visible {
+            return Err(self.warning(EMPTY_RENDER_MESSAGE.to_string(), None));
+        }
+        Ok(())
+    }
+
+    /// `Substitutions`: every substitution reference has a definition (exact, else by
+    /// lower-cased name).
+    fn substitutions(&mut self) -> R {
         for (name, line) in std::mem::take(&mut self.subst_refs) {
             if !self.subst_defs.contains(&name)
                 && !self.subst_defs_lower.contains(&name.to_lowercase())
@@ -428,9 +462,13 @@ impl Doc {
                 ));
             }
         }
-        // DocTitle (320), SectionSubTitle (350): promote a lone top-level section.
+        Ok(())
+    }
+
+    /// `DocTitle`, `SectionSubTitle`: a lone top-level section (and a lone section under it)
+    /// is promoted to the document title (and subtitle). Returns the document's top-level body.
+    fn doc_title(&mut self) -> Vec<Elem> {
         let mut body = std::mem::take(&mut self.tree[0]);
-        let mut has_title = false;
         if let Some((idx, sec)) = candidate(&body) {
             let mut children = std::mem::take(&mut self.tree[sec]);
             let rest = children.split_off(1.min(children.len()));
@@ -438,7 +476,6 @@ impl Doc {
             new_body.extend(body.drain(..idx));
             new_body.extend(rest);
             body = new_body;
-            has_title = true;
             // subtitle
             let tail: Vec<Elem> = body[1..].to_vec();
             if let Some((sidx, ssec)) = candidate(&tail) {
@@ -450,14 +487,22 @@ impl Doc {
                 body = nb;
             }
         }
-        // DocInfo (340)
+        body
+    }
+
+    /// `DocInfo`: a leading field list is bibliographic; returns whether it has fields.
+    fn docinfo(&mut self, body: &[Elem]) -> R<bool> {
         let mut has_docinfo = false;
         if let Some(Elem::FieldList(fields)) = body.iter().find(|e| !e.is_prebibliographic()) {
             let fields = fields.clone();
             has_docinfo = !fields.is_empty();
             self.check_docinfo(&fields)?;
         }
-        // AnonymousHyperlinks (440)
+        Ok(has_docinfo)
+    }
+
+    /// `AnonymousHyperlinks`: as many anonymous references as anonymous targets.
+    fn anonymous_hyperlinks(&mut self) -> R {
         if self.anonymous_refs != self.anonymous_targets {
             let (r, t) = (self.anonymous_refs, self.anonymous_targets);
             return Err(self.error(
@@ -467,7 +512,11 @@ impl Doc {
                 None,
             ));
         }
-        // IndirectHyperlinks (460)
+        Ok(())
+    }
+
+    /// `IndirectHyperlinks`: an indirect target refers to one existing, unique target.
+    fn indirect_hyperlinks(&mut self) -> R {
         for (name, refname, line) in std::mem::take(&mut self.indirect_targets) {
             match self.names.get(&refname) {
                 Some(NameEntry { node: Some(_), .. }) => {}
@@ -489,7 +538,11 @@ impl Doc {
                 }
             }
         }
-        // Footnotes (620)
+        Ok(())
+    }
+
+    /// `Footnotes`: enough auto-numbered and symbol footnotes for their references.
+    fn footnotes(&mut self) -> R {
         // Labeled references without a labeled footnote take numbers from the unlabeled pool.
         let unresolved = self.auto_footnote_refs
             + self
@@ -512,9 +565,11 @@ impl Doc {
                 None,
             ));
         }
-        // Transitions (830)
-        self.check_transitions(&body, true, true)?;
-        // DanglingReferences (850)
+        Ok(())
+    }
+
+    /// `DanglingReferences`: every named reference resolves to one target.
+    fn dangling_references(&mut self) -> R {
         for (name, _kind, line) in std::mem::take(&mut self.refs) {
             match self.names.get(&name) {
                 Some(NameEntry { node: Some(_), .. }) => {}
@@ -528,22 +583,6 @@ impl Doc {
                     return Err(self.error(format!("Unknown target name: \"{name}\"."), line));
                 }
             }
-        }
-        // readme_renderer: an empty rendering fails too.
-        let visible = has_docinfo
-            || body.iter().any(|e| {
-                !matches!(
-                    e,
-                    Elem::Comment { .. }
-                        | Elem::Target
-                        | Elem::SubstDef
-                        | Elem::Pending
-                        | Elem::Title
-                )
-            });
-        let _ = has_title;
-        if !visible {
-            return Err(self.warning(EMPTY_RENDER_MESSAGE.to_string(), None));
         }
         Ok(())
     }

@@ -2,12 +2,17 @@
 //! structural rules it applies to every archive (PyPI's "Invalid distribution file." family):
 //! polyglots, compression, ZIP framing, sparse tar members, the sdist's top-level directory
 //! and `PKG-INFO`, the wheel's `WHEEL` file, and the obfuscated-code scan.
+//!
+//! `check` handles the polyglot and unreadable cases, then `zip_archive` or `tar_archive`.
+//! May use the facts in `crate::check::context` and the archive types of `crate::dist`; it reads
+//! no file itself.
 
-use crate::check::context::{ArchiveError, Contents};
+use crate::check::context::{ArchiveError, Contents, ZipContents};
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::filename::FileType;
 use crate::dist::scan::Obfuscation;
+use crate::dist::tar::TarScan;
 use crate::dist::zip::{METHOD_DEFLATED, METHOD_STORED};
 
 const ARCHIVES_DOC: &str = "https://docs.pypi.org/archives";
@@ -209,84 +214,92 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     }
     match &dist.contents {
         Contents::Unreadable(err) => unreadable(dist, err, out),
-        Contents::Zip(zip) => {
-            let total = zip.index.total_uncompressed();
-            let size = zip.index.file_len.max(1);
-            if total > 64 * 1024 * 1024 && total / size > 50 {
-                out.push(
-                    &COMPRESSION_RATIO,
-                    invalid("File exceeds compression ratio of 50"),
-                )
-                .hint(format!(
-                    "The archive is {} bytes and unpacks to {total} bytes ({}x).",
-                    zip.index.file_len,
-                    total / size
-                ));
-            }
-            if let Some(e) = zip
-                .index
-                .entries
-                .iter()
-                .find(|e| e.method != METHOD_STORED && e.method != METHOD_DEFLATED)
-            {
-                out.push(
-                    &UNSUPPORTED_COMPRESSION,
-                    invalid("File does not use a supported compression type"),
-                )
-                .at(e.name.clone(), None)
-                .hint(format!(
-                    "{} uses ZIP compression method {}; only stored (0) and deflated (8) are accepted.",
-                    e.name, e.method
-                ));
-            }
-            if ext.file_type == FileType::Sdist {
-                sdist_layout(dist, out);
-            } else {
-                wheel_layout(dist, out);
-            }
-            obfuscation(&zip.obfuscated, out);
-            if let Some(reason) = zip.framing {
-                out.push(
-                    &ZIP_FRAMING,
-                    invalid(&format!(
-                        "ZIP archive not accepted: {reason}. See {ARCHIVES_DOC} for more information"
-                    )),
-                )
-                .hint(framing_hint(reason));
-            }
-            for (member, reason) in &zip.damaged {
-                out.push(&CORRUPT_ARCHIVE, invalid("None"))
-                    .at(member.clone(), None)
-                    .hint(format!(
-                        "{member} cannot be read: {reason}. Rebuild the file."
-                    ));
-            }
-        }
-        Contents::Tar(tar) => {
-            if let Some(m) = tar.members.iter().find(|m| m.sparse) {
-                out.push(
-                    &SPARSE_TAR_MEMBER,
-                    invalid(&format!(
-                        "tar archive not accepted: Sparse members are not allowed. See {ARCHIVES_DOC} for more information"
-                    )),
-                )
-                .at(m.name.clone(), None)
-                .hint("Rebuild the sdist without GNU tar's --sparse (python -m build --sdist never writes sparse members).");
-            }
-            if let Some(reason) = &tar.corrupt {
-                out.push(&CORRUPT_ARCHIVE, invalid("None")).hint(format!(
-                    "The archive is damaged after {} members: {reason}. Rebuild it; a truncated file usually comes from an interrupted copy.",
-                    tar.members.len()
-                ));
-            }
-            // A stream that broke early lists too few members to judge the layout.
-            if tar.corrupt.is_none() {
-                sdist_layout(dist, out);
-            }
-            obfuscation(&tar.obfuscated, out);
-        }
+        Contents::Zip(zip) => zip_archive(dist, ext.file_type, zip, out),
+        Contents::Tar(tar) => tar_archive(dist, tar, out),
         Contents::NotOpened => {}
     }
+}
+
+/// A ZIP (a wheel, or a .zip sdist): the compression ratio and methods, the layout, obfuscated
+/// content, the ZIP framing PyPI refuses, and members that cannot be read.
+fn zip_archive(dist: &Dist, file_type: FileType, zip: &ZipContents, out: &mut Diagnostics) {
+    let total = zip.index.total_uncompressed();
+    let size = zip.index.file_len.max(1);
+    if total > 64 * 1024 * 1024 && total / size > 50 {
+        out.push(
+            &COMPRESSION_RATIO,
+            invalid("File exceeds compression ratio of 50"),
+        )
+        .hint(format!(
+            "The archive is {} bytes and unpacks to {total} bytes ({}x).",
+            zip.index.file_len,
+            total / size
+        ));
+    }
+    if let Some(e) = zip
+        .index
+        .entries
+        .iter()
+        .find(|e| e.method != METHOD_STORED && e.method != METHOD_DEFLATED)
+    {
+        out.push(
+            &UNSUPPORTED_COMPRESSION,
+            invalid("File does not use a supported compression type"),
+        )
+        .at(e.name.clone(), None)
+        .hint(format!(
+            "{} uses ZIP compression method {}; only stored (0) and deflated (8) are accepted.",
+            e.name, e.method
+        ));
+    }
+    if file_type == FileType::Sdist {
+        sdist_layout(dist, out);
+    } else {
+        wheel_layout(dist, out);
+    }
+    obfuscation(&zip.obfuscated, out);
+    if let Some(reason) = zip.framing {
+        out.push(
+            &ZIP_FRAMING,
+            invalid(&format!(
+                "ZIP archive not accepted: {reason}. See {ARCHIVES_DOC} for more information"
+            )),
+        )
+        .hint(framing_hint(reason));
+    }
+    for (member, reason) in &zip.damaged {
+        out.push(&CORRUPT_ARCHIVE, invalid("None"))
+            .at(member.clone(), None)
+            .hint(format!(
+                "{member} cannot be read: {reason}. Rebuild the file."
+            ));
+    }
+}
+
+/// A tar sdist: sparse members, damage, the layout (when the stream was read to the end),
+/// obfuscated content.
+fn tar_archive(dist: &Dist, tar: &TarScan, out: &mut Diagnostics) {
+    if let Some(m) = tar.members.iter().find(|m| m.sparse) {
+        out.push(
+            &SPARSE_TAR_MEMBER,
+            invalid(&format!(
+                "tar archive not accepted: Sparse members are not allowed. See {ARCHIVES_DOC} for more information"
+            )),
+        )
+        .at(m.name.clone(), None)
+        .hint("Rebuild the sdist without GNU tar's --sparse (python -m build --sdist never writes sparse members).");
+    }
+    if let Some(reason) = &tar.corrupt {
+        out.push(&CORRUPT_ARCHIVE, invalid("None")).hint(format!(
+            "The archive is damaged after {} members: {reason}. Rebuild it; a truncated file usually comes from an interrupted copy.",
+            tar.members.len()
+        ));
+    }
+    // A stream that broke early lists too few members to judge the layout.
+    if tar.corrupt.is_none() {
+        sdist_layout(dist, out);
+    }
+    obfuscation(&tar.obfuscated, out);
 }
 
 fn unreadable(dist: &Dist, err: &ArchiveError, out: &mut Diagnostics) {

@@ -1,6 +1,9 @@
 //! Licensing rules (metadata 2.4, PEP 639): `License` beside `License-Expression`, SPDX
 //! expressions validated as `packaging` does, `License-File` path forms, and each licence
 //! file present in the archive where PyPI looks for it.
+//!
+//! `check` runs `license_expression`, then `license_files`. May use `crate::dist` (metadata,
+//! file types), `super::metadata` (PyPI's message form) and `crate::check::packaging`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -8,6 +11,7 @@ use std::sync::OnceLock;
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::filename::FileType;
+use crate::dist::metadata::Metadata;
 use crate::pyrepr::py_repr;
 
 use super::metadata::{CM, cm};
@@ -160,23 +164,7 @@ pub fn canonicalize_license_expression(raw: &str) -> Result<String, String> {
     if tokens.is_empty() {
         return malformed();
     }
-    let mut shape: Vec<&str> = Vec::new();
-    for t in &tokens {
-        match *t {
-            "or" | "and" | "(" | ")" => {
-                let last = shape.last().copied();
-                if (*t == "(" && last.is_some_and(|l| !["or", "and", "("].contains(&l)))
-                    || (*t == ")" && last == Some("("))
-                {
-                    return malformed();
-                }
-                shape.push(t);
-            }
-            "with" => shape.push("or"),
-            _ => shape.push("F"),
-        }
-    }
-    if !grammar_ok(&shape) {
+    if !well_formed(&tokens) {
         return malformed();
     }
     let tables = spdx_tables();
@@ -233,6 +221,29 @@ pub fn canonicalize_license_expression(raw: &str) -> Result<String, String> {
     Ok(normal.join(" ").replace("( ", "(").replace(" )", ")"))
 }
 
+/// Whether the lower-cased tokens of a licence expression have a shape `packaging` accepts:
+/// no `(` right after an operand or `)`, no empty `()`, and the grammar of [`grammar_ok`]
+/// (`WITH` counts as an operator there).
+fn well_formed(tokens: &[&str]) -> bool {
+    let mut shape: Vec<&str> = Vec::new();
+    for t in tokens {
+        match *t {
+            "or" | "and" | "(" | ")" => {
+                let last = shape.last().copied();
+                if (*t == "(" && last.is_some_and(|l| !["or", "and", "("].contains(&l)))
+                    || (*t == ")" && last == Some("("))
+                {
+                    return false;
+                }
+                shape.push(t);
+            }
+            "with" => shape.push("or"),
+            _ => shape.push("F"),
+        }
+    }
+    grammar_ok(&shape)
+}
+
 /// The problem with a `License-File` path, as `packaging` words it (without the suffix).
 pub fn license_file_problem(path: &str) -> Option<String> {
     let r = py_repr(path);
@@ -265,10 +276,18 @@ pub fn license_file_problem(path: &str) -> Option<String> {
     None
 }
 
+/// The licence rules: the License-Expression (L001, L002), then the License-File values (L005
+/// when they are not sent, L003 and L004 when they are).
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     let Some((member, md)) = dist.parsed_metadata() else {
         return;
     };
+    license_expression(member, md, out);
+    license_files(dist, member, md, out);
+}
+
+/// L001 a License beside a License-Expression, L002 an invalid License-Expression.
+fn license_expression(member: &str, md: &Metadata, out: &mut Diagnostics) {
     let present = |f: &Option<crate::dist::metadata::Field>| {
         f.as_ref()
             .filter(|f| !f.value.trim().is_empty() && f.value.trim() != "UNKNOWN")
@@ -298,6 +317,11 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         ))
         .at(member.to_string(), Some(expr.line));
     }
+}
+
+/// L005 License-File under a metadata version that does not send it; L003 an invalid path,
+/// L004 a file missing from the distribution.
+fn license_files(dist: &Dist, member: &str, md: &Metadata, out: &mut Diagnostics) {
     let files: Vec<_> = md
         .license_files
         .iter()

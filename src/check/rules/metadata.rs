@@ -2,6 +2,10 @@
 //! Warehouse's own checks) refuses in the metadata hoist sends, which is the metadata file
 //! inside the distribution. Messages are PyPI's, ending in "See
 //! https://packaging.python.org/specifications/core-metadata for more information."
+//!
+//! `check` calls one function per field or field group, in the order PyPI reports them. May use
+//! `crate::dist` (the parsed metadata, the form hoist sends), `crate::check::packaging`
+//! (PEP 440/508 parsing), `super::urls` and `crate::pyrepr` (Python's quoting in messages).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -420,6 +424,8 @@ fn truncated_repr(value: &str) -> String {
     }
 }
 
+/// The metadata rules, one function per field or field group, called in the order PyPI's
+/// form validation reports them (the order of the messages depends on it).
 pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
     let (member, md) = match &dist.metadata {
         MetadataState::Parsed { member, metadata } => (member.as_str(), metadata.as_ref()),
@@ -431,11 +437,30 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         }
         MetadataState::NotFound { .. } => return,
     };
-    let at = |d: &mut crate::check::Diagnostic, line: usize| {
-        d.at(member.to_string(), Some(line));
-    };
 
     // The upload form's own validation (name) comes first at PyPI.
+    name(md, member, out);
+    repeated_fields(md, member, out);
+    let metadata_version = metadata_version(md, member, out);
+    version(md, member, out);
+    if let Some(mv) = metadata_version {
+        fields_too_new(md, member, &mv, out);
+    }
+    summary(md, member, out);
+    content_type(md, member, out);
+    dependencies(md, member, out);
+    dynamic(md, member, out);
+    emails(md, member, out);
+    urls(md, member, out);
+    project_urls(md, member, out);
+    classifiers(md, member, out);
+    import_names(md, member, out);
+    header_problems(md, member, out);
+}
+
+/// M003: Name is required and must be a valid project name (the form's `name` validator,
+/// `warehouse/forklift/forms.py`).
+fn name(md: &Metadata, member: &str, out: &mut Diagnostics) {
     match first(md, "name") {
         None => {
             let d = out.push(
@@ -454,11 +479,14 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 ),
             );
             d.hint("Project names use ASCII letters, digits, '.', '_' and '-', and start and end with a letter or digit.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
         Some(_) => {}
     }
+}
 
+/// M026: a single-use field given more than once (only the first value is sent).
+fn repeated_fields(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for (email, line) in &md.repeated {
         let form = field_spec(email).map(|s| s.form).unwrap_or(email);
         let title = field_spec(email).map(|s| s.title).unwrap_or(email);
@@ -469,10 +497,13 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         d.hint(format!(
             "{title} may appear only once; remove the repeat, or the later values are lost."
         ));
-        at(d, *line);
+        d.at(member, Some(*line));
     }
+}
 
-    // Metadata-Version.
+/// M002: Metadata-Version must be one PyPI accepts. Returns the field when it is valid, so
+/// the fields newer than it can be checked.
+fn metadata_version(md: &Metadata, member: &str, out: &mut Diagnostics) -> Option<Field> {
     let mv = first(md, "metadata-version");
     let mv_ok = match mv {
         None => {
@@ -498,13 +529,16 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 "PyPI accepts metadata versions {}; upgrade the build backend.",
                 METADATA_VERSIONS.join(", ")
             ));
-            at(d, f.line);
+            d.at(member, Some(f.line));
             false
         }
         Some(_) => true,
     };
+    mv.filter(|_| mv_ok)
+}
 
-    // Version.
+/// M004, M005: Version is required, PEP 440, and not a local version.
+fn version(md: &Metadata, member: &str, out: &mut Diagnostics) {
     match first(md, "version") {
         None => {
             out.push(&INVALID_VERSION, cm("'version' is a required field"))
@@ -517,7 +551,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 cm(&format!("{} is invalid for 'version'", py_repr(&f.value))),
             );
             d.hint("Use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
         Some(f) if f.value.contains('+') => {
             // `str(Version)`, the normal form.
@@ -534,49 +568,51 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 ),
             );
             d.hint("Release from a clean tag: setuptools-scm adds +g<hash> or +dirty to untagged or modified checkouts.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
         Some(_) => {}
     }
+}
 
-    // Fields newer than the declared metadata version.
-    if let (true, Some(mv)) = (mv_ok, mv) {
-        let declared = mv.value.trim();
-        for spec in FIELDS {
-            if mv_key(spec.added) <= mv_key(declared) || spec.email == "license-file" {
-                continue;
-            }
-            let present_line = if spec.email == "description" {
-                md.description
-                    .as_ref()
-                    .filter(|d| !d.text.is_empty())
-                    .map(|d| d.line)
-            } else {
-                sent(md, spec.email).first().map(|f| f.line)
-            };
-            if let Some(line) = present_line {
-                let d = out.push(
-                    &FIELD_TOO_NEW,
-                    cm(&format!(
-                        "{} introduced in metadata version {}, not {}",
-                        spec.email, spec.added, declared
-                    )),
-                );
-                d.hint(format!(
-                    "{} needs Metadata-Version {} or later; upgrade the build backend so it declares the right version.",
-                    spec.title, spec.added
-                ));
-                at(d, line);
-            }
+/// M006: fields newer than the declared (valid) metadata version `mv`.
+fn fields_too_new(md: &Metadata, member: &str, mv: &Field, out: &mut Diagnostics) {
+    let declared = mv.value.trim();
+    for spec in FIELDS {
+        if mv_key(spec.added) <= mv_key(declared) || spec.email == "license-file" {
+            continue;
+        }
+        let present_line = if spec.email == "description" {
+            md.description
+                .as_ref()
+                .filter(|d| !d.text.is_empty())
+                .map(|d| d.line)
+        } else {
+            sent(md, spec.email).first().map(|f| f.line)
+        };
+        if let Some(line) = present_line {
+            let d = out.push(
+                &FIELD_TOO_NEW,
+                cm(&format!(
+                    "{} introduced in metadata version {}, not {}",
+                    spec.email, spec.added, declared
+                )),
+            );
+            d.hint(format!(
+                "{} needs Metadata-Version {} or later; upgrade the build backend so it declares the right version.",
+                spec.title, spec.added
+            ));
+            d.at(member, Some(line));
         }
     }
+}
 
-    // Summary.
+/// M008, M009: Summary is one line of at most 512 characters.
+fn summary(md: &Metadata, member: &str, out: &mut Diagnostics) {
     if let Some(f) = first(md, "summary") {
         if f.value.contains('\n') {
             let d = out.push(&SUMMARY_MULTILINE, cm("'summary' must be a single line"));
             d.hint("Put the summary ([project] description) on one line.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
         let len = f.value.chars().count();
         if len > 512 {
@@ -587,20 +623,24 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             d.hint(format!(
                 "The summary is {len} characters; move the detail to the README."
             ));
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
     }
+}
 
+/// M010: Description-Content-Type is a type PyPI renders, with valid parameters.
+fn content_type(md: &Metadata, member: &str, out: &mut Diagnostics) {
     if let Some(f) = first(md, "description-content-type")
         && let Some(message) = description_content_type_problem(&f.value)
     {
         let d = out.push(&INVALID_DESCRIPTION_CONTENT_TYPE, cm(&message));
         d.hint("Use text/markdown, text/x-rst or text/plain (readme = \"README.md\" in pyproject.toml sets it for you).");
-        at(d, f.line);
+        d.at(member, Some(f.line));
     }
+}
 
-    dependencies(md, member, out);
-
+/// M016: Dynamic names real fields, never Name, Version, Metadata-Version or Dynamic.
+fn dynamic(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for f in sent(md, "dynamic") {
         let value = f.value.trim().to_lowercase();
         let message = if ["name", "version", "metadata-version"].contains(&value.as_str()) {
@@ -618,10 +658,13 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         if let Some(m) = message {
             let d = out.push(&INVALID_DYNAMIC, cm(&m));
             d.hint("Dynamic may list any core-metadata field except Name, Version, Metadata-Version and Dynamic.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
     }
+}
 
+/// M017: Author-email and Maintainer-email hold valid addresses.
+fn emails(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for field in ["author-email", "maintainer-email"] {
         if let Some(f) = first(md, field)
             && let Some((address, problem)) = email_problem(&f.value)
@@ -634,10 +677,13 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 )),
             );
             d.hint("Fix the address in [project] authors or maintainers.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
     }
+}
 
+/// M018: Home-page and Download-URL are valid URLs.
+fn urls(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for field in ["home-page", "download-url"] {
         if let Some(f) = first(md, field)
             && !is_valid_url(&f.value)
@@ -647,21 +693,20 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 cm(&format!("{} is not a valid url", py_repr(&f.value))),
             );
             d.hint("Use an http:// or https:// URL.");
-            at(d, f.line);
+            d.at(member, Some(f.line));
         }
     }
+}
 
-    project_urls(md, member, out);
-    classifiers(md, member, out);
-    import_names(md, member, out);
-
+/// M023 unknown fields, M024 a stray non-header line, M025 a description given twice.
+fn header_problems(md: &Metadata, member: &str, out: &mut Diagnostics) {
     for (name, line) in &md.unknown {
         let d = out.push(
             &UNKNOWN_FIELD,
             format!("{name} is not a core-metadata field; PyPI ignores it"),
         );
         d.hint("Remove it, or spell the field as the core-metadata specification does.");
-        at(d, *line);
+        d.at(member, Some(*line));
     }
     if let Some(line) = md.stray_line {
         let d = out.push(
@@ -669,7 +714,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             format!("line {line} is not a header, so the headers end there and everything after it is read as the description"),
         );
         d.hint("Rebuild the distribution; every header line must be `Name: value`.");
-        at(d, line);
+        d.at(member, Some(line));
     }
     if let Some(line) = md.description_conflict {
         let d = out.push(
@@ -677,7 +722,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             "the description is given both as a Description header and as the message body; hoist sends the body",
         );
         d.hint("Rebuild with a current backend, which writes the description only as the body.");
-        at(d, line);
+        d.at(member, Some(line));
     }
 }
 

@@ -6,7 +6,7 @@
 //! | filename against metadata, project name | N004–N008 | [`names`] |
 //! | archive structure | A001–A013 | [`archive`] |
 //! | wheel contents | W001–W004 | [`wheel`] |
-//! | core metadata | M001–M025 | [`metadata`] |
+//! | core metadata | M001–M026 | [`metadata`] |
 //! | licensing | L001–L005 | [`license`] |
 //! | description rendering | D001–D003 | [`description`] |
 //! | the project page (what PyPI shows broken) | P001–P005 | [`page`] |

@@ -1,9 +1,12 @@
 //! Wheel content rules: the `.dist-info` files PyPI requires (`METADATA`, `RECORD`), the
 //! syntax of `entry_points.txt`, and whether `RECORD` lists what the archive holds.
+//!
+//! May use the facts in `crate::check::context` (the archive index, the small members it read)
+//! and `crate::check::packaging`; it reads no file itself.
 
 use std::collections::HashSet;
 
-use crate::check::context::{Contents, MetadataState};
+use crate::check::context::{Contents, MetadataState, ZipContents};
 use crate::check::{Diagnostics, Dist};
 use crate::declare_rule;
 use crate::dist::filename::FileType;
@@ -92,46 +95,73 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
                 _ => "RECORD is not valid UTF-8 CSV; rebuild the wheel.",
             });
         }
-        Some(rows) => {
-            let listed: HashSet<&str> = rows
-                .iter()
-                .filter_map(|r| r.first().map(String::as_str))
-                .collect();
-            let present: HashSet<&str> = zip
-                .index
-                .entries
-                .iter()
-                .filter(|e| !e.is_dir())
-                .map(|e| e.name.as_str())
-                .filter(|n| !n.ends_with("/RECORD.jws") && !n.ends_with("/RECORD.p7s"))
-                .collect();
-            let mut unlisted: Vec<&str> = present.difference(&listed).copied().collect();
-            let mut missing: Vec<&str> = listed.difference(&present).copied().collect();
-            unlisted.sort_unstable();
-            missing.sort_unstable();
-            if !unlisted.is_empty() || !missing.is_empty() {
-                let mut parts = Vec::new();
-                if let Some(first) = unlisted.first() {
-                    parts.push(format!(
-                        "{} file(s) not listed in RECORD (first: {first})",
-                        unlisted.len()
-                    ));
-                }
-                if let Some(first) = missing.first() {
-                    parts.push(format!(
-                        "{} RECORD entr(y/ies) not in the wheel (first: {first})",
-                        missing.len()
-                    ));
-                }
-                out.push(
-                    &RECORD_MISMATCH,
-                    format!("RECORD does not match the wheel's contents: {}", parts.join("; ")),
-                )
-                .at(record_name.clone(), None)
-                .hint("PyPI accepts this but emails the owners; rebuild the wheel rather than editing it.");
-            }
-        }
+        Some(rows) => record_mismatch(zip, rows, &record_name, out),
     }
+    entry_points(dist, prefix, out);
+    if let MetadataState::NotFound {
+        expected: Some(expected),
+    } = &dist.metadata
+    {
+        out.push(
+            &MISSING_METADATA_FILE,
+            format!("Wheel '{filename}' does not contain the required METADATA file: {expected}"),
+        )
+        .hint("Rebuild the wheel; its .dist-info directory must match the filename's name and version exactly.");
+    }
+}
+
+/// W004: RECORD lists exactly the files in the wheel (signature files aside).
+fn record_mismatch(
+    zip: &ZipContents,
+    rows: &[Vec<String>],
+    record_name: &str,
+    out: &mut Diagnostics,
+) {
+    let listed: HashSet<&str> = rows
+        .iter()
+        .filter_map(|r| r.first().map(String::as_str))
+        .collect();
+    let present: HashSet<&str> = zip
+        .index
+        .entries
+        .iter()
+        .filter(|e| !e.is_dir())
+        .map(|e| e.name.as_str())
+        .filter(|n| !n.ends_with("/RECORD.jws") && !n.ends_with("/RECORD.p7s"))
+        .collect();
+    let mut unlisted: Vec<&str> = present.difference(&listed).copied().collect();
+    let mut missing: Vec<&str> = listed.difference(&present).copied().collect();
+    unlisted.sort_unstable();
+    missing.sort_unstable();
+    if !unlisted.is_empty() || !missing.is_empty() {
+        let mut parts = Vec::new();
+        if let Some(first) = unlisted.first() {
+            parts.push(format!(
+                "{} file(s) not listed in RECORD (first: {first})",
+                unlisted.len()
+            ));
+        }
+        if let Some(first) = missing.first() {
+            parts.push(format!(
+                "{} RECORD entr(y/ies) not in the wheel (first: {first})",
+                missing.len()
+            ));
+        }
+        out.push(
+            &RECORD_MISMATCH,
+            format!(
+                "RECORD does not match the wheel's contents: {}",
+                parts.join("; ")
+            ),
+        )
+        .at(record_name, None)
+        .hint("PyPI accepts this but emails the owners; rebuild the wheel rather than editing it.");
+    }
+}
+
+/// W003: entry_points.txt, when present, is valid UTF-8 in the entry-points format.
+fn entry_points(dist: &Dist, prefix: &str, out: &mut Diagnostics) {
+    let filename = &dist.filename;
     if let Some(ep) = &dist.entry_points {
         let member = format!("{prefix}.dist-info/entry_points.txt");
         let problem = match ep {
@@ -149,16 +179,6 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             .at(member, None)
             .hint(format!("{problem}. Fix [project.scripts] or [project.entry-points] and rebuild."));
         }
-    }
-    if let MetadataState::NotFound {
-        expected: Some(expected),
-    } = &dist.metadata
-    {
-        out.push(
-            &MISSING_METADATA_FILE,
-            format!("Wheel '{filename}' does not contain the required METADATA file: {expected}"),
-        )
-        .hint("Rebuild the wheel; its .dist-info directory must match the filename's name and version exactly.");
     }
 }
 
@@ -279,14 +299,23 @@ pub fn entry_points_problem(text: &str) -> Result<(), String> {
     if let Some(e) = deferred {
         return Err(e);
     }
-    for (name, keys) in &sections {
+    script_names_problem(&sections, &defaults)
+}
+
+/// Console and GUI script names may only contain letters, digits, '_', '.' and '-' (the
+/// `[DEFAULT]` keys count in every section).
+fn script_names_problem(
+    sections: &[(String, Vec<String>)],
+    defaults: &[String],
+) -> Result<(), String> {
+    for (name, keys) in sections {
         if name != "console_scripts" && name != "gui_scripts" {
             continue;
         }
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.' || c == '-';
         if let Some(bad) = keys
             .iter()
-            .chain(&defaults)
+            .chain(defaults)
             .find(|k| !k.chars().all(is_word))
         {
             return Err(format!(
