@@ -85,3 +85,31 @@ fn errors_name_the_file_and_exit_1() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("has no long description"));
     assert!(!out.exists());
 }
+
+/// `--open` where no browser can show the page says so and where the page is, instead of
+/// returning as if it had opened.
+#[test]
+fn open_without_a_display_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let readme = dir.path().join("README.md");
+    std::fs::write(&readme, "# Demo\n\nHello.\n").expect("write");
+    let out = dir.path().join("page.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_hoist"))
+        .args(["preview", "--open", "-o"])
+        .arg(&out)
+        .arg(&readme)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run hoist");
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    if cfg!(any(target_os = "macos", windows)) {
+        return;
+    }
+    assert!(
+        err.contains("warning: cannot open a browser (no display: $DISPLAY and $WAYLAND_DISPLAY are not set); open"),
+        "{err}"
+    );
+    assert!(out.exists());
+}

@@ -49,7 +49,10 @@ pub fn run(args: &PreviewArgs) -> u8 {
     EXIT_OK
 }
 
-/// Opens a file with the desktop's default handler, without waiting for it.
+/// Opens a file with the desktop's default handler. The handler is given two seconds to say
+/// it failed (`xdg-open` exits 3 when no method is available, as on a machine without a
+/// display); one still running then is taken to have opened it. On Linux and the BSDs, without
+/// `$DISPLAY` or `$WAYLAND_DISPLAY` nothing is tried: no browser could show the page.
 fn open(path: &std::path::Path) -> std::io::Result<()> {
     let mut cmd = if cfg!(target_os = "macos") {
         Command::new("open")
@@ -58,12 +61,33 @@ fn open(path: &std::path::Path) -> std::io::Result<()> {
         c.args(["/C", "start", ""]);
         c
     } else {
+        let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        if !display {
+            return Err(std::io::Error::other(
+                "no display: $DISPLAY and $WAYLAND_DISPLAY are not set",
+            ));
+        }
         Command::new("xdg-open")
     };
-    cmd.arg(path)
+    let mut child = cmd
+        .arg(path)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
-        .map(|_| ())
+        .spawn()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while std::time::Instant::now() < deadline {
+        match child.try_wait()? {
+            Some(status) if status.success() => return Ok(()),
+            Some(status) => {
+                return Err(std::io::Error::other(format!(
+                    "the desktop's opener failed ({status})"
+                )));
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    Ok(())
 }
