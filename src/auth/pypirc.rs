@@ -27,14 +27,52 @@ pub enum ConfigError {
         line: usize,
         what: String,
     },
-    #[error(
-        "Missing '{name}' section from {path}: add [{name}] with a repository URL, or list it in [distutils] index-servers"
-    )]
-    MissingSection { name: String, path: String },
+    #[error("{}", missing_section(name, path, *file_missing))]
+    MissingSection {
+        name: String,
+        path: String,
+        /// The (default) `.pypirc` does not exist at all.
+        file_missing: bool,
+    },
     #[error(
         "the [{name}] section of {path} has no repository URL: add `repository = https://…/legacy/`"
     )]
     MissingRepository { name: String, path: String },
+}
+
+/// twine's words for a repository name `.pypirc` does not define, or, when there is no
+/// `.pypirc` at all, that, with the nearest built-in name when the given one looks like a typo.
+fn missing_section(name: &str, path: &str, file_missing: bool) -> String {
+    if !file_missing {
+        return format!(
+            "Missing '{name}' section from {path}: add [{name}] with a repository URL, or list it in [distutils] index-servers"
+        );
+    }
+    let typo = ["pypi", "testpypi"]
+        .into_iter()
+        .find(|known| name != *known && edit_distance(name, known) <= 2);
+    let hint = typo.map_or(String::new(), |k| format!(" (did you mean `-r {k}`?)"));
+    format!(
+        "no repository named '{name}'{hint}: {path} does not exist, so only `pypi` and `testpypi` are known; pass --repository-url, or create {path} with a [{name}] section"
+    )
+}
+
+/// Levenshtein distance of two short names, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,6 +84,8 @@ struct Section {
 #[derive(Debug, Clone, Default)]
 pub struct PypiRc {
     path: String,
+    /// No file was there (a missing default `~/.pypirc`).
+    missing: bool,
     sections: BTreeMap<String, Section>,
 }
 
@@ -75,6 +115,7 @@ impl PypiRc {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(PypiRc {
                 path: shown,
+                missing: true,
                 sections: BTreeMap::new(),
             }),
             Err(e) => Err(ConfigError::Unreadable {
@@ -165,6 +206,7 @@ impl PypiRc {
         }
         Ok(PypiRc {
             path: path.to_string(),
+            missing: false,
             sections,
         })
     }
@@ -203,6 +245,7 @@ impl PypiRc {
             return Err(ConfigError::MissingSection {
                 name: name.to_string(),
                 path: self.path.clone(),
+                file_missing: self.missing,
             });
         }
         let pick = |key: &str| -> Option<String> {
@@ -261,9 +304,23 @@ mod tests {
             rc.repository("testpypi").unwrap_err(),
             ConfigError::MissingSection {
                 name: "testpypi".into(),
-                path: "~/.pypirc".into()
+                path: "~/.pypirc".into(),
+                file_missing: false,
             }
         );
+    }
+
+    #[test]
+    fn an_unknown_name_without_a_file_says_so_and_suggests_the_near_one() {
+        let rc = PypiRc::load(Path::new("/nonexistent/hoist/.pypirc"), false).unwrap();
+        let err = rc.repository("testpyp").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "no repository named 'testpyp' (did you mean `-r testpypi`?): /nonexistent/hoist/.pypirc does not exist, so only `pypi` and `testpypi` are known; pass --repository-url, or create /nonexistent/hoist/.pypirc with a [testpyp] section"
+        );
+        let err = rc.repository("internal").unwrap_err().to_string();
+        assert!(err.starts_with("no repository named 'internal': "), "{err}");
+        assert_eq!(edit_distance("pypy", "pypi"), 1);
     }
 
     #[test]
