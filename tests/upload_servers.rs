@@ -478,3 +478,65 @@ fn refusals_name_the_credentials_source_and_the_url_meant() {
         "{out}"
     );
 }
+
+/// Replaces what changes from run to run (the port, the temp dir, the unique version, sizes and
+/// digests of the generated files) with fixed words, so the rest of a report can be pinned.
+fn redact(out: &[u8], server: &Server, dir: &Path, version: &str) -> String {
+    let t = String::from_utf8_lossy(out)
+        .replace(&server.upload, "http://127.0.0.1:PORT/")
+        .replace(&dir.display().to_string(), "TMP")
+        .replace(version, "VERSION");
+    let sizes = regex::Regex::new(r"\b\d+(\.\d+)? (B|KiB|MiB)\b").expect("regex");
+    let t = sizes.replace_all(&t, "SIZE");
+    let numbers =
+        regex::Regex::new(r#"("(size|content_length|elapsed_ms)": |Content-Length: )\d+"#)
+            .expect("regex");
+    let t = numbers.replace_all(&t, "${1}N");
+    let hex = regex::Regex::new(r"\b[0-9a-f]{64}\b").expect("regex");
+    hex.replace_all(&t, "HEX").into_owned()
+}
+
+/// The whole human and JSON output of `upload` and `upload --dry-run` against pypiserver,
+/// pinned (stdout and stderr apart), so a refactor of the pipeline shows any change as a diff.
+#[test]
+fn the_reports_of_an_upload_are_pinned() {
+    let server = pypiserver();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (version, wheel, sdist) = release(dir.path(), "pin-demo");
+    let r = |o: &[u8]| redact(o, &server, dir.path(), &version);
+    for (name, extra) in [
+        ("dry_run_human", vec!["--dry-run"]),
+        ("dry_run_json", vec!["--dry-run", "--format", "json"]),
+        (
+            "dry_run_digests_first",
+            vec!["--dry-run", "--digests-first"],
+        ),
+    ] {
+        let o = upload(&server, &[&sdist, &wheel], &extra);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        insta::assert_snapshot!(format!("{name}_stdout"), r(&o.stdout));
+        insta::assert_snapshot!(format!("{name}_stderr"), r(&o.stderr));
+    }
+    let o = upload(&server, &[&sdist, &wheel], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    insta::assert_snapshot!("upload_human_stdout", r(&o.stdout));
+    insta::assert_snapshot!("upload_human_stderr", r(&o.stderr));
+    // Again: pypiserver refuses a file it has (409), which --skip-existing turns into a skip.
+    let o = upload(&server, &[&sdist, &wheel], &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    insta::assert_snapshot!("upload_again_json_stdout", r(&o.stdout));
+    insta::assert_snapshot!("upload_again_json_stderr", r(&o.stderr));
+    let o = upload(&server, &[&sdist, &wheel], &["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    insta::assert_snapshot!("upload_skip_existing_stdout", r(&o.stdout));
+    insta::assert_snapshot!("upload_skip_existing_stderr", r(&o.stderr));
+    let (version2, wheel2, _) = release(dir.path(), "pin-demo");
+    let o = upload(&server, &[&wheel2], &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let json = redact(&o.stdout, &server, dir.path(), &version2);
+    insta::assert_snapshot!("upload_json_stdout", json);
+    insta::assert_snapshot!(
+        "upload_json_stderr",
+        redact(&o.stderr, &server, dir.path(), &version2)
+    );
+}
