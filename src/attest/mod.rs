@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::dist::filename::{SdistFilename, WheelFilename, canonicalize_name};
 
+pub mod publish;
 pub mod sign;
 
 /// The predicate types PyPI accepts.

@@ -2,100 +2,17 @@
 //! presents and the trusted publisher that matches it, without minting or uploading anything,
 //! so the PyPI side can be set up before the first release.
 //!
-//! Also the terminal glue trusted publishing shares with `hoist upload`: masking secrets on
-//! GitHub Actions, the job summary, the failure report.
+//! The CI glue it shares with `hoist upload` (masking, the job summary, the failure report)
+//! lives in `crate::output::ci`.
 
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use crate::auth::oidc::{self, Detection, ProviderKind, SharedEnv, Sink, TrustedPublisher, report};
+use crate::auth::oidc::{self, Detection, TrustedPublisher, report};
 use crate::auth::{self, IndexKind, Inputs};
 use crate::cli::PublisherArgs;
+use crate::output::ci::{mask_sink, note_sink, print_failure, process_env, step_summary};
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
-
-/// The process environment, shareable with the providers.
-pub(crate) fn process_env() -> SharedEnv {
-    Arc::new(|k| std::env::var(k).ok())
-}
-
-pub(crate) fn on_github(env: &SharedEnv) -> bool {
-    env("GITHUB_ACTIONS").as_deref() == Some("true")
-}
-
-/// On GitHub Actions, a sink that prints `::add-mask::<secret>` at once, so the runner hides
-/// the secret from every later line of the log. `to_stderr` keeps stdout for a JSON report.
-pub(crate) fn mask_sink(env: &SharedEnv, to_stderr: bool) -> Option<Sink> {
-    if !on_github(env) {
-        return None;
-    }
-    Some(Arc::new(move |secret: &str| {
-        if secret.is_empty() || secret.contains(['\r', '\n']) {
-            return;
-        }
-        let line = format!("::add-mask::{secret}\n");
-        if to_stderr {
-            let mut e = io::stderr().lock();
-            let _ = e.write_all(line.as_bytes());
-            let _ = e.flush();
-        } else {
-            let mut o = io::stdout().lock();
-            let _ = o.write_all(line.as_bytes());
-            let _ = o.flush();
-        }
-    }))
-}
-
-pub(crate) fn note_sink() -> Sink {
-    Arc::new(|line: &str| eprintln!("{line}"))
-}
-
-/// Appends `text` to `$GITHUB_STEP_SUMMARY` when it is set.
-pub(crate) fn step_summary(env: &SharedEnv, title: &str, text: &str) {
-    let Some(path) = env("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return;
-    };
-    let written = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(&path)
-        .and_then(|mut f| f.write_all(report::markdown(title, text).as_bytes()));
-    if let Err(e) = written {
-        eprintln!("warning: cannot write the job summary {path}: {e}");
-    }
-}
-
-/// Prints a trusted-publishing failure: on stderr, as a GitHub annotation, in the job summary.
-pub(crate) fn print_failure(env: &SharedEnv, text: &str, as_warning: bool) {
-    let label = if as_warning { "warning" } else { "error" };
-    eprintln!("{label}: {}", text.trim_end());
-    if on_github(env) {
-        let first = text.lines().next().unwrap_or("Trusted publishing failed");
-        eprintln!("::{label} title=Trusted publishing::{first}");
-    }
-    step_summary(env, "hoist: trusted publishing", text);
-}
-
-/// One line about the identity, for progress output.
-pub(crate) fn identity_line(kind: ProviderKind, claims: Option<&oidc::Claims>) -> String {
-    let detail = claims.and_then(|c| match kind {
-        ProviderKind::GitHub => Some(format!(
-            "{}, {}",
-            c.show("repository"),
-            c.get("job_workflow_ref")
-                .as_deref()
-                .and_then(report::workflow_file)
-                .unwrap_or("MISSING")
-        )),
-        ProviderKind::GitLab => c.get("project_path"),
-        ProviderKind::Google => c.get("email"),
-        _ => c.get("sub"),
-    });
-    match detail {
-        Some(d) => format!("{} ({d})", kind.name()),
-        None => kind.name().to_string(),
-    }
-}
 
 pub fn run(args: &PublisherArgs) -> u8 {
     let env = process_env();

@@ -7,6 +7,8 @@
 
 pub mod audit;
 pub mod check;
+pub mod ci;
+pub mod publish;
 pub mod upload;
 
 /// The warning for a password or token given as an argument (`upload -p`, `token inspect

@@ -172,6 +172,22 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// These options with what the environment tunes: `HOIST_RETRY_BASE_MS` (the first
+    /// backoff step, in milliseconds) and the stall limit of [`crate::retry::stall_from_env`],
+    /// which bounds both a stalled send and the wait for the answer.
+    pub fn tuned_by_env(mut self, env: &dyn Fn(&str) -> Option<String>) -> Options {
+        if let Some(ms) = env("HOIST_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
+            self.retry.base = Duration::from_millis(ms);
+        }
+        if let Some(stall) = crate::retry::stall_from_env(env) {
+            self.stall_timeout = stall;
+            self.response_timeout = stall;
+        }
+        self
+    }
+}
+
 /// The answer to one attempt.
 #[derive(Debug)]
 enum Attempt {
