@@ -4,6 +4,9 @@
 //! exactly one subject whose name is this distribution and whose sha256 is this file's, a
 //! predicate type PyPI accepts, at most one of each type and at most two in all.
 //!
+//! `sign.rs` makes a publish attestation with Sigstore; `publish.rs` is the attestation step
+//! of the publish pipeline (which files go with each upload, `--attest` signing).
+//!
 //! What cannot be checked offline is left to PyPI: the Sigstore certificate chain, the Rekor
 //! inclusion proof, the DSSE signature and the trusted-publisher identity policy.
 

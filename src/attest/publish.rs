@@ -66,7 +66,7 @@ impl PublishAttestError {
 
 /// Attaches to each form the attestation files beside its distribution (`--attestations`),
 /// checked locally, or notes that there are some to upload; with `--attest`, first refuses
-/// what signing could not fix (see [`precheck`]). Returns how many files were attached.
+/// what signing could not fix (`precheck`). Returns how many files were attached.
 ///
 /// Errors: [`PublishAttestError::Usage`] (precheck, unreadable file),
 /// [`PublishAttestError::Invalid`] (an attestation PyPI would refuse).
