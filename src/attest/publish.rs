@@ -52,18 +52,6 @@ pub enum PublishAttestError {
     Write { path: PathBuf, source: io::Error },
 }
 
-impl PublishAttestError {
-    /// How the pipeline stops on this error.
-    pub fn stop(&self) -> crate::publish::Stop {
-        use crate::publish::Stop;
-        match self {
-            PublishAttestError::Usage(_) => Stop::Usage,
-            PublishAttestError::Invalid(_) => Stop::Refused,
-            _ => Stop::Failed,
-        }
-    }
-}
-
 /// Attaches to each form the attestation files beside its distribution (`--attestations`),
 /// checked locally, or notes that there are some to upload; with `--attest`, first refuses
 /// what signing could not fix (`precheck`). Returns how many files were attached.

@@ -21,7 +21,7 @@
 
 use std::sync::Arc;
 
-use crate::attest;
+use crate::attest::{self, publish::PublishAttestError};
 use crate::auth::Inputs;
 use crate::auth::oidc::{Policy, SharedEnv, Sink};
 use crate::check::FileReport;
@@ -143,7 +143,7 @@ pub enum Error {
     #[error(transparent)]
     Prepare(#[from] PrepareError),
     #[error(transparent)]
-    Attest(#[from] attest::publish::PublishAttestError),
+    Attest(#[from] PublishAttestError),
     #[error(transparent)]
     Target(#[from] TargetError),
     #[error(transparent)]
@@ -170,7 +170,9 @@ impl Error {
     pub fn stop(&self) -> Stop {
         match self {
             Error::Prepare(_) => Stop::Refused,
-            Error::Attest(e) => e.stop(),
+            Error::Attest(PublishAttestError::Usage(_)) => Stop::Usage,
+            Error::Attest(PublishAttestError::Invalid(_)) => Stop::Refused,
+            Error::Attest(_) => Stop::Failed,
             _ => Stop::Usage,
         }
     }
