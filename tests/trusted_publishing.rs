@@ -965,3 +965,72 @@ fn trusted_publishing_through_a_faulty_network() {
         assert_no_secrets(&o, &fake);
     }
 }
+
+/// The whole output of `hoist publisher` (stdout, stderr, the job summary) and of an upload by
+/// trusted publishing on GitHub Actions (stdout and stderr, `::add-mask::` lines included),
+/// pinned so a refactor shows any change as a diff.
+#[test]
+fn the_reports_of_publisher_and_a_trusted_upload_are_pinned() {
+    let fake = Fake::start(Config::default());
+    let dir = tempfile::tempdir().expect("dir");
+    let summary = dir.path().join("summary.md");
+    let summary_s = summary.display().to_string();
+    let e = github_env(&fake);
+    let mut all = envs(&e);
+    all.push(("GITHUB_STEP_SUMMARY", &summary_s));
+    let redact = |t: &str| {
+        let t = t.replace(&fake.base(), "http://127.0.0.1:PORT");
+        let t = t.replace(&fake.host_port(), "127.0.0.1:PORT");
+        let stamp = regex::Regex::new(r"\b1[0-9]{9}\b").expect("regex");
+        let t = stamp.replace_all(&t, "TIMESTAMP").into_owned();
+        let t = t.replace(env!("CARGO_MANIFEST_DIR"), "REPO");
+        let minted = regex::Regex::new(r"FAKEMINTED\w+").expect("regex");
+        let t = minted.replace_all(&t, "FAKEMINTED").into_owned();
+        let elapsed = regex::Regex::new(r#""elapsed_ms": \d+"#).expect("regex");
+        let t = elapsed.replace_all(&t, r#""elapsed_ms": N"#).into_owned();
+        let jwt = regex::Regex::new(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+            .expect("regex");
+        jwt.replace_all(&t, "JWT").into_owned()
+    };
+    let url = fake.upload_url();
+    let o = hoist(
+        &["publisher", "--repository-url", &url, "--project", "demo"],
+        &all,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    insta::assert_snapshot!(
+        "publisher_stdout",
+        redact(&String::from_utf8_lossy(&o.stdout))
+    );
+    insta::assert_snapshot!(
+        "publisher_stderr",
+        redact(&String::from_utf8_lossy(&o.stderr))
+    );
+    insta::assert_snapshot!(
+        "publisher_summary",
+        redact(&std::fs::read_to_string(&summary).expect("summary"))
+    );
+    let o = hoist(
+        &["publisher", "--repository-url", &url],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(
+        "publisher_no_identity",
+        redact(&format!(
+            "{}\n---\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ))
+    );
+    for (name, extra) in [("human", vec![]), ("json", vec!["--format", "json"])] {
+        let o = upload(&fake, &["demo-1.0-py3-none-any.whl"], &extra, &envs(&e));
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let out = format!(
+            "{}\n---\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        insta::assert_snapshot!(format!("trusted_upload_{name}"), redact(&out));
+    }
+}

@@ -1062,3 +1062,60 @@ fn a_refused_connection_is_said_once_in_plain_words() {
         assert!(!out.contains("error sending request"), "{out}");
     }
 }
+
+/// The fixture directory, the server's port and the timings, as fixed words.
+fn redact(out: &[u8], server: &FaultServer) -> String {
+    let t = String::from_utf8_lossy(out)
+        .replace(&server.url(), "http://127.0.0.1:PORT/")
+        .replace(&fixture("dist").display().to_string(), "FIXTURES/dist");
+    let elapsed = regex::Regex::new(r#""elapsed_ms": \d+"#).expect("regex");
+    elapsed.replace_all(&t, r#""elapsed_ms": N"#).into_owned()
+}
+
+/// The rest of what a person and a machine read from a run with a refusal (the JSON report, and
+/// stderr of both formats) and from a dry run, pinned so a refactor shows any change as a diff.
+#[test]
+fn the_reports_after_a_failure_and_of_a_dry_run_are_pinned() {
+    let reason = "'Foo :: Bar' is not a valid classifier. See https://packaging.python.org/specifications/core-metadata for more information.";
+    let files = [
+        fixture("dist/tomli-2.0.1-py3-none-any.whl"),
+        fixture("dist/six-1.16.0-py2.py3-none-any.whl"),
+        fixture("dist/six-1.16.0.tar.gz"),
+    ];
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    for (name, extra) in [("human", vec![]), ("json", vec!["--format", "json"])] {
+        let server = FaultServer::start(vec![Behavior::ok(), Behavior::status(400, reason)]);
+        let o = upload_to(&server.url(), &files, &extra);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        if name == "json" {
+            insta::assert_snapshot!("failure_json_stdout", redact(&o.stdout, &server));
+        }
+        insta::assert_snapshot!(format!("failure_{name}_stderr"), redact(&o.stderr, &server));
+    }
+    for (name, extra) in [
+        ("human", vec!["--dry-run", "--comment", "nightly"]),
+        ("json", vec!["--dry-run", "--format", "json"]),
+    ] {
+        let server = FaultServer::start(vec![Behavior::ok()]);
+        let o = upload_to(&server.url(), &files, &extra);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        insta::assert_snapshot!(format!("dry_run_{name}_stdout"), redact(&o.stdout, &server));
+        insta::assert_snapshot!(format!("dry_run_{name}_stderr"), redact(&o.stderr, &server));
+        assert!(server.requests().is_empty());
+    }
+    // The check refuses a file: nothing is sent, the report goes to stderr.
+    let server = FaultServer::start(vec![Behavior::ok()]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = Spec::wheel()
+        .named("bad-1.0-py3-none-any.whl")
+        .set("Name", "bad")
+        .set("Version", "1.0")
+        .set("Classifier", "Foo :: Bar")
+        .write(dir.path());
+    let o = upload_to(&server.url(), &[&bad, files[0]], &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let stderr = redact(&o.stderr, &server).replace(&dir.path().display().to_string(), "TMP");
+    insta::assert_snapshot!("check_refused_stderr", stderr);
+    assert!(o.stdout.is_empty());
+    assert!(server.requests().is_empty());
+}

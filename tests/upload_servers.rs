@@ -478,3 +478,158 @@ fn refusals_name_the_credentials_source_and_the_url_meant() {
         "{out}"
     );
 }
+
+/// Replaces what changes from run to run (the port, the temp dir, the unique version, sizes and
+/// digests of the generated files) with fixed words, so the rest of a report can be pinned.
+fn redact(out: &[u8], server: &Server, dir: &Path, version: &str) -> String {
+    let t = String::from_utf8_lossy(out)
+        .replace(&server.upload, "http://127.0.0.1:PORT/")
+        .replace(&dir.display().to_string(), "TMP")
+        .replace(version, "VERSION");
+    let sizes = regex::Regex::new(r"\b\d+(\.\d+)? (B|KiB|MiB)\b").expect("regex");
+    let t = sizes.replace_all(&t, "SIZE");
+    let numbers =
+        regex::Regex::new(r#"("(size|content_length|elapsed_ms)": |Content-Length: )\d+"#)
+            .expect("regex");
+    let t = numbers.replace_all(&t, "${1}N");
+    let hex = regex::Regex::new(r"\b[0-9a-f]{64}\b").expect("regex");
+    hex.replace_all(&t, "HEX").into_owned()
+}
+
+/// The whole human and JSON output of `upload` and `upload --dry-run` against pypiserver,
+/// pinned (stdout and stderr apart), so a refactor of the pipeline shows any change as a diff.
+#[test]
+fn the_reports_of_an_upload_are_pinned() {
+    let server = pypiserver();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (version, wheel, sdist) = release(dir.path(), "pin-demo");
+    let r = |o: &[u8]| redact(o, &server, dir.path(), &version);
+    for (name, extra) in [
+        ("dry_run_human", vec!["--dry-run"]),
+        ("dry_run_json", vec!["--dry-run", "--format", "json"]),
+        (
+            "dry_run_digests_first",
+            vec!["--dry-run", "--digests-first"],
+        ),
+    ] {
+        let o = upload(&server, &[&sdist, &wheel], &extra);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        insta::assert_snapshot!(format!("{name}_stdout"), r(&o.stdout));
+        insta::assert_snapshot!(format!("{name}_stderr"), r(&o.stderr));
+    }
+    let o = upload(&server, &[&sdist, &wheel], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    insta::assert_snapshot!("upload_human_stdout", r(&o.stdout));
+    insta::assert_snapshot!("upload_human_stderr", r(&o.stderr));
+    // Again: pypiserver refuses a file it has (409), which --skip-existing turns into a skip.
+    let o = upload(&server, &[&sdist, &wheel], &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    insta::assert_snapshot!("upload_again_json_stdout", r(&o.stdout));
+    insta::assert_snapshot!("upload_again_json_stderr", r(&o.stderr));
+    let o = upload(&server, &[&sdist, &wheel], &["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    insta::assert_snapshot!("upload_skip_existing_stdout", r(&o.stdout));
+    insta::assert_snapshot!("upload_skip_existing_stderr", r(&o.stderr));
+    let (version2, wheel2, _) = release(dir.path(), "pin-demo");
+    let o = upload(&server, &[&wheel2], &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let json = redact(&o.stdout, &server, dir.path(), &version2);
+    insta::assert_snapshot!("upload_json_stdout", json);
+    insta::assert_snapshot!(
+        "upload_json_stderr",
+        redact(&o.stderr, &server, dir.path(), &version2)
+    );
+}
+
+/// What the pipeline shows, collected instead of printed.
+#[derive(Default)]
+struct Collected {
+    notes: std::sync::Mutex<Vec<String>>,
+}
+
+impl hoist::publish::Frontend for Collected {
+    fn note(&self, line: &str) {
+        self.notes.lock().expect("lock").push(line.to_string());
+    }
+    fn check_refused(&self, _: &[hoist::check::FileReport]) {}
+    fn check_warnings(&self, _: &[hoist::check::FileReport]) {}
+    fn ci_failure(&self, text: &str, _: bool) {
+        self.note(text);
+    }
+    fn mask_sink(&self) -> Option<hoist::auth::oidc::Sink> {
+        None
+    }
+    fn progress(&self, _: u64, _: usize) -> std::sync::Arc<dyn hoist::upload::progress::Reporter> {
+        std::sync::Arc::new(hoist::upload::progress::Lines)
+    }
+}
+
+/// The publish pipeline run from the library, not through `main`: a glob of a release goes to
+/// pypiserver, comes back byte for byte, and a dry run of the same options stops before the
+/// send with the plan.
+#[test]
+fn the_publish_pipeline_runs_from_the_library() {
+    use hoist::publish::{self, Published};
+    let server = pypiserver();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (version, wheel, sdist) = release(dir.path(), "lib-pipeline");
+    let password = server.password.clone();
+    let env: hoist::auth::oidc::SharedEnv =
+        std::sync::Arc::new(move |k: &str| (k == "HOIST_PASSWORD").then(|| password.clone()));
+    let mut options = publish::Options {
+        files: vec![format!("{}/lib_pipeline-*", dir.path().display())],
+        check: hoist::check::Options::default(),
+        no_check: false,
+        comment: None,
+        inputs: hoist::auth::Inputs {
+            repository_url: Some(server.upload.clone()),
+            username: Some(server.user.clone()),
+            non_interactive: true,
+            ..hoist::auth::Inputs::default()
+        },
+        policy: hoist::auth::oidc::Policy::Never,
+        attestations: false,
+        attest: false,
+        dry_run: true,
+        verbose: false,
+        upload: hoist::upload::Options::default(),
+        handle_ctrl_c: false,
+        env,
+    };
+    let frontend = std::sync::Arc::new(Collected::default());
+    let Ok(Published::Planned(plan)) = publish::run(&options, frontend.clone()) else {
+        panic!("a dry run plans: {:?}", frontend.notes.lock());
+    };
+    let names: Vec<&str> = plan.iter().map(|p| p.filename.as_str()).collect();
+    let wheel_name = wheel.file_name().and_then(|n| n.to_str()).expect("name");
+    let sdist_name = sdist.file_name().and_then(|n| n.to_str()).expect("name");
+    assert_eq!(names, [wheel_name, sdist_name], "wheels first");
+
+    options.dry_run = false;
+    let Ok(Published::Sent(sent)) = publish::run(&options, frontend.clone()) else {
+        panic!("the upload runs: {:?}", frontend.notes.lock());
+    };
+    assert!(sent.complete(), "{:?}", sent.results);
+    assert_eq!(sent.results.len(), 2);
+    let notes = frontend.notes.lock().expect("lock").join("\n");
+    assert!(
+        notes.contains(&format!("Uploading 2 file(s) to {}", server.upload)),
+        "{notes}"
+    );
+    assert!(!notes.contains(&server.password), "{notes}");
+    let back = tempfile::tempdir().expect("tempdir");
+    for file in [&wheel, &sdist] {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+        let got = download(&server, "lib-pipeline", &version, name, back.path());
+        assert_eq!(
+            got,
+            std::fs::read(file).expect("read"),
+            "{name} came back different"
+        );
+    }
+    // Again: the index has them, and the phase that says so is the send.
+    let Ok(Published::Sent(again)) = publish::run(&options, frontend.clone()) else {
+        panic!("the second upload runs");
+    };
+    assert!(!again.complete());
+}

@@ -4,6 +4,9 @@
 //! exactly one subject whose name is this distribution and whose sha256 is this file's, a
 //! predicate type PyPI accepts, at most one of each type and at most two in all.
 //!
+//! `sign.rs` makes a publish attestation with Sigstore; `publish.rs` is the attestation step
+//! of the publish pipeline (which files go with each upload, `--attest` signing).
+//!
 //! What cannot be checked offline is left to PyPI: the Sigstore certificate chain, the Rekor
 //! inclusion proof, the DSSE signature and the trusted-publisher identity policy.
 
@@ -15,6 +18,7 @@ use serde_json::Value;
 
 use crate::dist::filename::{SdistFilename, WheelFilename, canonicalize_name};
 
+pub mod publish;
 pub mod sign;
 
 /// The predicate types PyPI accepts.
@@ -148,12 +152,23 @@ fn b64(value: &Value, what: &str, path: &Path) -> Result<Vec<u8>, AttestError> {
 
 /// Checks one attestation against the distribution (`filename`, `sha256` hex). Returns the
 /// attestation's predicate type.
+///
+/// Errors: the messages PyPI gives (`warehouse/attestations/services.py`), "Malformed
+/// attestations: ..." for the shape, "Could not verify the uploaded artifact ..." for the
+/// statement; each names `path`.
 pub fn verify_one(
     path: &Path,
     doc: &Value,
     filename: &str,
     sha256: &str,
 ) -> Result<String, AttestError> {
+    let statement_bytes = envelope_statement(path, doc)?;
+    verify_statement(path, &statement_bytes, filename, sha256)
+}
+
+/// The attestation's shape (version 1, verification material with a certificate and a
+/// transparency entry, a signed envelope): the envelope's statement, decoded.
+fn envelope_statement(path: &Path, doc: &Value) -> Result<Vec<u8>, AttestError> {
     let obj = doc.as_object().ok_or_else(|| {
         err(
             path,
@@ -195,11 +210,21 @@ pub fn verify_one(
         "envelope.signature",
         path,
     )?;
-    let statement_bytes = b64(
+    b64(
         envelope.get("statement").unwrap_or(&Value::Null),
         "envelope.statement",
         path,
-    )?;
+    )
+}
+
+/// The in-toto statement: exactly one subject, naming this distribution with this sha256, and
+/// a predicate type PyPI accepts (returned).
+fn verify_statement(
+    path: &Path,
+    statement_bytes: &[u8],
+    filename: &str,
+    sha256: &str,
+) -> Result<String, AttestError> {
     let fail = |detail: String| {
         err(
             path,
@@ -208,7 +233,7 @@ pub fn verify_one(
             ),
         )
     };
-    let statement: Value = serde_json::from_slice(&statement_bytes)
+    let statement: Value = serde_json::from_slice(statement_bytes)
         .map_err(|e| fail(format!("invalid statement: {e}")))?;
     if statement.get("_type").and_then(Value::as_str) != Some("https://in-toto.io/Statement/v1") {
         return Err(fail(

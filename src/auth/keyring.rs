@@ -65,14 +65,30 @@ impl Keyring {
         }
     }
 
+    /// Starts the command. A program file another process still holds open for writing
+    /// (`ETXTBSY`: a script written just before, while a fork elsewhere had it open) is tried
+    /// again a few times before giving up.
+    fn spawn(&self, args: &[&str]) -> Option<std::process::Child> {
+        for _ in 0..5 {
+            match Command::new(&self.program)
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+            {
+                Ok(child) => return Some(child),
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
     fn run(&self, args: &[&str]) -> Run {
-        let Ok(mut child) = Command::new(&self.program)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
+        let Some(mut child) = self.spawn(args) else {
             return Run::Failed;
         };
         // Read stdout on a thread, so a back end that writes much cannot block on a full pipe.

@@ -1,4 +1,6 @@
 //! One module per subcommand: each glues the library to the terminal and returns an exit code.
+//! A command parses nothing (clap does, `crate::cli`), calls the library, renders through
+//! `crate::output`, and picks the exit status; no command imports another.
 
 pub mod audit;
 pub mod check;

@@ -106,20 +106,44 @@ pub fn write_human(w: &mut dyn Write, reports: &[FileReport], strict: bool) -> i
 /// then a line saying how to see them in full; writes nothing when there is none. `hoist upload`
 /// shows these before sending, so a release never goes out with a warning nobody saw.
 pub fn write_warnings_compact(w: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+    /// Lines shown for one rule in one file; the rest are counted on one more line.
+    const PER_RULE: usize = 3;
     let mut count = 0;
     for r in reports {
-        for d in r
+        let warnings: Vec<_> = r
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
-        {
+            .collect();
+        let mut shown: Vec<(&str, usize)> = Vec::new();
+        for d in &warnings {
+            let seen = match shown.iter_mut().find(|(code, _)| *code == d.rule.code) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    shown.push((d.rule.code, 1));
+                    1
+                }
+            };
+            if seen <= PER_RULE {
+                writeln!(
+                    w,
+                    "{YELLOW}warning[{}]{YELLOW:#} {DIM}{}{DIM:#} {}: {}",
+                    d.rule.code, d.rule.name, r.filename, d.message
+                )?;
+            }
+        }
+        for (code, n) in shown.iter().filter(|(_, n)| *n > PER_RULE) {
             writeln!(
                 w,
-                "{YELLOW}warning[{}]{YELLOW:#} {DIM}{}{DIM:#} {}: {}",
-                d.rule.code, d.rule.name, r.filename, d.message
+                "{YELLOW}warning[{code}]{YELLOW:#} {}: {} more like these",
+                r.filename,
+                n - PER_RULE
             )?;
-            count += 1;
         }
+        count += warnings.len();
     }
     if count > 0 {
         writeln!(

@@ -6,8 +6,6 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::digest::Digests;
-use crate::upload::form::FormField;
 use crate::upload::progress::human_size;
 use crate::upload::{FileResult, Outcome};
 
@@ -144,20 +142,7 @@ pub fn write_json(
     writeln!(w)
 }
 
-/// One request that `--dry-run` would send.
-#[derive(Debug, Serialize)]
-pub struct PlannedRequest {
-    pub filename: String,
-    pub path: String,
-    pub size: u64,
-    pub method: &'static str,
-    pub url: String,
-    pub content_length: u64,
-    pub fields: Vec<FormField>,
-    pub digests: Digests,
-    /// Whether the digests go after the file (the default) or before it.
-    pub digests_after_content: bool,
-}
+pub use crate::publish::PlannedRequest;
 
 fn short(value: &str) -> String {
     let one_line = !value.contains('\n');

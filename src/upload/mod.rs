@@ -1,6 +1,8 @@
 //! Uploading distributions, in phases with their own modules:
 //! - preparing a file: its form ([`form`]) and streamed body ([`multipart`]);
-//! - sending it: the client ([`client`]), retries ([`retry`]) and a stall watchdog here;
+//! - sending it: the client ([`client`]), one attempt with its stall watchdog (`attempt`),
+//!   what each answer means (`answer`: already exists, expired token, retry, final), and
+//!   retries ([`retry`]);
 //! - knowing what the index already has ([`existing`]);
 //! - credentials from a [`CredentialSource`], asked before each file: a trusted-publishing
 //!   token is renewed there when it is about to expire, and once more when the index answers
@@ -12,6 +14,8 @@
 //! report says which files were not attempted: a rerun with `--skip-existing` completes the
 //! release.
 
+mod answer;
+mod attempt;
 pub mod client;
 pub mod existing;
 pub mod form;
@@ -23,12 +27,11 @@ pub mod retry;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use futures_util::StreamExt;
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{Client, Url};
 
 use crate::auth::{CredentialSource, Credentials, Fixed, Target};
@@ -172,23 +175,20 @@ impl Default for Options {
     }
 }
 
-/// The answer to one attempt.
-#[derive(Debug)]
-enum Attempt {
-    Response {
-        status: u16,
-        reason: String,
-        body: String,
-        location: Option<String>,
-        retry_after: Option<Duration>,
-        sent_all: bool,
-        digests: Option<Digests>,
-    },
-    Transport {
-        error: String,
-        retryable: bool,
-        sent_all: bool,
-    },
+impl Options {
+    /// These options with what the environment tunes: `HOIST_RETRY_BASE_MS` (the first
+    /// backoff step, in milliseconds) and the stall limit of [`crate::retry::stall_from_env`],
+    /// which bounds both a stalled send and the wait for the answer.
+    pub fn tuned_by_env(mut self, env: &dyn Fn(&str) -> Option<String>) -> Options {
+        if let Some(ms) = env("HOIST_RETRY_BASE_MS").and_then(|v| v.parse::<u64>().ok()) {
+            self.retry.base = Duration::from_millis(ms);
+        }
+        if let Some(stall) = crate::retry::stall_from_env(env) {
+            self.stall_timeout = stall;
+            self.response_timeout = stall;
+        }
+        self
+    }
 }
 
 /// What the index's simple API says about a file, compared with the local bytes.
@@ -627,6 +627,8 @@ impl Uploader {
         }
     }
 
+    /// Uploads one file: its credentials, with `--skip-existing` a look at the index first,
+    /// then attempts until an answer settles it (see `answer`).
     async fn upload_one(&self, p: &Prepared) -> FileResult {
         let start = Instant::now();
         if self.stop.load(Ordering::SeqCst) {
@@ -635,58 +637,109 @@ impl Uploader {
             } else {
                 "an earlier file failed; rerun with --skip-existing to finish the release"
             };
-            return self.result(
-                p,
-                Outcome::NotAttempted {
-                    reason: reason.into(),
-                },
-                None,
-                start,
-            );
-        }
-        let mut creds = match &self.credentials {
-            None => None,
-            Some(source) => match source.for_next_file().await {
-                Ok(c) => Some(c),
-                Err(why) => {
-                    let outcome = self.fail(
-                        None,
-                        self.scrub(&why),
-                        Some("No upload token: nothing was sent for this file.".into()),
-                        0,
-                    );
-                    self.stop.store(true, Ordering::SeqCst);
-                    self.reporter.finish(&p.filename, outcome.label());
-                    return self.result(p, outcome, None, start);
-                }
-            },
-        };
-        let mut renewed = false;
-        // With --skip-existing, ask the index first: a rerun then sends nothing it already has.
-        let mut digests = None;
-        if self.options.skip_existing
-            && let Some(Listing::Present { sha256 }) = self.lookup(p, creds.as_ref(), None).await
-        {
-            digests = self.local_digests(p).await;
-            let local = digests.as_ref().map(|d| d.sha256.clone());
-            let outcome = match (sha256, local) {
-                (Some(remote), Some(local)) if remote != local => self.fail(
-                    None,
-                    format!("a different {} is already on the index (its sha256 is {remote}, this file's is {local})", p.filename),
-                    Some("An index never replaces a file: build the release again with a new version number.".into()),
-                    0,
-                ),
-                (Some(_), Some(_)) => Outcome::Skipped { reason: "already on the index with the same sha256".into() },
-                _ => Outcome::Skipped { reason: "already on the index (it shows no hash to compare)".into() },
+            let outcome = Outcome::NotAttempted {
+                reason: reason.into(),
             };
-            self.reporter.finish(&p.filename, outcome.label());
-            return self.result(p, outcome, digests, start);
+            return self.result(p, outcome, None, start);
         }
-        let digests_first = if self.options.digests_first {
-            if digests.is_none() {
-                digests = self.local_digests(p).await;
+        let creds = match self.credentials_for().await {
+            Ok(c) => c,
+            Err(outcome) => {
+                self.stop.store(true, Ordering::SeqCst);
+                self.reporter.finish(&p.filename, outcome.label());
+                return self.result(p, outcome, None, start);
             }
-            digests.clone()
+        };
+        let mut run = answer::FileRun {
+            p,
+            creds,
+            renewed: false,
+            digests: None,
+            url: self.target.url.clone(),
+            attempts: 0,
+            redirects: 0,
+            maybe_landed: false,
+        };
+        // With --skip-existing, ask the index first: a rerun then sends nothing it already has.
+        let outcome = match self.already_there(&mut run).await {
+            Some(outcome) => outcome,
+            None => self.send_file(&mut run).await,
+        };
+        self.reporter.finish(&p.filename, outcome.label());
+        self.result(p, outcome, run.digests, start)
+    }
+
+    /// The credentials for the next file. `Err` is the file's outcome when there are none:
+    /// nothing is sent.
+    async fn credentials_for(&self) -> Result<Option<Credentials>, Outcome> {
+        let Some(source) = &self.credentials else {
+            return Ok(None);
+        };
+        match source.for_next_file().await {
+            Ok(c) => Ok(Some(c)),
+            Err(why) => Err(self.fail(
+                None,
+                self.scrub(&why),
+                Some("No upload token: nothing was sent for this file.".into()),
+                0,
+            )),
+        }
+    }
+
+    /// `--skip-existing`: the outcome when the index already lists the file (skipped, or
+    /// failed when it holds other bytes under the same name).
+    async fn already_there(&self, run: &mut answer::FileRun<'_>) -> Option<Outcome> {
+        let p = run.p;
+        if !self.options.skip_existing {
+            return None;
+        }
+        let Some(Listing::Present { sha256 }) = self.lookup(p, run.creds.as_ref(), None).await
+        else {
+            return None;
+        };
+        run.digests = self.local_digests(p).await;
+        let local = run.digests.as_ref().map(|d| d.sha256.clone());
+        Some(match (sha256, local) {
+            (Some(remote), Some(local)) if remote != local => self.fail(
+                None,
+                format!("a different {} is already on the index (its sha256 is {remote}, this file's is {local})", p.filename),
+                Some("An index never replaces a file: build the release again with a new version number.".into()),
+                0,
+            ),
+            (Some(_), Some(_)) => Outcome::Skipped { reason: "already on the index with the same sha256".into() },
+            _ => Outcome::Skipped { reason: "already on the index (it shows no hash to compare)".into() },
+        })
+    }
+
+    /// Sends the file until an answer settles it: each attempt, then what its answer means.
+    async fn send_file(&self, run: &mut answer::FileRun<'_>) -> Outcome {
+        let p = run.p;
+        let body = self.body_for(run).await;
+        if self.interrupted.load(Ordering::SeqCst) {
+            // Ctrl-C came while the index was being asked: the upload never starts.
+            return Outcome::NotAttempted {
+                reason: "interrupted (Ctrl-C) before it started; rerun with --skip-existing to finish the release".into(),
+            };
+        }
+        self.reporter.start(&p.filename, p.size);
+        loop {
+            run.attempts += 1;
+            let attempt = self.attempt(&run.url, &body, p, run.creds.as_ref()).await;
+            if let answer::Next::Done(outcome) = self.on_attempt(run, attempt).await {
+                return outcome;
+            }
+        }
+    }
+
+    /// The multipart body: digests before the file with `--digests-first` (hashed now),
+    /// otherwise after it (hashed while sending, or known from an earlier step).
+    async fn body_for(&self, run: &mut answer::FileRun<'_>) -> MultipartBody {
+        let p = run.p;
+        let digests_first = if self.options.digests_first {
+            if run.digests.is_none() {
+                run.digests = self.local_digests(p).await;
+            }
+            run.digests.clone()
         } else {
             None
         };
@@ -698,215 +751,10 @@ impl Uploader {
             digests_first,
             multipart::new_boundary(),
         );
-        let body = match &p.digests {
+        match &p.digests {
             Some(d) if !self.options.digests_first => body.with_known_digests(d.clone()),
             _ => body,
-        };
-        let mut url = self.target.url.clone();
-        let mut attempts = 0u32;
-        let mut redirects = 0u32;
-        let mut maybe_landed = false;
-        if self.interrupted.load(Ordering::SeqCst) {
-            // Ctrl-C came while the index was being asked: the upload never starts.
-            let outcome = Outcome::NotAttempted {
-                reason: "interrupted (Ctrl-C) before it started; rerun with --skip-existing to finish the release".into(),
-            };
-            self.reporter.finish(&p.filename, outcome.label());
-            return self.result(p, outcome, digests, start);
         }
-        self.reporter.start(&p.filename, p.size);
-        let outcome = loop {
-            attempts += 1;
-            let answer = self.attempt(&url, &body, p, creds.as_ref()).await;
-            match answer {
-                Attempt::Response {
-                    status,
-                    reason,
-                    body: text,
-                    location,
-                    retry_after,
-                    sent_all,
-                    digests: d,
-                } => {
-                    if d.is_some() {
-                        digests = d;
-                    }
-                    let reason = self.scrub(&reason);
-                    let text = self.scrub(&text);
-                    if self.options.verbose {
-                        self.reporter
-                            .note(&format!("Response from {url}: {status} {reason}"));
-                    }
-                    if (200..300).contains(&status) {
-                        let note = if reason.to_ascii_lowercase().contains("identical file") {
-                            Some(format!(
-                                "the index already had this identical file: {reason}"
-                            ))
-                        } else {
-                            maybe_landed.then(|| {
-                                "an earlier attempt may have landed; the index accepted this one"
-                                    .to_string()
-                            })
-                        };
-                        break Outcome::Uploaded { attempts, note };
-                    }
-                    if (300..400).contains(&status) {
-                        match self.redirect(&url, status, location.as_deref()) {
-                            Ok(next) if redirects < 5 => {
-                                redirects += 1;
-                                self.reporter.note(&format!("{url} redirected ({status}) to {next}; following it on the same host"));
-                                url = next;
-                                attempts -= 1;
-                                continue;
-                            }
-                            Ok(next) => {
-                                break self.fail(
-                                    Some(status),
-                                    format!("too many redirects (last to {next})"),
-                                    None,
-                                    attempts,
-                                );
-                            }
-                            Err((why, hint)) => {
-                                break self.fail(Some(status), why, Some(hint), attempts);
-                            }
-                        }
-                    }
-                    if Self::says_expired(status, &reason, &text)
-                        && !renewed
-                        && let (Some(source), Some(stale)) = (&self.credentials, &creds)
-                        && source.renewable()
-                    {
-                        renewed = true;
-                        self.reporter.note(&format!(
-                            "{}: the index answered {status} {reason}",
-                            p.filename
-                        ));
-                        match source.renew(stale).await {
-                            Ok(fresh) => {
-                                creds = Some(fresh);
-                                continue;
-                            }
-                            Err(why) => {
-                                break self.fail(
-                                    Some(status),
-                                    reason,
-                                    Some(self.scrub(&why)),
-                                    attempts,
-                                );
-                            }
-                        }
-                    }
-                    if existing::is_already_exists(status, &reason, &text) {
-                        if maybe_landed {
-                            // An identical re-upload is a 200 on PyPI: "already exists" after a
-                            // retry is our earlier attempt only if the index has these bytes.
-                            break match self.on_index(p, creds.as_ref(), &mut digests).await {
-                                OnIndex::Same => Outcome::Uploaded {
-                                    attempts,
-                                    note: Some("an earlier attempt had landed; the index has the same sha256".into()),
-                                },
-                                OnIndex::Different(remote) => self.fail(Some(status), reason, Some(format!("The index has a different {} (sha256 {remote}); an index never replaces a file.", p.filename)), attempts),
-                                OnIndex::Absent => self.fail(Some(status), reason, Some("The index says the file exists but does not list it, asked again after a pause: this answer is about something else.".into()), attempts),
-                                other => self.fail(Some(status), reason, Some(landed_hint(&other)), attempts),
-                            };
-                        }
-                        if self.options.skip_existing {
-                            // Skip only what the index really holds: a 409 can also mean a
-                            // project-name race, and some answers are about other files.
-                            let answered = format!("the index answered {status} {reason}");
-                            break match self.on_index(p, creds.as_ref(), &mut digests).await {
-                                OnIndex::Same => Outcome::Skipped { reason: "already on the index with the same sha256".into() },
-                                OnIndex::ListedWithoutHash => Outcome::Skipped { reason: format!("{answered}; it lists the file (no hash to compare)") },
-                                OnIndex::Different(remote) => self.fail(Some(status), reason, Some(format!("A different {} is on the index (sha256 {remote}); an index never replaces a file: release a new version.", p.filename)), attempts),
-                                OnIndex::Absent => self.fail(Some(status), reason, Some("The index says the file exists but does not list it: this answer is about something else.".into()), attempts),
-                                OnIndex::Unknown if status == 409 && self.target.kind != crate::auth::IndexKind::Other => self.fail(Some(status), reason, Some("On PyPI a 409 is not \"File already exists\" (a project-name conflict, for example).".into()), attempts),
-                                OnIndex::Unknown => Outcome::Skipped { reason: answered },
-                            };
-                        }
-                        break self.fail(Some(status), reason, Some("The index already has this file. Rerun with --skip-existing to treat files already uploaded as done.".into()), attempts);
-                    }
-                    if retry::retryable_status(status) && attempts <= self.options.retry.retries {
-                        maybe_landed |= sent_all;
-                        let wait = self.options.retry.delay(attempts, retry_after);
-                        self.reporter.retry(
-                            &p.filename,
-                            attempts,
-                            &format!("{status} {reason}"),
-                            wait,
-                        );
-                        if self.pause(wait).await {
-                            continue;
-                        }
-                        break self.interrupted_outcome(maybe_landed, attempts);
-                    }
-                    let mut hint =
-                        hints::for_answer(status, &reason, self.target.kind, &url, creds.as_ref());
-                    let reason = if reason.is_empty() {
-                        text.lines().next().unwrap_or("").to_string()
-                    } else {
-                        reason
-                    };
-                    if retry::retryable_status(status) && (maybe_landed || sent_all) {
-                        // The retries ran out, but a whole body went out before: the file may be
-                        // on the index after all.
-                        match self.on_index(p, creds.as_ref(), &mut digests).await {
-                            OnIndex::Same => {
-                                break Outcome::Uploaded {
-                                    attempts,
-                                    note: Some(format!(
-                                        "the index answered {status} {reason}, but it has the file with the same sha256"
-                                    )),
-                                };
-                            }
-                            other => hint = Some(landed_hint(&other)),
-                        }
-                    }
-                    break self.fail(Some(status), reason, hint, attempts);
-                }
-                Attempt::Transport {
-                    error,
-                    retryable,
-                    sent_all,
-                } => {
-                    if retryable && attempts <= self.options.retry.retries {
-                        maybe_landed |= sent_all;
-                        let wait = self.options.retry.delay(attempts, None);
-                        self.reporter.retry(&p.filename, attempts, &error, wait);
-                        if self.pause(wait).await {
-                            continue;
-                        }
-                        break self.interrupted_outcome(maybe_landed, attempts);
-                    }
-                    let hint = if error.to_ascii_lowercase().contains("certificate") {
-                        Some("The index's TLS certificate is not trusted: pass its CA bundle with --cert (or TWINE_CERT).".to_string())
-                    } else if error.starts_with("cannot connect to") {
-                        Some("Nothing answers there: check the host and port in the repository URL, and that the index is running.".to_string())
-                    } else if error.starts_with("cannot find the host") {
-                        Some("Check the host name in the repository URL (a typo, or a name only a VPN or proxy knows).".to_string())
-                    } else if !retryable {
-                        None
-                    } else if maybe_landed || sent_all {
-                        match self.on_index(p, creds.as_ref(), &mut digests).await {
-                            OnIndex::Same => {
-                                break Outcome::Uploaded {
-                                    attempts,
-                                    note: Some("the last answer was lost, but the index has the file with the same sha256".into()),
-                                };
-                            }
-                            other => Some(landed_hint(&other)),
-                        }
-                    } else {
-                        Some(format!(
-                            "Gave up after {attempts} attempt(s). Check the network and the URL, then rerun with --skip-existing."
-                        ))
-                    };
-                    break self.fail(None, error, hint, attempts);
-                }
-            }
-        };
-        self.reporter.finish(&p.filename, outcome.label());
-        self.result(p, outcome, digests, start)
     }
 
     /// Stops the run as Ctrl-C asks: no new file starts, and no file starts another attempt;
@@ -1048,217 +896,4 @@ impl Uploader {
             format!("If you trust it, use --repository-url {next}"),
         ))
     }
-
-    async fn attempt(
-        &self,
-        url: &Url,
-        body: &MultipartBody,
-        p: &Prepared,
-        creds: Option<&Credentials>,
-    ) -> Attempt {
-        let reporter = self.reporter.clone();
-        let filename = p.filename.clone();
-        let (rx, done) = body.stream(Arc::new(move |n| reporter.advance(&filename, n)));
-        // Bytes the HTTP client has taken from the body: what may have reached the index, as
-        // opposed to what the reader has queued.
-        let pulled = Arc::new(AtomicU64::new(0));
-        let counter = pulled.clone();
-        let stream = futures_util::stream::unfold(rx, move |mut rx| {
-            let counter = counter.clone();
-            async move {
-                let item = rx.recv().await?;
-                if let Ok(bytes) = &item {
-                    counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                }
-                Some((item, rx))
-            }
-        });
-        let req = self.upload_request(url, body, creds, stream.map(|r: std::io::Result<Bytes>| r));
-        let total = body.content_length();
-        let send = req.send();
-        tokio::pin!(send);
-        let mut last = 0u64;
-        let mut since = Instant::now();
-        let result = loop {
-            tokio::select! {
-                r = &mut send => break Some(r),
-                _ = tokio::time::sleep(Duration::from_millis(250)) => {
-                    let now = pulled.load(Ordering::Relaxed);
-                    if now != last {
-                        last = now;
-                        since = Instant::now();
-                    }
-                    let limit = if now >= total { self.options.response_timeout } else { self.options.stall_timeout };
-                    if since.elapsed() > limit {
-                        break None;
-                    }
-                }
-            }
-        };
-        let sent_all = pulled.load(Ordering::Relaxed) >= total;
-        // The digests, when the reader finished: it did if the whole body went out. Never wait
-        // long: a reader blocked on a stalled connection must not hold the upload.
-        let reader = tokio::time::timeout(Duration::from_secs(2), done).await;
-        let (digests, local_error) = match reader {
-            Ok(Ok(Ok(d))) => (Some(d), None),
-            Ok(Ok(Err(e))) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                (None, Some(e.to_string()))
-            }
-            _ => (None, None),
-        };
-        if let Some(error) = local_error {
-            // The file itself could not be read, or changed: retrying the network will not help.
-            return Attempt::Transport {
-                error,
-                retryable: false,
-                sent_all: false,
-            };
-        }
-        match result {
-            None => Attempt::Transport {
-                error: if sent_all {
-                    format!(
-                        "no answer within {} after the whole file was sent",
-                        seconds(self.options.response_timeout)
-                    )
-                } else {
-                    format!(
-                        "the upload stalled: no progress for {}",
-                        seconds(self.options.stall_timeout)
-                    )
-                },
-                retryable: true,
-                sent_all,
-            },
-            Some(Err(e)) => {
-                let (error, retryable) = describe_transport(&e);
-                if !sent_all
-                    && closed_while_sending(&error)
-                    && let Some(resp) = self.early_answer(url, body, creds).await
-                {
-                    return Self::read_answer(resp, false, digests).await;
-                }
-                Attempt::Transport {
-                    error,
-                    retryable,
-                    sent_all,
-                }
-            }
-            Some(Ok(resp)) => Self::read_answer(resp, sent_all, digests).await,
-        }
-    }
-
-    /// The upload POST: the multipart head for `body`, its content streamed from `content`.
-    fn upload_request<S>(
-        &self,
-        url: &Url,
-        body: &MultipartBody,
-        creds: Option<&Credentials>,
-        content: S,
-    ) -> reqwest::RequestBuilder
-    where
-        S: futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static,
-    {
-        let mut req = self
-            .client
-            .post(url.clone())
-            .header(CONTENT_TYPE, body.content_type())
-            .header(CONTENT_LENGTH, body.content_length())
-            .header(ACCEPT, ACCEPT_VALUE)
-            .body(reqwest::Body::wrap_stream(content));
-        if let Some(c) = creds {
-            req = req.basic_auth(&c.username, Some(c.password.expose()));
-        }
-        req
-    }
-
-    /// The index's answer to the request head alone, after it closed the connection while
-    /// the body was still going out: a server that refuses on the headers (waitress, under
-    /// devpi-server and pypiserver: `413 Request Entity Too Large` past its body limit; or 401
-    /// and 403) answers and closes without reading the body, and the kernel then resets the
-    /// connection. hyper reports the failed write and drops the answer that had arrived
-    /// (`hyper/src/proto/h1/dispatch.rs`: a write error ends the connection before the next
-    /// read), so the same head is sent again, with a body that never comes, and the answer read
-    /// as soon as it arrives. Nothing of the file is sent again. `None` when the index does not
-    /// answer the head alone within [`EARLY_ANSWER_WAIT`] (then it did not refuse on the
-    /// headers: the failure was the network's).
-    async fn early_answer(
-        &self,
-        url: &Url,
-        body: &MultipartBody,
-        creds: Option<&Credentials>,
-    ) -> Option<reqwest::Response> {
-        let never = futures_util::stream::pending::<std::io::Result<Bytes>>();
-        let req = self.upload_request(url, body, creds, never);
-        let resp = tokio::time::timeout(EARLY_ANSWER_WAIT, req.send())
-            .await
-            .ok()?
-            .ok()?;
-        // Only a refusal of the request itself can come before the body (413, 401, 403, …).
-        // A success would be a server that answers without reading the file; a 5xx or a 408
-        // (the server's own timeout) is about this head-only request, not about the upload.
-        let status = resp.status();
-        (status.is_client_error() && status != reqwest::StatusCode::REQUEST_TIMEOUT).then_some(resp)
-    }
-
-    /// Reads a response into an [`Attempt`]: status, reason phrase, the headers hoist acts on
-    /// and at most [`BODY_LIMIT`] bytes of the body.
-    async fn read_answer(
-        resp: reqwest::Response,
-        sent_all: bool,
-        digests: Option<Digests>,
-    ) -> Attempt {
-        let status = resp.status().as_u16();
-        let reason = resp
-            .extensions()
-            .get::<hyper::ext::ReasonPhrase>()
-            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
-            .or_else(|| resp.status().canonical_reason().map(str::to_string))
-            .unwrap_or_default();
-        let header = |name| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let location = header(LOCATION);
-        let retry_after = header(RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v));
-        let mut resp = resp;
-        let mut collected = Vec::new();
-        while collected.len() < BODY_LIMIT {
-            match resp.chunk().await {
-                Ok(Some(c)) => collected.extend_from_slice(&c),
-                _ => break,
-            }
-        }
-        collected.truncate(BODY_LIMIT);
-        Attempt::Response {
-            status,
-            reason,
-            body: String::from_utf8_lossy(&collected).into_owned(),
-            location,
-            retry_after,
-            sent_all,
-            digests,
-        }
-    }
-}
-
-/// How long to wait for an index to answer a request head alone (see
-/// [`Uploader::early_answer`]).
-const EARLY_ANSWER_WAIT: Duration = Duration::from_secs(3);
-
-/// Whether a transport error says the server closed the connection while the body was being
-/// written: the sign of an answer sent early (or of a dropped connection).
-fn closed_while_sending(error: &str) -> bool {
-    let lower = error.to_ascii_lowercase();
-    [
-        "broken pipe",
-        "connection reset",
-        "connection closed",
-        "error writing",
-        "write",
-    ]
-    .iter()
-    .any(|s| lower.contains(s))
 }
