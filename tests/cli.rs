@@ -474,3 +474,29 @@ fn explain_for_every_rule_is_pinned() {
     }
     insta::assert_snapshot!("explain_every_rule", out);
 }
+
+/// Without any credential for PyPI, the error names both ways to get one: trusted publishing
+/// first, then a token.
+#[test]
+fn no_credential_for_pypi_names_trusted_publishing_first() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dist/demo-1.0.tar.gz");
+    let o = Command::new(env!("CARGO_BIN_EXE_hoist"))
+        .args(["upload", "--non-interactive"])
+        .arg(&demo)
+        .env("HOME", "/nonexistent/hoist-home")
+        .env_remove("HOIST_PASSWORD")
+        .env_remove("TWINE_PASSWORD")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
+        .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
+        .output()
+        .expect("run hoist");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "no API token for https://upload.pypi.org/legacy/: publish from a CI job with trusted publishing"
+        ),
+        "{err}"
+    );
+}

@@ -605,7 +605,7 @@ fn ask_password(
         }
         _ => {
             let mut hint = if on_pypi {
-                "set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc"
+                "publish from a CI job with trusted publishing (no token: see https://docs.pypi.org/trusted-publishers/), or set HOIST_PASSWORD (or TWINE_PASSWORD) to an API token, or add it to .pypirc"
                     .to_string()
             } else {
                 "set HOIST_PASSWORD (or TWINE_PASSWORD), pass --password, or add it to .pypirc"
