@@ -21,6 +21,11 @@ use super::Secret;
 /// How long one `keyring` call may take before it is killed.
 const LIMIT: Duration = Duration::from_secs(15);
 
+/// Tries again of a call that timed out (a back end still starting); the pause before it is
+/// the shared backoff of [`crate::retry`]. A call that times out again is not repeated, and
+/// the caller asks the keyring nothing more in this run.
+const RETRIES: u32 = 1;
+
 /// What one `keyring` call gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer<T> {
@@ -38,6 +43,8 @@ pub enum Answer<T> {
 pub struct Keyring {
     program: std::path::PathBuf,
     limit: Duration,
+    /// The first backoff step before a retry.
+    retry_base: Duration,
 }
 
 impl Default for Keyring {
@@ -45,6 +52,7 @@ impl Default for Keyring {
         Keyring {
             program: "keyring".into(),
             limit: LIMIT,
+            retry_base: crate::retry::Policy::default().base,
         }
     }
 }
@@ -62,6 +70,7 @@ impl Keyring {
         Keyring {
             program: program.to_path_buf(),
             limit,
+            retry_base: Duration::from_millis(20),
         }
     }
 
@@ -87,7 +96,25 @@ impl Keyring {
         None
     }
 
+    /// One question, asked again once after a time-out.
     fn run(&self, args: &[&str]) -> Run {
+        let policy = crate::retry::Policy {
+            base: self.retry_base,
+            ..crate::retry::Policy::default()
+        }
+        .with_retries(RETRIES);
+        crate::retry::run_blocking(&policy, |_| match self.run_once(args) {
+            Run::TimedOut => crate::retry::Step::Again {
+                error: (),
+                retry_after: None,
+            },
+            answered => crate::retry::Step::Done(answered),
+        })
+        .unwrap_or(Run::TimedOut)
+    }
+
+    /// Runs the command once, killing it at the time limit.
+    fn run_once(&self, args: &[&str]) -> Run {
         let Some(mut child) = self.spawn(args) else {
             return Run::Failed;
         };
@@ -196,6 +223,22 @@ exit 1"#;
             Answer::Found(Secret::new("pw-alice"))
         );
         assert_eq!(k.password("https://x/", "bob"), Answer::NotFound);
+    }
+
+    #[test]
+    fn a_call_that_timed_out_is_asked_once_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("woke");
+        // Hangs the first time (a back end still starting), answers the second.
+        let body = format!(
+            "if [ -e '{m}' ]; then printf 'me\\nsecret-pw\\n'; exit 0; fi\ntouch '{m}'; exec sleep 30",
+            m = marker.display()
+        );
+        let k = fake(dir.path(), &body);
+        assert_eq!(
+            k.credential("https://x/"),
+            Answer::Found(("me".into(), Secret::new("secret-pw")))
+        );
     }
 
     #[test]

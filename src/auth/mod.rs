@@ -619,7 +619,7 @@ fn ask_password(
     }
 }
 
-const KEYRING_HUNG: &str = " (the `keyring` command gave no answer within 15s and was stopped; pass --non-interactive to skip it)";
+const KEYRING_HUNG: &str = " (the `keyring` command gave no answer within 15s, twice, and was stopped; pass --non-interactive to skip it)";
 
 /// The hint when no username was found, saying what the keyring did.
 fn missing_username_hint(interactive: bool, keyring: &keyring::Answer<(String, Secret)>) -> String {
@@ -990,7 +990,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hanging_keyring_is_asked_once_and_named_in_the_error() {
+    fn a_hanging_keyring_is_asked_once_more_then_left_and_named_in_the_error() {
         let (dir, inputs) = repository_only();
         let env = env_of(&[]);
         let t = resolve_target(&inputs, &env).unwrap();
@@ -1002,7 +1002,16 @@ mod tests {
         let e = resolve_credentials_with(&t, &inputs, &env, Interaction::Interactive, &hang)
             .unwrap_err();
         assert!(e.to_string().contains("gave no answer"), "{e}");
-        // A username given: the password lookup hangs too, and is the only call.
+        // No username: the whole-credential question hangs, is asked once more (the retry of a
+        // time-out), and then nothing else is asked.
+        let calls = std::fs::read_to_string(&log).unwrap();
+        let lines: Vec<&str> = calls.lines().collect();
+        assert_eq!(lines.len(), 2, "{calls}");
+        assert!(
+            lines.iter().all(|l| l.starts_with("--mode creds get ")),
+            "{calls}"
+        );
+        // A username given: the password lookup hangs too; it and its retry are the only calls.
         std::fs::remove_file(&log).unwrap();
         let named = Inputs {
             username: Some("alice".into()),
@@ -1012,6 +1021,10 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("gave no answer"), "{e}");
         let calls = std::fs::read_to_string(&log).unwrap();
-        assert_eq!(calls.lines().count(), 1, "{calls}");
+        assert_eq!(
+            calls.lines().collect::<Vec<_>>(),
+            ["get https://us-python.pkg.dev/p/r/ alice"; 2],
+            "{calls}"
+        );
     }
 }
