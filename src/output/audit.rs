@@ -67,6 +67,26 @@ pub fn human(
     show_suppressed: bool,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    heading(report, w)?;
+    findings_by_severity(report, show_suppressed, w)?;
+    if !report.publishers.is_empty() {
+        writeln!(
+            w,
+            "\n{BOLD}Trusted publishers that replace stored tokens ({}){BOLD:#}",
+            report.publishers.len()
+        )?;
+        for p in &report.publishers {
+            publisher(p, w)?;
+        }
+    }
+    stored_secrets(report, w)?;
+    notes(report, w)?;
+    summary_line(report, fail_on, w)?;
+    checklist(report, w)
+}
+
+/// The first line: what was scanned.
+fn heading(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let s = &report.stats;
     let mut what = Vec::new();
     if report.git {
@@ -87,8 +107,15 @@ pub fn human(
         "{BOLD}hoist audit{BOLD:#} {} {DIM}({}){DIM:#}",
         report.root.display(),
         what.join(", ")
-    )?;
+    )
+}
 
+/// The findings grouped by severity, worst first, then the suppressed ones when asked for.
+fn findings_by_severity(
+    report: &Report,
+    show_suppressed: bool,
+    w: &mut dyn Write,
+) -> io::Result<()> {
     for severity in SEVERITIES {
         let group: Vec<&Finding> = report
             .findings
@@ -115,42 +142,38 @@ pub fn human(
             finding(f, w)?;
         }
     }
+    Ok(())
+}
 
-    if !report.publishers.is_empty() {
+/// What was skipped and why (at most [`MAX_NOTES`]; JSON has them all).
+fn notes(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    if report.notes.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "\n{BOLD}Notes ({}){BOLD:#}", report.notes.len())?;
+    for n in report.notes.iter().take(MAX_NOTES) {
+        let mut place = n.path.clone().unwrap_or_default();
+        if let Some(o) = &n.object {
+            place.push_str(&format!(" (blob {})", short(o)));
+        }
+        if place.is_empty() {
+            writeln!(w, "  {}", n.reason)?;
+        } else {
+            writeln!(w, "  {place}: {}", n.reason)?;
+        }
+    }
+    if report.notes.len() > MAX_NOTES {
         writeln!(
             w,
-            "\n{BOLD}Trusted publishers that replace stored tokens ({}){BOLD:#}",
-            report.publishers.len()
+            "  … and {} more (all are in --format json)",
+            report.notes.len() - MAX_NOTES
         )?;
-        for p in &report.publishers {
-            publisher(p, w)?;
-        }
     }
+    Ok(())
+}
 
-    stored_secrets(report, w)?;
-
-    if !report.notes.is_empty() {
-        writeln!(w, "\n{BOLD}Notes ({}){BOLD:#}", report.notes.len())?;
-        for n in report.notes.iter().take(MAX_NOTES) {
-            let mut place = n.path.clone().unwrap_or_default();
-            if let Some(o) = &n.object {
-                place.push_str(&format!(" (blob {})", short(o)));
-            }
-            if place.is_empty() {
-                writeln!(w, "  {}", n.reason)?;
-            } else {
-                writeln!(w, "  {place}: {}", n.reason)?;
-            }
-        }
-        if report.notes.len() > MAX_NOTES {
-            writeln!(
-                w,
-                "  … and {} more (all are in --format json)",
-                report.notes.len() - MAX_NOTES
-            )?;
-        }
-    }
-
+/// The closing line: the counts per severity, the suppressed ones, and the `--fail-on` verdict.
+fn summary_line(report: &Report, fail_on: Option<Severity>, w: &mut dyn Write) -> io::Result<()> {
     let counts: Vec<String> = SEVERITIES
         .iter()
         .filter_map(|&sev| {
@@ -178,8 +201,7 @@ pub fn human(
         }
         Some(t) => format!("; nothing at or above {}", t.as_str()),
     };
-    writeln!(w, "{BOLD}{summary}{verdict}.{BOLD:#}")?;
-    checklist(report, w)
+    writeln!(w, "{BOLD}{summary}{verdict}.{BOLD:#}")
 }
 
 fn provider_name(p: Provider) -> &'static str {

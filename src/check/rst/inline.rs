@@ -409,6 +409,8 @@ fn quoted(s: &[char], base: usize, start: usize, me: usize) -> bool {
     }
 }
 
+/// What a recognised start at `p` means: the position to go on scanning from, or docutils'
+/// warning. One function per kind of markup, in `Inliner.parse`'s dispatch order.
 fn handle(
     doc: &mut Doc,
     s: &[char],
@@ -419,123 +421,164 @@ fn handle(
     sum: &mut InlineSummary,
 ) -> R<usize> {
     match f {
-        Found::Start(kind, me) => {
-            if quoted(s, base, p, me) {
-                return Ok(me);
-            }
-            match find_end(s, me, kind) {
-                Some((q, end)) if q > me => {
-                    match kind {
-                        Start::Target => {
-                            let name = normalize_name(&unescape(&s[me..q]));
-                            sum.named_target = true;
-                            doc.note_explicit_target(name, None, None, Some(line))?;
-                        }
-                        Start::Subst => {
-                            let name = ws_normalize(&unescape(&s[me..q]));
-                            doc.subst_refs.push((name.clone(), Some(line)));
-                            let k = end - q - 1;
-                            if k == 2 {
-                                doc.anonymous_refs += 1;
-                                sum.anonymous_ref = true;
-                            } else if k == 1 {
-                                doc.refs
-                                    .push((normalize_name(&name), RefKind::Ref, Some(line)));
-                            }
-                        }
-                        _ => {}
-                    }
-                    Ok(end)
-                }
-                _ => {
-                    let what = match kind {
-                        Start::Strong => "strong",
-                        Start::Emphasis => "emphasis",
-                        Start::Literal => "literal",
-                        Start::Target => "target",
-                        Start::Subst => "substitution_reference",
-                    };
-                    Err(doc.warning(
-                        format!("Inline {what} start-string without end-string."),
-                        Some(line),
-                    ))
-                }
-            }
+        Found::Start(kind, me) => start_string(doc, s, (base, p, me), kind, line, sum),
+        Found::Ref { end, anonymous } => Ok(reference(doc, s, p, end, anonymous, line, sum)),
+        Found::Footnote { label_end } => Ok(footnote_ref(doc, s, p, label_end, line, sum)),
+        Found::Backquote { role, bq } => interpreted(doc, s, (base, p, bq), role, line, sum),
+    }
+}
+
+/// `**strong**`, `*emphasis*`, ``` ``literal`` ```, `_`target``, `|substitution|`: its end,
+/// and the targets and references it makes. `at` is (base, start, after the start-string).
+fn start_string(
+    doc: &mut Doc,
+    s: &[char],
+    at: (usize, usize, usize),
+    kind: Start,
+    line: usize,
+    sum: &mut InlineSummary,
+) -> R<usize> {
+    let (base, p, me) = at;
+    if quoted(s, base, p, me) {
+        return Ok(me);
+    }
+    let Some((q, end)) = find_end(s, me, kind).filter(|(q, _)| *q > me) else {
+        let what = match kind {
+            Start::Strong => "strong",
+            Start::Emphasis => "emphasis",
+            Start::Literal => "literal",
+            Start::Target => "target",
+            Start::Subst => "substitution_reference",
+        };
+        return Err(doc.warning(
+            format!("Inline {what} start-string without end-string."),
+            Some(line),
+        ));
+    };
+    match kind {
+        Start::Target => {
+            let name = normalize_name(&unescape(&s[me..q]));
+            sum.named_target = true;
+            doc.note_explicit_target(name, None, None, Some(line))?;
         }
-        Found::Ref { end, anonymous } => {
-            if anonymous {
+        Start::Subst => {
+            let name = ws_normalize(&unescape(&s[me..q]));
+            doc.subst_refs.push((name.clone(), Some(line)));
+            let k = end - q - 1;
+            if k == 2 {
                 doc.anonymous_refs += 1;
                 sum.anonymous_ref = true;
-                Ok(end + 2)
-            } else {
-                let name = normalize_name(&s[p..end].iter().collect::<String>());
-                doc.refs.push((name, RefKind::Ref, Some(line)));
-                Ok(end + 1)
+            } else if k == 1 {
+                doc.refs
+                    .push((normalize_name(&name), RefKind::Ref, Some(line)));
             }
         }
-        Found::Footnote { label_end } => {
-            let label: String = s[p + 1..label_end].iter().collect();
-            let refname = normalize_name(&label);
-            if let Some(rest) = refname.strip_prefix('#') {
-                sum.auto_footnote_ref = true;
-                if rest.is_empty() {
-                    doc.auto_footnote_refs += 1;
-                } else {
-                    doc.auto_labeled_refs.push(rest.to_string());
-                }
-            } else if refname == "*" {
-                sum.auto_footnote_ref = true;
-                doc.symbol_footnote_refs += 1;
-            } else {
-                doc.refs.push((refname, RefKind::Footnote, Some(line)));
-            }
-            Ok(label_end + 2)
-        }
-        Found::Backquote { role, bq } => {
-            let me = bq + 1;
-            let mut role_name: Option<String> = role.map(|(a, b)| s[a..b].iter().collect());
-            if role_name.is_none() && quoted(s, base, p, me) {
-                return Ok(me);
-            }
-            let Some(e) = find_interpreted_end(s, me).filter(|e| e.q > me) else {
-                return Err(doc.warning(
-                    "Inline interpreted text or phrase reference start-string without end-string."
-                        .to_string(),
-                    Some(line),
-                ));
-            };
-            let position = if role_name.is_some() {
-                "prefix"
-            } else {
-                "suffix"
-            };
-            if let Some(r) = e.role {
-                if role_name.is_some() {
-                    return Err(doc.warning(
-                        "Multiple roles in interpreted text (both prefix and suffix present; only one allowed)."
-                            .to_string(),
-                        Some(line),
-                    ));
-                }
-                role_name = Some(r);
-            }
-            let escaped = &s[me..e.q];
-            if e.refend > 0 {
-                if role_name.is_some() {
-                    return Err(doc.warning(
-                        format!(
-                            "Mismatch: both interpreted text role {position} and reference suffix."
-                        ),
-                        Some(line),
-                    ));
-                }
-                phrase_ref(doc, escaped, e.refend == 2, line, sum)?;
-            } else {
-                doc.check_role(role_name.as_deref(), escaped, line)?;
-            }
-            Ok(e.end)
-        }
+        _ => {}
     }
+    Ok(end)
+}
+
+/// `name_` or `name__`: a (possibly anonymous) reference; the position after it.
+fn reference(
+    doc: &mut Doc,
+    s: &[char],
+    p: usize,
+    end: usize,
+    anonymous: bool,
+    line: usize,
+    sum: &mut InlineSummary,
+) -> usize {
+    if anonymous {
+        doc.anonymous_refs += 1;
+        sum.anonymous_ref = true;
+        end + 2
+    } else {
+        let name = normalize_name(&s[p..end].iter().collect::<String>());
+        doc.refs.push((name, RefKind::Ref, Some(line)));
+        end + 1
+    }
+}
+
+/// `[label]_`: a footnote or citation reference (auto-numbered `[#]_`, labelled `[#x]_`,
+/// symbol `[*]_`); the position after it.
+fn footnote_ref(
+    doc: &mut Doc,
+    s: &[char],
+    p: usize,
+    label_end: usize,
+    line: usize,
+    sum: &mut InlineSummary,
+) -> usize {
+    let label: String = s[p + 1..label_end].iter().collect();
+    let refname = normalize_name(&label);
+    if let Some(rest) = refname.strip_prefix('#') {
+        sum.auto_footnote_ref = true;
+        if rest.is_empty() {
+            doc.auto_footnote_refs += 1;
+        } else {
+            doc.auto_labeled_refs.push(rest.to_string());
+        }
+    } else if refname == "*" {
+        sum.auto_footnote_ref = true;
+        doc.symbol_footnote_refs += 1;
+    } else {
+        doc.refs.push((refname, RefKind::Footnote, Some(line)));
+    }
+    label_end + 2
+}
+
+/// `` `text` ``, `` :role:`text` ``, `` `text`:role: `` or a phrase reference `` `text`_ ``:
+/// its end, after the role checks and the reference bookkeeping. `at` is (base, start, the
+/// opening backquote).
+fn interpreted(
+    doc: &mut Doc,
+    s: &[char],
+    at: (usize, usize, usize),
+    role: Option<(usize, usize)>,
+    line: usize,
+    sum: &mut InlineSummary,
+) -> R<usize> {
+    let (base, p, bq) = at;
+    let me = bq + 1;
+    let mut role_name: Option<String> = role.map(|(a, b)| s[a..b].iter().collect());
+    if role_name.is_none() && quoted(s, base, p, me) {
+        return Ok(me);
+    }
+    let Some(e) = find_interpreted_end(s, me).filter(|e| e.q > me) else {
+        return Err(doc.warning(
+            "Inline interpreted text or phrase reference start-string without end-string."
+                .to_string(),
+            Some(line),
+        ));
+    };
+    let position = if role_name.is_some() {
+        "prefix"
+    } else {
+        "suffix"
+    };
+    if let Some(r) = e.role {
+        if role_name.is_some() {
+            return Err(doc.warning(
+                "Multiple roles in interpreted text (both prefix and suffix present; only one allowed)."
+                    .to_string(),
+                Some(line),
+            ));
+        }
+        role_name = Some(r);
+    }
+    let escaped = &s[me..e.q];
+    if e.refend > 0 {
+        if role_name.is_some() {
+            return Err(doc.warning(
+                format!("Mismatch: both interpreted text role {position} and reference suffix."),
+                Some(line),
+            ));
+        }
+        phrase_ref(doc, escaped, e.refend == 2, line, sum)?;
+    } else {
+        doc.check_role(role_name.as_deref(), escaped, line)?;
+    }
+    Ok(e.end)
 }
 
 /// A phrase reference `` `text`_ `` / `` `text <uri>`_ `` / `` `text <alias_>`__ ``.
