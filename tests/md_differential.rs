@@ -11,8 +11,7 @@
 
 mod testpython;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use hoist::render::findings::scan_tags;
 use hoist::render::markdown::{Variant, render_markdown_variant};
@@ -229,21 +228,12 @@ fn normalize(html: &str) -> String {
 }
 
 fn oracle(docs: &[(&str, &str)]) -> Vec<Option<String>> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("docs.json");
-    std::fs::write(&input, serde_json::to_vec(docs).expect("json")).expect("write corpus");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/markdown_render.py");
-    let out = Command::new(testpython::python())
-        .arg(&script)
-        .arg(&input)
-        .output()
-        .expect("run the readme_renderer oracle");
-    assert!(
-        out.status.success(),
-        "oracle failed (run scripts/test to install readme_renderer[md] = comrak 0.0.12): {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = testpython::run_batch(
+        "tests/oracle/markdown_render.py",
+        &docs,
+        "run scripts/test to install readme_renderer[md] = comrak 0.0.12",
     );
-    serde_json::from_slice(&out.stdout).expect("oracle JSON")
+    serde_json::from_slice(&out).expect("oracle JSON")
 }
 
 #[test]

@@ -11,9 +11,6 @@
 mod rst_corpus;
 mod testpython;
 
-use std::path::Path;
-use std::process::Command;
-
 use hoist::check::rst::validate;
 
 #[derive(serde::Deserialize, Debug, Clone)]
@@ -27,21 +24,12 @@ struct Oracle {
 fn agrees_with_readme_renderer() {
     let corpus = rst_corpus::corpus(3, 0x5EED_2024);
     let docs: Vec<&str> = corpus.iter().map(|(_, t)| t.as_str()).collect();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("docs.json");
-    std::fs::write(&input, serde_json::to_vec(&docs).expect("json")).expect("write corpus");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/rst-corpus/oracle.py");
-    let out = Command::new(testpython::python())
-        .arg(&script)
-        .arg(&input)
-        .output()
-        .expect("run the readme_renderer oracle");
-    assert!(
-        out.status.success(),
-        "oracle failed (run scripts/test to install readme_renderer): {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = testpython::run_batch(
+        "scripts/rst-corpus/oracle.py",
+        &docs,
+        "run scripts/test to install readme_renderer",
     );
-    let oracle: Vec<Option<Oracle>> = serde_json::from_slice(&out.stdout).expect("oracle JSON");
+    let oracle: Vec<Option<Oracle>> = serde_json::from_slice(&out).expect("oracle JSON");
     assert_eq!(oracle.len(), corpus.len());
 
     let mut agree = 0usize;

@@ -16,3 +16,26 @@ pub fn python() -> PathBuf {
     );
     venv
 }
+
+/// Runs the oracle `script` (a path under the repository) once over `docs`, written to a JSON
+/// file given as its argument, and returns what it printed; fails the test with its stderr and
+/// `install_hint` when it exits non-zero. One process for a whole batch.
+#[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
+pub fn run_batch(script: &str, docs: &impl serde::Serialize, install_hint: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("docs.json");
+    std::fs::write(&input, serde_json::to_vec(docs).expect("json")).expect("write corpus");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(script);
+    let out = std::process::Command::new(python())
+        .arg(&script)
+        .arg(&input)
+        .output()
+        .expect("run the oracle");
+    assert!(
+        out.status.success(),
+        "oracle {} failed ({install_hint}): {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
