@@ -266,9 +266,6 @@ const ACCEPT_VALUE: &str = "application/json;q=0.9, text/plain;q=0.8, text/html;
 const BODY_LIMIT: usize = 64 * 1024;
 
 fn describe_transport(e: &reqwest::Error) -> (String, bool) {
-    if let Some(plain) = unreachable(e) {
-        return (plain, false);
-    }
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -277,6 +274,9 @@ fn describe_transport(e: &reqwest::Error) -> (String, bool) {
         source = s.source();
     }
     let lower = text.to_ascii_lowercase();
+    if let Some(plain) = unreachable(e, &lower) {
+        return (plain, false);
+    }
     let tls = lower.contains("certificate")
         || lower.contains("invalidcertificate")
         || lower.contains("unknownissuer");
@@ -296,16 +296,10 @@ fn describe_transport(e: &reqwest::Error) -> (String, bool) {
 /// (`cannot connect to 127.0.0.1:45519: connection refused`): nothing listens at the port, or
 /// the host name does not exist. Retrying those only repeats the error chain; a DNS answer of
 /// "try again" (EAI_AGAIN) is not one of them.
-fn unreachable(e: &reqwest::Error) -> Option<String> {
+/// `chain` is the error and its sources, lower-cased, as [`describe_transport`] joins them.
+fn unreachable(e: &reqwest::Error, chain: &str) -> Option<String> {
     if !e.is_connect() {
         return None;
-    }
-    let mut chain = String::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        chain.push_str(&s.to_string().to_ascii_lowercase());
-        chain.push('\n');
-        source = s.source();
     }
     let url = e.url()?;
     let host = url.host_str()?;
