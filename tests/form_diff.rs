@@ -282,7 +282,8 @@ fn check_verdict_equals_pypis_verdict_on_the_form_upload_sends() {
             continue;
         };
         let form: Vec<(String, String)> = prepared
-            .fields
+            .fields()
+            .expect("the form, built again from the unchanged file")
             .into_iter()
             .map(|f| (f.name, f.value))
             .collect();
@@ -387,10 +388,46 @@ fn dry_run_prints_the_prepared_form() {
             })
             .collect();
         let ours: Vec<(String, String)> = prepared
-            .fields
+            .fields()
+            .expect("form")
             .into_iter()
             .map(|f| (f.name, f.value))
             .collect();
         assert_eq!(printed, ours, "{}", spec.filename);
+    }
+}
+
+/// The form is not kept between the check and the send: it is built again from the file, and
+/// a file whose metadata changed in between is refused rather than sent with a form nobody
+/// checked.
+#[test]
+fn the_form_is_rebuilt_from_the_file_and_must_match_the_checked_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for spec in [Spec::wheel(), Spec::sdist()] {
+        let path = spec.write(dir.path());
+        let dist = Dist::read(&path, &Options::default());
+        let prepared = hoist::upload::prepare(&dist, Some("nightly")).expect("prepared");
+        let first = prepared.fields().expect("form");
+        assert!(
+            first
+                .iter()
+                .any(|f| f.name == "comment" && f.value == "nightly")
+        );
+        assert!(first.iter().any(|f| f.name == "summary"));
+        assert_eq!(prepared.fields().expect("form again"), first);
+
+        spec.clone()
+            .set("Summary", "replaced after the check")
+            .write(dir.path());
+        let err = prepared.fields().expect_err("changed metadata");
+        assert!(
+            matches!(err, hoist::upload::PrepareError::Changed(_)),
+            "{err}"
+        );
+        assert!(err.to_string().contains(&prepared.filename), "{err}");
+
+        std::fs::remove_file(&path).expect("rm");
+        let err = prepared.fields().expect_err("vanished file");
+        assert!(err.to_string().contains(&prepared.filename), "{err}");
     }
 }

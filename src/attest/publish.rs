@@ -100,8 +100,8 @@ pub fn attach_companions(
 
 /// Puts `json` in the form's `attestations` field, replacing one there.
 fn set_field(p: &mut Prepared, json: String) {
-    p.fields.retain(|f| f.name != "attestations");
-    p.fields.push(upload::form::FormField {
+    p.extra_fields.retain(|f| f.name != "attestations");
+    p.extra_fields.push(upload::form::FormField {
         name: "attestations".into(),
         value: json,
     });

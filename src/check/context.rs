@@ -128,6 +128,17 @@ fn scan_zip_members(contents: &mut ZipContents, file: &mut File) {
 impl Dist {
     /// Reads what the rules need from `path`.
     pub fn read(path: &Path, _options: &Options) -> Dist {
+        Dist::read_with(path, true)
+    }
+
+    /// Reads only what the upload form needs: the filename and the metadata (for a ZIP, no
+    /// scan of its `.py` members and no `RECORD`; a `.tar.gz` is read whole, as for the check).
+    /// `hoist upload` rebuilds each file's form this way when the file is sent.
+    pub fn read_metadata(path: &Path) -> Dist {
+        Dist::read_with(path, false)
+    }
+
+    fn read_with(path: &Path, everything: bool) -> Dist {
         let filename = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -170,13 +181,13 @@ impl Dist {
         };
         dist.size = file.metadata().ok().map(|m| m.len());
         match ext.format {
-            ArchiveFormat::Zip => dist.read_zip(&mut file, ext.file_type),
+            ArchiveFormat::Zip => dist.read_zip(&mut file, ext.file_type, everything),
             ArchiveFormat::TarGz => dist.read_tar(&mut file),
         }
         dist
     }
 
-    fn read_zip(&mut self, file: &mut File, file_type: FileType) {
+    fn read_zip(&mut self, file: &mut File, file_type: FileType, everything: bool) {
         self.reads_as = ReadsAs::of(file);
         let index = match ZipIndex::open(file) {
             Ok(i) => i,
@@ -202,7 +213,9 @@ impl Dist {
             obfuscated: Vec::new(),
             damaged: Vec::new(),
         };
-        scan_zip_members(&mut contents, file);
+        if everything {
+            scan_zip_members(&mut contents, file);
+        }
         let mut read = |name: &str| -> Option<Result<Vec<u8>, String>> {
             let entry = contents.index.entry(name)?.clone();
             if !supported(entry.method) {
@@ -225,8 +238,10 @@ impl Dist {
                 if let Some(prefix) = self.wheel_prefix.clone() {
                     let expected = format!("{prefix}.dist-info/METADATA");
                     self.metadata = metadata_state(&expected, read(&expected));
-                    self.record = read(&format!("{prefix}.dist-info/RECORD"));
-                    self.entry_points = read(&format!("{prefix}.dist-info/entry_points.txt"));
+                    if everything {
+                        self.record = read(&format!("{prefix}.dist-info/RECORD"));
+                        self.entry_points = read(&format!("{prefix}.dist-info/entry_points.txt"));
+                    }
                 }
             }
             FileType::Sdist => {

@@ -37,11 +37,15 @@ pub enum PlanError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The form could not be built again (the file changed or vanished since the check).
+    #[error(transparent)]
+    Form(#[from] crate::upload::PrepareError),
 }
 
 /// The request for each prepared file, in the order they would be sent.
 ///
-/// Errors: [`PlanError::Read`] when a file cannot be hashed.
+/// Errors: [`PlanError::Read`] when a file cannot be hashed, [`PlanError::Form`] when its
+/// form cannot be built again.
 pub fn plan(
     prepared: &[Prepared],
     target: &Target,
@@ -59,8 +63,9 @@ pub fn plan(
             }
         };
         let first = digests_first.then(|| digests.clone());
+        let fields = p.fields()?;
         let body = multipart::MultipartBody::new(
-            &p.fields,
+            &fields,
             p.path.clone(),
             &p.filename,
             p.size,
@@ -74,7 +79,7 @@ pub fn plan(
             method: "POST",
             url: target.url.to_string(),
             content_length: body.content_length(),
-            fields: p.fields.clone(),
+            fields,
             digests,
             digests_after_content: !digests_first,
         });

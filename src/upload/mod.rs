@@ -53,8 +53,15 @@ pub struct Prepared {
     pub name: String,
     pub version: String,
     pub size: u64,
-    /// The text fields sent before the file.
-    pub fields: Vec<FormField>,
+    /// `--comment`, sent in the form.
+    pub comment: Option<String>,
+    /// Fields this run adds after the check (the `attestations` field), sent after the
+    /// form's own.
+    pub extra_fields: Vec<FormField>,
+    /// SHA-256 of the form the check judged. The form itself is not kept between the check
+    /// and the send (with thousands of files, every description would stay in memory):
+    /// [`Prepared::fields`] builds it again from the file and compares.
+    form_sha256: [u8; 32],
     /// The file's digests when this run already computed them (`--attest`,
     /// `--attestations`): the upload sends them instead of hashing the file again.
     pub digests: Option<Digests>,
@@ -67,10 +74,14 @@ pub enum PrepareError {
     NotADistribution(String),
     #[error("{0}: its metadata cannot be read, so there is nothing to build the upload form from")]
     NoMetadata(String),
+    #[error(
+        "{0}: its metadata changed after the check, so it was not sent; run the upload again to check and send the new file"
+    )]
+    Changed(String),
 }
 
-/// Builds the upload form for a file that `check` has read.
-pub fn prepare(dist: &Dist, comment: Option<&str>) -> Result<Prepared, PrepareError> {
+/// The leading form fields for `dist` (what [`form::leading_fields`] sends before the file).
+fn form_of(dist: &Dist, comment: Option<&str>) -> Result<Vec<FormField>, PrepareError> {
     let ext = dist
         .extension
         .as_ref()
@@ -83,16 +94,68 @@ pub fn prepare(dist: &Dist, comment: Option<&str>) -> Result<Prepared, PrepareEr
         (FileType::Wheel, _) => "any".to_string(),
         (FileType::Sdist, _) => "source".to_string(),
     };
+    Ok(form::leading_fields(
+        metadata,
+        ext.file_type,
+        &pyversion,
+        comment,
+    ))
+}
+
+/// SHA-256 over the fields, each name and value length-prefixed (so no two forms collide by
+/// moving bytes between fields).
+fn form_sha256(fields: &[FormField]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for f in fields {
+        for part in [&f.name, &f.value] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
+    h.finalize().into()
+}
+
+/// Builds the upload form for a file that `check` has read, and keeps its digest.
+///
+/// Errors: [`PrepareError::NotADistribution`], [`PrepareError::NoMetadata`].
+pub fn prepare(dist: &Dist, comment: Option<&str>) -> Result<Prepared, PrepareError> {
+    let fields = form_of(dist, comment)?;
+    let ext = dist
+        .extension
+        .as_ref()
+        .ok_or_else(|| PrepareError::NotADistribution(dist.filename.clone()))?;
+    let value = |name: &str| dist.metadata_value(name).unwrap_or("").to_string();
     Ok(Prepared {
         path: dist.path.clone(),
         filename: dist.filename.clone(),
         file_type: ext.file_type,
-        name: metadata.get("name").unwrap_or("").to_string(),
-        version: metadata.get("version").unwrap_or("").to_string(),
+        name: value("name"),
+        version: value("version"),
         size: dist.size.unwrap_or(0),
-        fields: form::leading_fields(metadata, ext.file_type, &pyversion, comment),
+        comment: comment.map(str::to_string),
+        extra_fields: Vec::new(),
+        form_sha256: form_sha256(&fields),
         digests: None,
     })
+}
+
+impl Prepared {
+    /// The form to send before the file: its metadata fields, read again from the file
+    /// ([`Dist::read_metadata`]: the metadata member only), then [`Prepared::extra_fields`].
+    ///
+    /// Errors: [`PrepareError::Changed`] when the form read now differs from the one the check
+    /// judged (the file was replaced in between), or the errors of [`prepare`] when the file
+    /// can no longer be read.
+    pub fn fields(&self) -> Result<Vec<FormField>, PrepareError> {
+        let dist = Dist::read_metadata(&self.path);
+        let mut fields = form_of(&dist, self.comment.as_deref())?;
+        if form_sha256(&fields) != self.form_sha256 {
+            return Err(PrepareError::Changed(self.filename.clone()));
+        }
+        fields.extend(self.extra_fields.iter().cloned());
+        Ok(fields)
+    }
 }
 
 /// What happened to one file.
@@ -708,7 +771,10 @@ impl Uploader {
     /// Sends the file until an answer settles it: each attempt, then what its answer means.
     async fn send_file(&self, run: &mut answer::FileRun<'_>) -> Outcome {
         let p = run.p;
-        let body = self.body_for(run).await;
+        let body = match self.body_for(run).await {
+            Ok(body) => body,
+            Err(reason) => return self.fail(None, reason, None, 0),
+        };
         if self.interrupted.load(Ordering::SeqCst) {
             // Ctrl-C came while the index was being asked: the upload never starts.
             return Outcome::NotAttempted {
@@ -725,9 +791,10 @@ impl Uploader {
         }
     }
 
-    /// The multipart body: digests before the file with `--digests-first` (hashed now),
-    /// otherwise after it (hashed while sending, or known from an earlier step).
-    async fn body_for(&self, run: &mut answer::FileRun<'_>) -> MultipartBody {
+    /// The multipart body: the form built again from the file ([`Prepared::fields`]), the
+    /// digests before the file with `--digests-first` (hashed now), otherwise after it (hashed
+    /// while sending, or known from an earlier step). Errors: why the form cannot be built.
+    async fn body_for(&self, run: &mut answer::FileRun<'_>) -> Result<MultipartBody, String> {
         let p = run.p;
         let digests_first = if self.options.digests_first {
             if run.digests.is_none() {
@@ -737,18 +804,25 @@ impl Uploader {
         } else {
             None
         };
+        let fields = {
+            let p = p.clone();
+            tokio::task::spawn_blocking(move || p.fields())
+                .await
+                .map_err(|e| format!("{}: the form could not be built: {e}", run.p.filename))?
+                .map_err(|e| e.to_string())?
+        };
         let body = MultipartBody::new(
-            &p.fields,
+            &fields,
             p.path.clone(),
             &p.filename,
             p.size,
             digests_first,
             multipart::new_boundary(),
         );
-        match &p.digests {
+        Ok(match &p.digests {
             Some(d) if !self.options.digests_first => body.with_known_digests(d.clone()),
             _ => body,
-        }
+        })
     }
 
     /// Stops the run as Ctrl-C asks: no new file starts, and no file starts another attempt;
