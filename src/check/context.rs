@@ -131,8 +131,9 @@ impl Dist {
         Dist::read_with(path, true)
     }
 
-    /// Reads only what the upload form needs: the filename and the metadata (for a ZIP, no
-    /// scan of its `.py` members and no `RECORD`; a `.tar.gz` is read whole, as for the check).
+    /// Reads only what the upload form needs: the filename and the metadata (for a ZIP, its
+    /// central directory and metadata member, with no framing check, no scan of its `.py`
+    /// members and no `RECORD`; a `.tar.gz` is read whole, as for the check).
     /// `hoist upload` rebuilds each file's form this way when the file is sent.
     pub fn read_metadata(path: &Path) -> Dist {
         Dist::read_with(path, false)
@@ -188,7 +189,9 @@ impl Dist {
     }
 
     fn read_zip(&mut self, file: &mut File, file_type: FileType, everything: bool) {
-        self.reads_as = ReadsAs::of(file);
+        if everything {
+            self.reads_as = ReadsAs::of(file);
+        }
         let index = match ZipIndex::open(file) {
             Ok(i) => i,
             Err(ZipError::NotZip) => {
@@ -204,9 +207,13 @@ impl Dist {
                 return;
             }
         };
-        let framing = index
-            .framing_problem(file)
-            .unwrap_or(Some("Malformed zip file"));
+        let framing = if everything {
+            index
+                .framing_problem(file)
+                .unwrap_or(Some("Malformed zip file"))
+        } else {
+            None
+        };
         let mut contents = ZipContents {
             index,
             framing,
