@@ -2,6 +2,8 @@
 //! (`docutils/parsers/rst/states.py`, `Inliner.init_customizations`), matched the way Python's
 //! backtracking regex engine does (greedy, first success wins), and `Inliner.implicit_inline`.
 
+use std::collections::HashMap;
+
 use super::super::chars::{is_delimiter, is_opener, is_space};
 use super::super::node::{Element, Node};
 use super::{end_suffix, text_of, unescape};
@@ -165,22 +167,10 @@ fn optional_part(t: &[char], e: usize, mark: char) -> Vec<usize> {
     ends
 }
 
-/// The `absolute` alternative at `p`: (end, scheme end).
-fn absolute_at(t: &[char], p: usize, accept: &dyn Fn(usize) -> bool) -> Option<(usize, usize)> {
-    if !t.get(p).is_some_and(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let mut i = p + 1;
-    while t
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
-    {
-        i += 1;
-    }
-    if t.get(i) != Some(&':') {
-        return None;
-    }
-    let o0 = i + 1;
+/// `(//?)? uric* uri_end (\? uric* uri_end)? (\# uric* uri_end)?` after a scheme's `:` at
+/// `colon`, ending where `accept` says: the end.
+fn absolute_tail(t: &[char], colon: usize, accept: &dyn Fn(usize) -> bool) -> Option<usize> {
+    let o0 = colon + 1;
     let mut starts = Vec::with_capacity(3);
     if t.get(o0) == Some(&'/') {
         if t.get(o0 + 1) == Some(&'/') {
@@ -194,7 +184,7 @@ fn absolute_at(t: &[char], p: usize, accept: &dyn Fn(usize) -> bool) -> Option<(
             for e2 in optional_part(t, e1, '?') {
                 for e3 in optional_part(t, e2, '#') {
                     if accept(e3) {
-                        return Some((e3, i));
+                        return Some(e3);
                     }
                 }
             }
@@ -203,27 +193,12 @@ fn absolute_at(t: &[char], p: usize, accept: &dyn Fn(usize) -> bool) -> Option<(
     None
 }
 
-/// The `email` pattern at `p`: its end.
-fn email_at(t: &[char], p: usize, accept: &dyn Fn(usize) -> bool) -> Option<usize> {
-    let mut j = p;
-    loop {
-        let run = j;
-        while t.get(j).is_some_and(|&c| emailc(c)) {
-            j += 1;
-        }
-        if j == run {
-            return None;
-        }
-        if t.get(j) == Some(&'.') && t.get(j + 1).is_some_and(|&c| emailc(c)) {
-            j += 1;
-            continue;
-        }
-        break;
-    }
-    if t.get(j) != Some(&'@') || j.checked_sub(1).and_then(|b| t.get(b)) == Some(&'\0') {
+/// An e-mail address's `(?<!\x00)@` and host part from `at`, ending where `accept` says.
+fn email_host(t: &[char], at: usize, accept: &dyn Fn(usize) -> bool) -> Option<usize> {
+    if t.get(at) != Some(&'@') || at.checked_sub(1).and_then(|b| t.get(b)) == Some(&'\0') {
         return None;
     }
-    let h = j + 1;
+    let h = at + 1;
     if !t.get(h).is_some_and(|&c| emailc(c)) {
         return None;
     }
@@ -237,51 +212,125 @@ fn email_at(t: &[char], p: usize, accept: &dyn Fn(usize) -> bool) -> Option<usiz
         .map(|k| k + 1)
 }
 
-/// A standalone URI found in `t`: (start, end, scheme end if absolute).
+/// Where a run of `class` characters starting at each position ends.
+fn run_ends(t: &[char], class: impl Fn(char) -> bool) -> Vec<usize> {
+    let mut ends = vec![0; t.len()];
+    let mut end = t.len();
+    for i in (0..t.len()).rev() {
+        if !class(t[i]) {
+            end = i;
+        }
+        ends[i] = if class(t[i]) { end } else { i };
+    }
+    ends
+}
+
+/// A standalone URI found in a text: its start and end, and its scheme's end if absolute.
 struct UriMatch {
     start: usize,
     end: usize,
     scheme_end: Option<usize>,
 }
 
-/// `patterns.uri` at `p` (start-string prefix checked by the caller).
-fn uri_at(t: &[char], p: usize) -> Option<UriMatch> {
-    let accept = |e: usize| end_suffix(t, e);
-    if let Some((end, scheme_end)) = absolute_at(t, p, &accept) {
-        return Some(UriMatch {
-            start: p,
-            end,
-            scheme_end: Some(scheme_end),
-        });
-    }
-    email_at(t, p, &accept).map(|end| UriMatch {
-        start: p,
-        end,
-        scheme_end: None,
-    })
+/// `patterns.uri` over one text, answering the same sub-questions once (the part after a
+/// given `:` or `@` does not depend on where the match started), so a search is not
+/// quadratic on long runs of delimiters.
+struct Searcher<'a> {
+    t: &'a [char],
+    scheme_run: Vec<usize>,
+    /// End of the `emailc+(?:\.emailc+)*` chain starting at each position.
+    name_end: Vec<usize>,
+    tails: HashMap<usize, Option<usize>>,
+    hosts: HashMap<usize, Option<usize>>,
 }
 
-/// `patterns.uri.search`: the leftmost match.
-fn search(t: &[char]) -> Option<UriMatch> {
-    (0..t.len())
-        .filter(|&p| {
-            p == 0 || {
-                let b = t[p - 1];
-                is_space(b) || is_opener(b) || is_delimiter(b)
+impl<'a> Searcher<'a> {
+    fn new(t: &'a [char]) -> Self {
+        let scheme_run = run_ends(t, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-')
+        });
+        let email_run = run_ends(t, emailc);
+        let mut name_end = vec![0; t.len()];
+        for p in (0..t.len()).rev() {
+            let r = email_run[p];
+            let chained = t.get(r) == Some(&'.') && t.get(r + 1).is_some_and(|&c| emailc(c));
+            name_end[p] = if chained {
+                name_end.get(r + 1).copied().unwrap_or(r)
+            } else {
+                r
+            };
+        }
+        Searcher {
+            t,
+            scheme_run,
+            name_end,
+            tails: HashMap::new(),
+            hosts: HashMap::new(),
+        }
+    }
+
+    /// `patterns.uri` at `p` (start-string prefix checked by the caller).
+    fn at(&mut self, p: usize) -> Option<UriMatch> {
+        let t = self.t;
+        let accept = |e: usize| end_suffix(t, e);
+        let first = *t.get(p)?;
+        if first.is_ascii_alphabetic() {
+            let colon = self.scheme_run[p];
+            if t.get(colon) == Some(&':') {
+                let end = *self
+                    .tails
+                    .entry(colon)
+                    .or_insert_with(|| absolute_tail(t, colon, &accept));
+                if let Some(end) = end {
+                    return Some(UriMatch {
+                        start: p,
+                        end,
+                        scheme_end: Some(colon),
+                    });
+                }
             }
+        }
+        if !emailc(first) {
+            return None;
+        }
+        let at = self.name_end[p];
+        let end = *self
+            .hosts
+            .entry(at)
+            .or_insert_with(|| email_host(t, at, &accept));
+        end.map(|end| UriMatch {
+            start: p,
+            end,
+            scheme_end: None,
         })
-        .find_map(|p| uri_at(t, p))
+    }
+
+    /// `patterns.uri.search` from `from` (where `^` matches): the leftmost match.
+    fn search(&mut self, from: usize) -> Option<UriMatch> {
+        let t = self.t;
+        (from..t.len())
+            .filter(|&p| {
+                p == from || {
+                    let b = t[p - 1];
+                    is_space(b) || is_opener(b) || is_delimiter(b)
+                }
+            })
+            .find_map(|p| self.at(p))
+    }
 }
 
 /// `patterns.uri.match(s)`: does `s` start with a URI or an e-mail address (a phrase
 /// reference's alias that ends in `_` is then a URI, not a reference name)?
 pub(super) fn starts_with_uri(s: &[char]) -> bool {
-    uri_at(s, 0).is_some()
+    Searcher::new(s).at(0).is_some()
 }
 
 /// `patterns.email.match(s)`: is `s` one e-mail address (`adjust_uri` adds `mailto:`)?
 pub(super) fn is_email(s: &[char]) -> bool {
-    email_at(s, 0, &|e| e == s.len()).is_some()
+    s.first().is_some_and(|&c| emailc(c)) && {
+        let at = Searcher::new(s).name_end[0];
+        email_host(s, at, &|e| e == s.len()).is_some()
+    }
 }
 
 /// `Inliner.implicit_inline`: text with its standalone URIs and e-mail addresses as
@@ -291,23 +340,28 @@ pub(super) fn implicit_inline(t: &[char], out: &mut Vec<Node>) {
 }
 
 fn implicit_depth(t: &[char], out: &mut Vec<Node>, depth: usize) {
-    let mut rest = t;
-    while !rest.is_empty() {
-        let found = if depth < 32 { search(rest) } else { None };
+    let mut searcher = Searcher::new(t);
+    let mut from = 0;
+    while from < t.len() {
+        let found = if depth < 32 {
+            searcher.search(from)
+        } else {
+            None
+        };
         let Some(m) = found else {
-            out.push(Node::text(text_of(rest)));
+            out.push(Node::text(text_of(&t[from..])));
             return;
         };
-        let whole = &rest[m.start..m.end];
         let scheme_ok = m.scheme_end.is_none_or(|e| {
-            let scheme: String = rest[m.start..e].iter().collect();
+            let scheme: String = t[m.start..e].iter().collect();
             SCHEMES.contains(&scheme.to_lowercase().as_str())
         });
         if !scheme_ok {
-            out.push(Node::text(text_of(rest)));
+            out.push(Node::text(text_of(&t[from..])));
             return;
         }
-        implicit_depth(&rest[..m.start], out, depth + 1);
+        implicit_depth(&t[from..m.start], out, depth + 1);
+        let whole = &t[m.start..m.end];
         let mailto = if m.scheme_end.is_none() {
             "mailto:"
         } else {
@@ -317,6 +371,6 @@ fn implicit_depth(t: &[char], out: &mut Vec<Node>, depth: usize) {
         r.set("refuri", format!("{mailto}{}", unescape(whole)));
         r.children.push(Node::text(text_of(whole)));
         out.push(r.into());
-        rest = &rest[m.end..];
+        from = m.end;
     }
 }
