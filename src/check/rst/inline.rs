@@ -963,3 +963,48 @@ fn embedded_link(s: &[char]) -> Option<(usize, usize, usize)> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Doc;
+    use super::super::node::Node;
+    use super::parse_nodes;
+
+    fn nodes(doc: &mut Doc, text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let (_, nodes) = parse_nodes(doc, &chars, 1).expect("valid inline markup");
+        serde_json::to_string(&nodes).expect("json")
+    }
+
+    /// What docutils builds with the document's `role` and `default-role` directives
+    /// (doctree.py paragraphs over scripts/rst-corpus: default-role.rst, role-directive.rst,
+    /// bidict.rst; Pygments' tokens of a code role with a language compared by text).
+    #[test]
+    fn roles_defined_by_the_document() {
+        let mut doc = Doc::new(Vec::new());
+        doc.default_role = Some("code".into());
+        assert_eq!(
+            nodes(&mut doc, "`x` here"),
+            r#"[{"t":"literal","a":{"classes":["code"]},"c":["x"]}," here"]"#
+        );
+        let mut doc = Doc::new(Vec::new());
+        doc.custom_roles.insert("doc".into(), "generic".into());
+        assert_eq!(
+            nodes(&mut doc, "see :doc:`intro`"),
+            r#"["see ",{"t":"inline","a":{"classes":["doc"]},"c":["intro"]}]"#
+        );
+        doc.custom_roles.insert("py".into(), "code".into());
+        assert_eq!(
+            nodes(&mut doc, ":py:`x` here"),
+            r#"[{"t":"literal","a":{"classes":["code","py"]},"c":["x"]}," here"]"#
+        );
+        doc.custom_roles.insert("red".into(), "emphasis".into());
+        let out = nodes(&mut doc, ":red:`x`");
+        assert_eq!(
+            out,
+            r#"[{"t":"emphasis","a":{"classes":["red"]},"c":["x"]}]"#
+        );
+        let parsed: Vec<Node> = serde_json::from_str(&out).expect("json");
+        assert_eq!(parsed.len(), 1);
+    }
+}
