@@ -583,11 +583,12 @@ impl Ctx<'_> {
         let inner = &s[me..q];
         let node = match kind {
             Start::Target => {
+                // `Inliner.inline_internal_target`: an explicit target named by its text.
                 self.sum.named_target = true;
-                let mut el = text_el("target", inner);
-                el.push_to("names", normalize_name(&unescape(inner)));
-                self.duplicate_names(&mut el, true);
                 let name = normalize_name(&unescape(inner));
+                let mut el = text_el("target", inner);
+                el.push_to("names", name.clone());
+                self.duplicate_names(&mut el, true);
                 self.doc
                     .note_explicit_target(name, None, None, Some(self.line))?;
                 self.doc.set_id(&mut el, "");
