@@ -22,6 +22,28 @@ pub fn python() -> PathBuf {
 /// `install_hint` when it exits non-zero. One process for a whole batch.
 #[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
 pub fn run_batch(script: &str, docs: &impl serde::Serialize, install_hint: &str) -> Vec<u8> {
+    run_batch_env(script, docs, install_hint, &[])
+}
+
+/// [`run_batch`] for a script with modes (`scripts/rst-corpus/doctree.py`): `mode` goes to it
+/// as `HOIST_DOCTREE_MODE`.
+#[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
+pub fn run_batch_mode(
+    script: &str,
+    mode: &str,
+    docs: &impl serde::Serialize,
+    install_hint: &str,
+) -> Vec<u8> {
+    run_batch_env(script, docs, install_hint, &[("HOIST_DOCTREE_MODE", mode)])
+}
+
+#[allow(dead_code)] // see run_batch
+fn run_batch_env(
+    script: &str,
+    docs: &impl serde::Serialize,
+    install_hint: &str,
+    env: &[(&str, &str)],
+) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("docs.json");
     std::fs::write(&input, serde_json::to_vec(docs).expect("json")).expect("write corpus");
@@ -29,6 +51,7 @@ pub fn run_batch(script: &str, docs: &impl serde::Serialize, install_hint: &str)
     let out = std::process::Command::new(python())
         .arg(&script)
         .arg(&input)
+        .envs(env.iter().copied())
         .output()
         .expect("run the oracle");
     assert!(

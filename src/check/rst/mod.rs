@@ -120,6 +120,18 @@ pub fn doctree(source: &str) -> Option<node::Element> {
     None
 }
 
+/// The inline nodes docutils' `Inliner.parse` (`docutils/parsers/rst/states.py`) builds for
+/// `text` in a fresh document, or `None` where it reports a problem. For the inline parser's
+/// differential test (tests/rst_inline.rs).
+#[doc(hidden)]
+pub fn inline_doctree(text: &str, line: usize) -> Option<Vec<node::Node>> {
+    let mut doc = Doc::new(Vec::new());
+    let chars: Vec<char> = text.chars().collect();
+    inline::parse_nodes(&mut doc, &chars, line)
+        .ok()
+        .map(|(_, nodes)| nodes)
+}
+
 /// docutils' `string2lines` with the rst parser's settings: `\v` and `\f` become spaces, lines
 /// split as Python's `str.splitlines`, tabs expanded to 8 columns, trailing whitespace stripped.
 fn string2lines(source: &str) -> Vec<Vec<char>> {
