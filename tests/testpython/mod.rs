@@ -22,15 +22,28 @@ pub fn python() -> PathBuf {
 /// `install_hint` when it exits non-zero. One process for a whole batch.
 #[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
 pub fn run_batch(script: &str, docs: &impl serde::Serialize, install_hint: &str) -> Vec<u8> {
+    run_batch_mode(script, None, docs, install_hint)
+}
+
+/// [`run_batch`] with `HOIST_DOCTREE_MODE` set to `mode` (scripts/rst-corpus/doctree.py reads
+/// it when given only the JSON path).
+#[allow(dead_code)]
+pub fn run_batch_mode(
+    script: &str,
+    mode: Option<&str>,
+    docs: &impl serde::Serialize,
+    install_hint: &str,
+) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("docs.json");
     std::fs::write(&input, serde_json::to_vec(docs).expect("json")).expect("write corpus");
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(script);
-    let out = std::process::Command::new(python())
-        .arg(&script)
-        .arg(&input)
-        .output()
-        .expect("run the oracle");
+    let mut command = std::process::Command::new(python());
+    command.arg(&script).arg(&input);
+    if let Some(mode) = mode {
+        command.env("HOIST_DOCTREE_MODE", mode);
+    }
+    let out = command.output().expect("run the oracle");
     assert!(
         out.status.success(),
         "oracle {} failed ({install_hint}): {}",
