@@ -1,7 +1,7 @@
 //! Inline elements, images and math (`visit_*`/`depart_*` of
 //! `docutils/writers/_html_base.py` and `html5_polyglot/__init__.py`).
 
-use super::start::{Cx, Start, cloak_mailto, encode, text_element};
+use super::start::{Cx, Start, astext, cloak_mailto, encode, text_element};
 use super::translator::Translator;
 use crate::check::rst::node::{Element, Node};
 
@@ -75,7 +75,7 @@ impl Translator {
             "raw" => self.raw(cx),
             "generated" => {
                 if n.list("classes").iter().any(|c| c == "sectnum") {
-                    let text = n.astext();
+                    let text = astext(n);
                     let number = text.trim_end_matches('\u{a0}');
                     self.push(&format!(
                         "<span class=\"sectnum\">{} </span>",
@@ -124,7 +124,7 @@ impl Translator {
             .node_classes(classes)
             .class("docutils literal");
         self.open(start);
-        let mut text = n.astext();
+        let mut text = astext(n);
         if cx.parent_tag() != "literal_block" {
             text = text.replace('\n', " ");
         }
@@ -165,7 +165,7 @@ impl Translator {
         let start = Start::new(n, tag).suffix("").node_classes(node_classes);
         self.wrap(cx, start, &format!("</{tag}>"));
         if line_number && cx.parent_tag() == "literal_block" {
-            self.push(&format!("<code data-lineno=\"{}\">", n.astext()));
+            self.push(&format!("<code data-lineno=\"{}\">", astext(n)));
         }
     }
 
@@ -223,7 +223,7 @@ impl Translator {
         if classed {
             self.open(Start::new(n, tag).suffix(""));
         }
-        self.push(&n.astext());
+        self.push(&astext(n));
         if classed {
             self.push(&format!("</{tag}>"));
         }
@@ -233,7 +233,7 @@ impl Translator {
     fn math(&mut self, cx: &Cx) {
         let n = cx.node;
         let block = n.tag == "math_block";
-        let code = n.astext();
+        let code = astext(n);
         let (tag, suffix, code) = if block {
             ("div", "\n", wrap_math_block(&code))
         } else {

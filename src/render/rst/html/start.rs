@@ -177,6 +177,26 @@ pub(super) fn encode(text: &str) -> String {
     out
 }
 
+/// `nodes.unescape`: the nulls the parser leaves for backslash escapes removed, with an
+/// escaped space or newline.
+pub(super) fn unescape(text: &str) -> String {
+    text.replace("\0 ", "")
+        .replace("\0\n", "")
+        .replace('\0', "")
+}
+
+/// `node.astext()` of a text element: its text nodes unescaped, in order.
+pub(super) fn astext(node: &Element) -> String {
+    let mut out = String::new();
+    for child in &node.children {
+        match child {
+            Node::Text(t) => out.push_str(&unescape(t)),
+            Node::Element(e) => out.push_str(&astext(e)),
+        }
+    }
+    out
+}
+
 /// `HTMLTranslator.attval`: whitespace to spaces, encoded; inside a cloaked `mailto:` link,
 /// `%40` and periods as character references.
 pub(super) fn attval(text: &str, cloak: bool) -> String {

@@ -2,7 +2,7 @@
 //! `depart_*` methods (`docutils/writers/_html_base.py`, `html5_polyglot/__init__.py`), each
 //! pair one arm here or one function in [`super::blocks`] / [`super::inline`].
 
-use super::start::{Cx, Start, cloak_email, encode};
+use super::start::{Cx, Start, cloak_email, encode, unescape};
 use crate::check::rst::node::{Element, Node};
 
 /// The translator's state (`HTMLTranslator.__init__`'s bookkeeping attributes).
@@ -61,7 +61,7 @@ impl Translator {
 
     /// `visit_Text`.
     pub fn text(&mut self, text: &str) {
-        let encoded = encode(text);
+        let encoded = encode(&unescape(text));
         if self.in_mailto {
             self.body.push_str(&cloak_email(&encoded));
         } else {
