@@ -13,6 +13,7 @@
 
 mod blocks;
 mod inline;
+mod math;
 mod simple;
 mod start;
 mod translator;

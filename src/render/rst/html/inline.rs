@@ -233,12 +233,8 @@ impl Translator {
     fn math(&mut self, cx: &Cx) {
         let n = cx.node;
         let block = n.tag == "math_block";
-        let code = astext(n);
-        let (tag, suffix, code) = if block {
-            ("div", "\n", wrap_math_block(&code))
-        } else {
-            ("span", "", format!("\\({code}\\)"))
-        };
+        let code = super::math::math_code(&astext(n), block);
+        let (tag, suffix) = if block { ("div", "\n") } else { ("span", "") };
         let start = Start::new(n, tag)
             .suffix(suffix)
             .classes(vec!["math".into()]);
@@ -278,14 +274,6 @@ impl Translator {
                     "{}<a href=\"{uri}\">{alt}</a>{suffix}</video>{suffix}",
                     self.start(start.node_classes(classes).suffix(suffix))
                 )
-            }
-            Some("application/x-shockwave-flash") => {
-                let start = start
-                    .retag("object")
-                    .att("type", "application/x-shockwave-flash")
-                    .att("data", uri)
-                    .suffix("");
-                format!("{}{alt}</object>{suffix}", self.start(start))
             }
             _ => {
                 let mut start = start.att("alt", alt).att("src", uri).empty().suffix(suffix);
@@ -357,7 +345,8 @@ fn format_g(value: f64) -> String {
         .to_string()
 }
 
-/// `mimetypes.guess_type(uri)[0]`, for the types the writer treats apart: videos and Flash.
+/// `mimetypes.guess_type(uri)[0]`, for the types the writer treats apart: videos (Python's
+/// table has no Flash type, so docutils' `<object>` case never arises).
 fn guess_type(uri: &str) -> Option<&'static str> {
     if let Some(data) = uri.strip_prefix("data:") {
         let end = data.find([';', ',']).unwrap_or(data.len());
@@ -381,7 +370,6 @@ fn guess_type(uri: &str) -> Option<&'static str> {
             ".mp4" | ".mpg4" | ".m4v" => Some("video/mp4"),
             ".webm" => Some("video/webm"),
             ".ogv" => Some("video/ogg"),
-            ".swf" => Some("application/x-shockwave-flash"),
             _ => None,
         };
     }
@@ -431,18 +419,4 @@ fn wrap_point(token: &str) -> bool {
                 .is_some_and(|p| p.iter().all(|c| !word(c)))
         });
     dash || double
-}
-
-/// `wrap_math_code(code, as_block=True)`: `align*` for several lines, else `equation*`.
-fn wrap_math_block(code: &str) -> String {
-    let toplevel: Vec<&str> = code
-        .split("\\begin{")
-        .map(|chunk| chunk.rsplit("\\end{").next().unwrap_or(chunk))
-        .collect();
-    let env = if toplevel.join("\\begin{").contains("\\\\") {
-        "align*"
-    } else {
-        "equation*"
-    };
-    format!("\\begin{{{env}}}\n{code}\n\\end{{{env}}}")
 }
