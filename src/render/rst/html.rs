@@ -12,10 +12,13 @@
 //! `<img>` attributes and never reads image files.
 
 mod blocks;
+mod docinfo;
 mod inline;
+mod lists;
 mod math;
 mod simple;
 mod start;
+mod tables;
 mod translator;
 
 use crate::check::rst::node::Element;

@@ -37,6 +37,43 @@ impl Translator {
             "reference" => self.reference(cx),
             "image" => self.image(cx),
             "math" | "math_block" => self.math(cx),
+            "footnote_reference" | "citation_reference" | "problematic" => self.reference_like(cx),
+            "raw" => self.raw(cx),
+            "generated" => {
+                if n.list("classes").iter().any(|c| c == "sectnum") {
+                    let text = astext(n);
+                    let number = text.trim_end_matches('\u{a0}');
+                    self.push(&format!(
+                        "<span class=\"sectnum\">{} </span>",
+                        encode(number)
+                    ));
+                } else {
+                    self.children(cx);
+                }
+            }
+            "target" => {
+                let plain = ["refuri", "refid", "refname"]
+                    .iter()
+                    .all(|a| !n.attrs.contains_key(*a));
+                if plain {
+                    self.wrap(
+                        cx,
+                        Start::new(n, "span").suffix("").class("target"),
+                        "</span>",
+                    );
+                } else {
+                    self.children(cx);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// `visit_footnote_reference`, `visit_citation_reference`, `visit_problematic`.
+    fn reference_like(&mut self, cx: &Cx) {
+        let n = cx.node;
+        match n.tag.as_str() {
             "footnote_reference" => {
                 let href = format!("#{}", n.get("refid").unwrap_or(""));
                 let start = Start::new(n, "a")
@@ -72,36 +109,8 @@ impl Translator {
                     self.push("</a>");
                 }
             }
-            "raw" => self.raw(cx),
-            "generated" => {
-                if n.list("classes").iter().any(|c| c == "sectnum") {
-                    let text = astext(n);
-                    let number = text.trim_end_matches('\u{a0}');
-                    self.push(&format!(
-                        "<span class=\"sectnum\">{} </span>",
-                        encode(number)
-                    ));
-                } else {
-                    self.children(cx);
-                }
-            }
-            "target" => {
-                let plain = ["refuri", "refid", "refname"]
-                    .iter()
-                    .all(|a| !n.attrs.contains_key(*a));
-                if plain {
-                    self.wrap(
-                        cx,
-                        Start::new(n, "span").suffix("").class("target"),
-                        "</span>",
-                    );
-                } else {
-                    self.children(cx);
-                }
-            }
-            _ => return false,
+            _ => self.children(cx),
         }
-        true
     }
 
     /// `visit_literal` (html5): `<code>` for the `code` role, else the text with its wrap
