@@ -344,7 +344,10 @@ fn format_g(value: f64) -> String {
     }
     let exponent = value.abs().log10().floor() as i32;
     if !(-4..6).contains(&exponent) {
-        return format!("{value:e}");
+        let mantissa = format!("{:.5}", value / 10f64.powi(exponent));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs());
     }
     let decimals = usize::try_from(5 - exponent).unwrap_or(0);
     let fixed = format!("{value:.decimals$}");
@@ -364,24 +367,27 @@ fn guess_type(uri: &str) -> Option<&'static str> {
             .into_iter()
             .find(|k| *k == kind);
     }
-    let mut path = uri;
-    loop {
-        let file = path.rsplit('/').next().unwrap_or(path);
-        let dot = file.trim_start_matches('.').rfind('.')?
-            + (file.len() - file.trim_start_matches('.').len());
-        let ext = file.get(dot..)?;
-        let base_len = path.len() - ext.len();
-        if [".gz", ".Z", ".bz2", ".xz", ".br"].contains(&ext) {
-            path = path.get(..base_len)?;
-            continue;
-        }
-        return match ext.to_ascii_lowercase().as_str() {
-            ".mp4" | ".mpg4" | ".m4v" => Some("video/mp4"),
-            ".webm" => Some("video/webm"),
-            ".ogv" => Some("video/ogg"),
-            _ => None,
-        };
+    let ext = extension(uri)?;
+    let ext = if [".gz", ".Z", ".bz2", ".xz", ".br"].contains(&ext) {
+        // An encoding suffix: the type is the one before it.
+        extension(uri.get(..uri.len().saturating_sub(ext.len()))?)?
+    } else {
+        ext
+    };
+    match ext.to_ascii_lowercase().as_str() {
+        ".mp4" | ".mpg4" | ".m4v" => Some("video/mp4"),
+        ".webm" => Some("video/webm"),
+        ".ogv" => Some("video/ogg"),
+        _ => None,
     }
+}
+
+/// `posixpath.splitext(path)[1]`: from the last dot of the last segment, leading dots aside.
+fn extension(path: &str) -> Option<&str> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let name = file.trim_start_matches('.');
+    let dot = name.rfind('.')?;
+    name.get(dot..)
 }
 
 /// `words_and_spaces.findall`: runs of non-space characters, runs of spaces, newlines.
@@ -428,4 +434,61 @@ fn wrap_point(token: &str) -> bool {
                 .is_some_and(|p| p.iter().all(|c| !word(c)))
         });
     dash || double
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Expected values from Python 3.11 (`re`, `format`, `mimetypes`) as docutils calls them.
+    #[test]
+    fn literal_tokens_and_wrap_points() {
+        assert_eq!(
+            words_and_spaces("a  b\nc --x"),
+            ["a", "  ", "b", "\n", "c", " ", "--x"]
+        );
+        for (token, wraps) in [
+            ("--an-option", true),
+            ("a-b", true),
+            ("x?", false),
+            ("ab..cd", true),
+            ("a..", false),
+            ("-", false),
+            ("hello", false),
+            ("[+]?(x)", true),
+            ("a.b", false),
+        ] {
+            assert_eq!(wrap_point(token), wraps, "{token}");
+        }
+    }
+
+    #[test]
+    fn python_g_format() {
+        for (value, text) in [
+            (12.5, "12.5"),
+            (100.0, "100"),
+            (33.333333333, "33.3333"),
+            (0.5, "0.5"),
+            (1234567.0, "1.23457e+06"),
+            (0.00001234, "1.234e-05"),
+        ] {
+            assert_eq!(format_g(value), text);
+        }
+    }
+
+    #[test]
+    fn video_types() {
+        for (uri, kind) in [
+            ("x.mp4.gz", Some("video/mp4")),
+            ("x.MP4", Some("video/mp4")),
+            ("https://e.com/v.webm", Some("video/webm")),
+            ("https://e.com/v.webm?x", None),
+            (".ogv", None),
+            ("a/b.tar.gz", None),
+            ("data:video/ogg;base64,x", Some("video/ogg")),
+            ("logo.png", None),
+        ] {
+            assert_eq!(guess_type(uri), kind, "{uri}");
+        }
+    }
 }

@@ -162,7 +162,8 @@ impl Translator {
         if let Some(i) = classes.iter().position(|c| c.starts_with("field-indent-"))
             && let Some(indent) = classes
                 .get(i)
-                .and_then(|c| field_indent(&c["field-indent-".len()..]))
+                .and_then(|c| c.strip_prefix("field-indent-"))
+                .and_then(field_indent)
         {
             start = start.att("style", format!("--field-indent: {indent};"));
             classes.remove(i);
