@@ -6,8 +6,8 @@
 //! edge cases), after normalising whitespace and attribute order, code blocks by their text
 //! (tests/htmlnorm). The writer's own output, before sanitizing, is also compared byte for
 //! byte with docutils' (`parts["docinfo"] + parts["fragment"]`), which the sanitizer would
-//! otherwise hide (classes, roles, styles). Prints the agreement, the differences grouped by their first differing
-//! tag, and every difference's start; fails below 99% on either.
+//! otherwise hide (classes, roles, styles). Prints both figures, the differences grouped by
+//! their first differing tag, and the start of every difference; fails below 99% on either.
 
 mod htmlnorm;
 mod rst_corpus;
@@ -126,6 +126,79 @@ fn group(want: &str, got: &str) -> String {
     format!("readme_renderer {:?} / hoist {:?}", head(want), head(got))
 }
 
+/// The figures and the differences so far.
+#[derive(Default)]
+struct Tally {
+    rendered: usize,
+    identical: usize,
+    exact: usize,
+    groups: BTreeMap<String, Vec<String>>,
+    differences: Vec<String>,
+}
+
+impl Tally {
+    /// Writes one document's tree and compares, unsanitized and sanitized.
+    fn compare(&mut self, name: &str, want: &Oracle) {
+        self.rendered += 1;
+        let written = html::write(&want.transformed);
+        if written == want.fragment {
+            self.exact += 1;
+        } else {
+            let (w, g) = first_difference(&want.fragment, &written);
+            self.differ(format!("unsanitized: {}", group(&w, &g)), name);
+            self.differences.push(format!(
+                "  {name} (unsanitized):\n    docutils: {w:?}\n    hoist:    {g:?}"
+            ));
+        }
+        let got = html::sanitized(&want.transformed).unwrap_or_default();
+        let (want, got) = (normalize(&want.html), normalize(&got));
+        if want == got {
+            self.identical += 1;
+            return;
+        }
+        let (w, g) = first_difference(&want, &got);
+        self.differ(group(&w, &g), name);
+        self.differences.push(format!(
+            "  {name}:\n    readme_renderer: {w:?}\n    hoist:           {g:?}"
+        ));
+    }
+
+    fn differ(&mut self, group: String, name: &str) {
+        self.groups.entry(group).or_default().push(name.to_string());
+    }
+
+    fn print(&self, documents: usize) {
+        let rate = self.identical as f64 / self.rendered.max(1) as f64;
+        println!(
+            "rst writer: {documents} documents, {} rendered by readme_renderer",
+            self.rendered
+        );
+        println!(
+            "identical after normalising: {}/{} = {:.2}%",
+            self.identical,
+            self.rendered,
+            rate * 100.0
+        );
+        println!(
+            "unsanitized HTML byte for byte as docutils writes it: {}/{}",
+            self.exact, self.rendered
+        );
+        let mut by_size: Vec<(&String, &Vec<String>)> = self.groups.iter().collect();
+        by_size.sort_by_key(|(_, docs)| std::cmp::Reverse(docs.len()));
+        println!(
+            "differences by first differing tag ({}):",
+            self.differences.len()
+        );
+        for (key, docs) in by_size {
+            let example = docs.first().map_or("", |d| d);
+            println!("  {:4} {key} (e.g. {example})", docs.len());
+        }
+        for d in &self.differences {
+            println!("{d}");
+        }
+    }
+}
+
 #[test]
 fn writes_what_docutils_writes() {
     let mut corpus = rst_corpus::real_docs();
@@ -139,68 +212,19 @@ fn writes_what_docutils_writes() {
     let docs: Vec<&str> = corpus.iter().map(|(_, t)| t.as_str()).collect();
     let oracle = oracle(&docs);
     assert_eq!(oracle.len(), corpus.len());
-
-    let (mut rendered, mut identical, mut exact) = (0usize, 0usize, 0usize);
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut differences = Vec::new();
+    let mut tally = Tally::default();
     for ((name, _), want) in corpus.iter().zip(&oracle) {
-        let Some(want) = want else {
-            continue;
-        };
-        rendered += 1;
-        let written = html::write(&want.transformed);
-        if written == want.fragment {
-            exact += 1;
-        } else {
-            let (w, g) = first_difference(&want.fragment, &written);
-            groups
-                .entry(format!("unsanitized: {}", group(&w, &g)))
-                .or_default()
-                .push(name.clone());
-            differences.push(format!(
-                "  {name} (unsanitized):\n    docutils: {w:?}\n    hoist:    {g:?}"
-            ));
+        if let Some(want) = want {
+            tally.compare(name, want);
         }
-        let got = html::sanitized(&want.transformed).unwrap_or_default();
-        let (want, got) = (normalize(&want.html), normalize(&got));
-        if want == got {
-            identical += 1;
-            continue;
-        }
-        let (w, g) = first_difference(&want, &got);
-        groups.entry(group(&w, &g)).or_default().push(name.clone());
-        differences.push(format!(
-            "  {name}:\n    readme_renderer: {w:?}\n    hoist:           {g:?}"
-        ));
     }
-    let rate = identical as f64 / rendered.max(1) as f64;
-    println!(
-        "rst writer: {} documents, {rendered} rendered by readme_renderer",
-        corpus.len()
-    );
-    println!(
-        "identical after normalising: {identical}/{rendered} = {:.2}%",
-        rate * 100.0
-    );
-    println!("unsanitized HTML byte for byte as docutils writes it: {exact}/{rendered}");
-    let mut by_size: Vec<(&String, &Vec<String>)> = groups.iter().collect();
-    by_size.sort_by_key(|(_, docs)| std::cmp::Reverse(docs.len()));
-    println!(
-        "differences by first differing tag ({}):",
-        differences.len()
-    );
-    for (key, docs) in by_size {
-        println!(
-            "  {:4} {key} (e.g. {})",
-            docs.len(),
-            docs.first().map_or("", |d| d)
-        );
-    }
-    for d in &differences {
-        println!("{d}");
-    }
+    tally.print(corpus.len());
+    let (rendered, identical, exact) = (tally.rendered, tally.identical, tally.exact);
     assert!(rendered >= 600, "too few rendered documents: {rendered}");
-    assert!(rate >= 0.99, "agreement {:.2}% is below 99%", rate * 100.0);
+    assert!(
+        identical as f64 >= 0.99 * rendered as f64,
+        "agreement {identical}/{rendered} is below 99%"
+    );
     assert!(
         exact as f64 >= 0.99 * rendered as f64,
         "unsanitized agreement {exact}/{rendered} is below 99%"
