@@ -11,6 +11,9 @@ document, null where readme_renderer does not render it (PyPI would refuse it), 
 - MODE ``transformed``: the tree readme_renderer's HTML translator receives (after every reader,
   parser and writer transform of ``publish_parts``);
 - MODE ``html``: ``readme_renderer.rst.render``'s output (sanitized HTML, a string);
+- MODE ``writer``: for the HTML writer, {"transformed": the ``transformed`` tree, "fragment":
+  the HTML readme_renderer sanitizes (``parts["docinfo"] + parts["fragment"]`` of the same
+  run), "html": the ``html`` string};
 - MODE ``paragraphs``: for the inline parser, a list of [rawsource, line, children] for every
   paragraph of the parsed tree (rawsource is the paragraph's source text, lines joined by
   newlines; line is what docutils records, the paragraph's last line).
@@ -82,12 +85,15 @@ class Capture(Writer):
         super().translate()
 
 
-def transformed(doc):
+def transformed(doc, html=None):
     writer = Capture()
     writer.translator_class = ReadMeHTMLTranslator
     overrides = dict(SETTINGS, warning_stream=io.StringIO())
-    publish_parts(doc, writer=writer, settings_overrides=overrides)
-    return writer.captured
+    parts = publish_parts(doc, writer=writer, settings_overrides=overrides)
+    if html is None:
+        return writer.captured
+    fragment = parts["docinfo"] + parts["fragment"]
+    return {"transformed": writer.captured, "fragment": fragment, "html": html}
 
 
 def paragraphs(doc):
@@ -101,14 +107,15 @@ def paragraphs(doc):
 def one(args):
     mode, doc = args
     try:
-        if render(doc) is None:
-            return None
-        if mode == "html":
-            return render(doc)
+        html = render(doc)
+        if html is None or mode == "html":
+            return html
         if mode == "parsed":
             return to_json(parsed(doc))
         if mode == "transformed":
             return transformed(doc)
+        if mode == "writer":
+            return transformed(doc, html)
         if mode == "paragraphs":
             return paragraphs(doc)
         raise SystemExit(f"unknown mode {mode!r}")
