@@ -168,11 +168,14 @@ pub fn render(source: &Source) -> Preview {
                     findings::target_finding(&t.url, t.image, t.line, source.repo.as_ref())
                 })
                 .collect();
-            let note = "<p class=\"hoist-note\">hoist does not render reStructuredText yet: the source is shown as text; the findings below apply.</p>";
-            (
-                format!("{note}<pre>{}</pre>", escape(&source.text)),
-                findings,
-            )
+            let body = match crate::render::rst::render(&source.text) {
+                Some(html) => mark_images(&html),
+                None => format!(
+                    "<p class=\"hoist-note\">PyPI would not render this reStructuredText (run hoist check to see why): the source is shown as text.</p><pre>{}</pre>",
+                    escape(&source.text)
+                ),
+            };
+            (body, findings)
         }
     };
     Preview {

@@ -7,3 +7,12 @@
 
 pub mod html;
 pub mod transform;
+
+/// readme_renderer's `render` for a reStructuredText description: the sanitized HTML PyPI
+/// serves on the project page, or `None` where PyPI refuses the description (a docutils
+/// message at warning level or above, as [`crate::check::rst::validate`] reports, or an empty
+/// rendering).
+pub fn render(source: &str) -> Option<String> {
+    let parsed = crate::check::rst::doctree(source)?;
+    html::sanitized(&transform::apply(parsed))
+}
