@@ -22,12 +22,25 @@ pub fn python() -> PathBuf {
 /// `install_hint` when it exits non-zero. One process for a whole batch.
 #[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
 pub fn run_batch(script: &str, docs: &impl serde::Serialize, install_hint: &str) -> Vec<u8> {
+    run_batch_mode(script, None, docs, install_hint)
+}
+
+/// [`run_batch`] for a script that takes a mode before the JSON path
+/// (`scripts/rst-corpus/doctree.py MODE DOCS.json`).
+#[allow(dead_code)]
+pub fn run_batch_mode(
+    script: &str,
+    mode: Option<&str>,
+    docs: &impl serde::Serialize,
+    install_hint: &str,
+) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("docs.json");
     std::fs::write(&input, serde_json::to_vec(docs).expect("json")).expect("write corpus");
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(script);
     let out = std::process::Command::new(python())
         .arg(&script)
+        .args(mode)
         .arg(&input)
         .output()
         .expect("run the oracle");

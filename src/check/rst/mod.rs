@@ -26,6 +26,7 @@ mod machine;
 pub mod node;
 mod table;
 mod tables;
+mod tree;
 
 use std::collections::{HashMap, HashSet};
 
@@ -116,8 +117,19 @@ pub fn validate(source: &str) -> Vec<RstProblem> {
 /// any transform: `docutils.parsers.rst.Parser().parse` with readme_renderer's settings), or
 /// `None` where [`validate`] reports a problem (PyPI would not render the description).
 pub fn doctree(source: &str) -> Option<node::Element> {
-    let _ = source;
-    None
+    if !validate_lines(source) {
+        return None;
+    }
+    let mut doc = Doc::new(string2lines(source));
+    doc.run().ok()?;
+    Some(doc.finish_tree())
+}
+
+/// Whether every line is within docutils' `line_length_limit` (see [`validate`]).
+fn validate_lines(source: &str) -> bool {
+    string2lines(source)
+        .iter()
+        .all(|l| l.len() <= LINE_LENGTH_LIMIT)
 }
 
 /// docutils' `string2lines` with the rst parser's settings: `\v` and `\f` become spaces, lines
@@ -264,6 +276,13 @@ struct Doc {
     /// (`document.id_counter`): see `ids.rs`.
     ids: HashSet<String>,
     id_counter: HashMap<String, usize>,
+    /// The document element and the sections open in it (docutils' parent chain while the
+    /// top-level state machine runs); `finish_tree` closes them.
+    stack: Vec<node::Element>,
+    /// The tree's own name table (`document.names` / `nametypes`), see `tree.rs`.
+    tree_names: HashMap<String, tree::TreeName>,
+    /// Names to move to `dupnames` on an element built earlier, by that element's id.
+    dupname_fixups: HashMap<String, Vec<String>>,
 }
 
 impl Doc {
@@ -293,6 +312,9 @@ impl Doc {
             targets: Vec::new(),
             ids: HashSet::new(),
             id_counter: HashMap::new(),
+            stack: vec![tree::document()],
+            tree_names: HashMap::new(),
+            dupname_fixups: HashMap::new(),
         }
     }
 
