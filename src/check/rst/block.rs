@@ -1592,6 +1592,7 @@ impl Sm<'_, '_> {
             Some((dname, dend)) => {
                 let mut sub = Sm::new(self.src, self.doc, block, false);
                 sub.in_subst = true;
+                sub.subst_name = Some(ws_normalize(&subname));
                 sub.next = 1;
                 let (p, _bf) =
                     super::directive::directive(&mut sub, &dname, dend, lineno, Some(&subname))?;

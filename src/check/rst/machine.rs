@@ -44,6 +44,8 @@ pub(super) struct Sm<'a, 'd> {
     /// the document's open section instead (`Doc::append_top`).
     pub nodes: Vec<Node>,
     pub in_subst: bool,
+    /// The name of the substitution being defined (an image's preset `alt`).
+    pub subst_name: Option<String>,
     /// The docutils node the lines are parsed into, where a directive asks about it.
     pub parent: Parent,
 }
@@ -81,6 +83,7 @@ impl<'a, 'd> Sm<'a, 'd> {
             out: Vec::new(),
             nodes: Vec::new(),
             in_subst: false,
+            subst_name: None,
             parent: if match_titles {
                 Parent::Structure
             } else {

@@ -423,3 +423,24 @@ fn split_classifiers(t: &str) -> Vec<String> {
     parts.push(c[start..].iter().collect());
     parts
 }
+
+/// `directives.get_measure`'s normal form: the number as Python prints it (an int, else a
+/// float) directly followed by the unit (`"3 pt"` -> `"3pt"`).
+pub(super) fn measure(v: &str) -> String {
+    let v = v.trim();
+    let end = v
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+        .map_or(v.len(), |(i, _)| i);
+    let (num, unit) = v.split_at(end);
+    let unit = unit.trim_start_matches(' ');
+    let value = match num.parse::<i64>() {
+        Ok(n) => n.to_string(),
+        Err(_) => match num.parse::<f64>() {
+            Ok(f) if f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
+            Ok(f) => f.to_string(),
+            Err(_) => num.to_string(),
+        },
+    };
+    format!("{value}{unit}")
+}
