@@ -38,10 +38,19 @@ fn normalize(v: &Value, structure: bool) -> Value {
     let mut out = map.clone();
     let tag = map.get("t").and_then(Value::as_str).unwrap_or("");
     let children = map.get("c").and_then(Value::as_array);
+    // a substitution's image (or linked image) is block-parser work; anything else is inline
+    let image = |v: &Value| match v.get("t").and_then(Value::as_str) {
+        Some("image") => true,
+        Some("reference") => v.get("c").and_then(Value::as_array).is_some_and(|c| {
+            c.iter()
+                .all(|x| x.get("t").and_then(Value::as_str) == Some("image"))
+        }),
+        _ => false,
+    };
     let drop = structure
         && (INLINE_BEARING.contains(&tag)
             || (tag == "substitution_definition"
-                && children.is_some_and(|c| c.iter().any(Value::is_string))));
+                && children.is_some_and(|c| !c.iter().all(image))));
     if drop {
         out.remove("c");
     } else if tag == "literal_block" || tag == "doctest_block" {

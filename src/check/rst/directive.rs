@@ -900,7 +900,9 @@ fn add_classes(el: &mut Element, classes: Vec<String>) {
 
 /// The content's lines joined (`'\n'.join(self.content)`).
 fn content_text(sm: &Sm, b: &Block) -> String {
-    super::machine::join_lines(sm, &b.content).into_iter().collect()
+    super::machine::join_lines(sm, &b.content)
+        .into_iter()
+        .collect()
 }
 
 /// A directive that produced one block element and its node.
@@ -1017,7 +1019,11 @@ fn topic_or_sidebar(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
-    let mut node = Element::new(if type_name == "sidebar" { "sidebar" } else { "topic" });
+    let mut node = Element::new(if type_name == "sidebar" {
+        "sidebar"
+    } else {
+        "topic"
+    });
     if let Some(t) = b.arguments.first() {
         let nodes = inline_arg_nodes(sm, &t.clone(), line)?;
         node.children.push(with("title", nodes).into());
@@ -1542,13 +1548,24 @@ fn subst_alt(sm: &Sm) -> Option<String> {
 /// has a target.
 fn image_node(sm: &mut Sm, b: &Block, figure: bool, alt: Option<String>) -> Node {
     let mut img = Element::new("image");
-    let arg: Vec<char> = b.arguments.first().map_or(Vec::new(), |a| a.chars().collect());
-    img.set("uri", super::tree::target_uri(&super::inline::escape2null(&arg)));
+    let arg: Vec<char> = b
+        .arguments
+        .first()
+        .map_or(Vec::new(), |a| a.chars().collect());
+    img.set(
+        "uri",
+        super::tree::target_uri(&super::inline::escape2null(&arg)),
+    );
     if let Some(a) = alt {
         img.set("alt", a);
     }
     for (k, v) in &b.options {
-        let Some(v) = v else { continue };
+        let Some(v) = v else {
+            if k == "alt" {
+                img.set("alt", "");
+            }
+            continue;
+        };
         match k.as_str() {
             "alt" | "loading" => {
                 img.set(k, v.clone());
@@ -1604,7 +1621,9 @@ fn figure_node(sm: &mut Sm, b: &Block, image: Node) -> Element {
     if let Some(Some(w)) = opt(b, "figwidth") {
         if w.trim().to_lowercase() != "image" {
             let m = super::tree::measure(w);
-            let unitless = m.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+            let unitless = m
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
             fig.set("width", if unitless { format!("{m}px") } else { m });
         }
     }
@@ -1808,10 +1827,9 @@ fn class(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             }
         }
     }
-    let values: Vec<String> = b
-        .arguments
-        .first()
-        .map_or(Vec::new(), |a| a.split_whitespace().map(super::ids::make_id).collect());
+    let values: Vec<String> = b.arguments.first().map_or(Vec::new(), |a| {
+        a.split_whitespace().map(super::ids::make_id).collect()
+    });
     if !b.content.is_empty() {
         let (elems, nodes) = sm.nested_full(b.content, Parent::Plain)?;
         p.elems.extend(elems);

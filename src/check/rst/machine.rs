@@ -123,7 +123,9 @@ impl<'a, 'd> Sm<'a, 'd> {
 
     /// Inline markup as [`Sm::inline`] checks it, and its nodes.
     pub fn inline_nodes(&mut self, text: &[char], line: usize) -> R<(InlineSummary, Vec<Node>)> {
-        inline::parse_nodes(self.doc, text, line)
+        let (summary, mut nodes) = inline::parse_nodes(self.doc, text, line)?;
+        self.doc.note_inline_targets(&mut nodes);
+        Ok((summary, nodes))
     }
 
     /// Adds a node to what this run produced (docutils' `self.parent += node`).

@@ -115,16 +115,33 @@ pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Layout, TableError> {
     if done.iter().take(right).any(|&d| d != last) {
         return Err(TableError("Malformed table; parse incomplete.".into(), 0));
     }
-    Ok(grid_layout(cells, sep))
+    Ok(grid_layout(&block, cells, sep))
 }
 
 /// `GridTableParser.structure_from_cells`: rows and columns from the cells' borders.
-fn grid_layout(cells: Vec<Cell>, sep: Option<usize>) -> Layout {
+/// Every '+' met while tracing a cell is a row or column boundary (`scan_right`,
+/// `scan_down`, `scan_left`, `scan_up`).
+fn grid_layout(block: &[Vec<char>], cells: Vec<Cell>, sep: Option<usize>) -> Layout {
     let mut rowseps: Vec<usize> = vec![0];
     let mut colseps: Vec<usize> = vec![0];
     for c in &cells {
-        rowseps.push(c.bottom);
-        colseps.push(c.right);
+        let (top, left) = (c.top.saturating_sub(1), c.left.saturating_sub(1));
+        for i in left + 1..=c.right {
+            if at(block, top, i) == '+' {
+                colseps.push(i);
+            }
+            if i < c.right && at(block, c.bottom, i) == '+' {
+                colseps.push(i);
+            }
+        }
+        for i in top + 1..=c.bottom {
+            if at(block, i, c.right) == '+' {
+                rowseps.push(i);
+            }
+            if i < c.bottom && at(block, i, left) == '+' {
+                rowseps.push(i);
+            }
+        }
     }
     rowseps.sort_unstable();
     rowseps.dedup();

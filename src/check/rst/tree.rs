@@ -50,12 +50,17 @@ pub(super) fn with(tag: &str, children: Vec<Node>) -> Element {
 }
 
 /// Moves `name` from `names` to `dupnames` (docutils' `nodes.dupname`).
+/// Does nothing when the name is not (or no longer) one of `names`.
 fn dupname(el: &mut Element, name: &str) {
-    if let Some(super::node::Attr::List(v)) = el.attrs.get_mut("names") {
-        v.retain(|n| n != name);
-        if v.is_empty() {
-            el.remove("names");
-        }
+    let Some(super::node::Attr::List(v)) = el.attrs.get_mut("names") else {
+        return;
+    };
+    let Some(i) = v.iter().position(|n| n == name) else {
+        return;
+    };
+    v.remove(i);
+    if v.is_empty() {
+        el.remove("names");
     }
     el.push_to("dupnames", name);
 }
@@ -99,6 +104,35 @@ impl Doc {
         let claimed = self.note_tree_names(el, true);
         self.set_id(el, "");
         self.claim(el, claimed);
+    }
+
+    /// The targets inline markup created (`_`name``, a reference's embedded `<uri>` or
+    /// `<name_>`), entered in the tree's name table as `note_explicit_target` /
+    /// `note_implicit_target` would (an embedded target is implicit): their `names` and
+    /// `dupnames` are decided again here, with the elements built before them (sections,
+    /// explicit targets) losing a name where docutils' `set_duplicate_name` says so.
+    pub(super) fn note_inline_targets(&mut self, nodes: &mut [Node]) {
+        for n in nodes.iter_mut() {
+            let Node::Element(e) = n else { continue };
+            if e.tag != "target" {
+                self.note_inline_targets(&mut e.children);
+                continue;
+            }
+            let mut all: Vec<String> = e.list("names").to_vec();
+            all.extend(e.list("dupnames").iter().cloned());
+            if all.is_empty() {
+                continue;
+            }
+            e.remove("dupnames");
+            e.remove("names");
+            for name in all {
+                e.push_to("names", name);
+            }
+            let explicit = e.get("refuri").is_none() && e.get("refname").is_none();
+            let claimed = self.note_tree_names(e, explicit);
+            self.set_id(e, "");
+            self.claim(e, claimed);
+        }
     }
 
     fn claim(&mut self, el: &Element, claimed: Vec<String>) {
