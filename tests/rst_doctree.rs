@@ -145,7 +145,7 @@ fn parsed_tree_matches_docutils() {
     let texts: Vec<&str> = docs.iter().map(|(_, t)| t.as_str()).collect();
     let out = testpython::run_batch_mode(
         "scripts/rst-corpus/doctree.py",
-        Some("parsed"),
+        "parsed",
         &texts,
         "run scripts/test to install readme_renderer",
     );

@@ -22,17 +22,27 @@ pub fn python() -> PathBuf {
 /// `install_hint` when it exits non-zero. One process for a whole batch.
 #[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
 pub fn run_batch(script: &str, docs: &impl serde::Serialize, install_hint: &str) -> Vec<u8> {
-    run_batch_mode(script, None, docs, install_hint)
+    run_batch_env(script, docs, install_hint, &[])
 }
 
-/// [`run_batch`] for a script that takes a mode before the JSON path
-/// (`scripts/rst-corpus/doctree.py MODE DOCS.json`).
-#[allow(dead_code)]
+/// [`run_batch`] for a script with modes (`scripts/rst-corpus/doctree.py`): `mode` goes to it
+/// as `HOIST_DOCTREE_MODE`.
+#[allow(dead_code)] // not every test crate that includes this module runs a batch oracle
 pub fn run_batch_mode(
     script: &str,
-    mode: Option<&str>,
+    mode: &str,
     docs: &impl serde::Serialize,
     install_hint: &str,
+) -> Vec<u8> {
+    run_batch_env(script, docs, install_hint, &[("HOIST_DOCTREE_MODE", mode)])
+}
+
+#[allow(dead_code)] // see run_batch
+fn run_batch_env(
+    script: &str,
+    docs: &impl serde::Serialize,
+    install_hint: &str,
+    env: &[(&str, &str)],
 ) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("docs.json");
@@ -40,8 +50,8 @@ pub fn run_batch_mode(
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(script);
     let out = std::process::Command::new(python())
         .arg(&script)
-        .args(mode)
         .arg(&input)
+        .envs(env.iter().copied())
         .output()
         .expect("run the oracle");
     assert!(

@@ -1843,7 +1843,7 @@ impl Sm<'_, '_> {
         // the node: `RSTState.new_subsection`
         let title = with("title", nodes);
         let mut section = Element::new("section");
-        section.push_to("names", normalize_name(&title.astext()));
+        section.push_to("names", normalize_name(&super::tree::astext(&title)));
         section.children.push(title.into());
         self.doc.note_implicit_node(&mut section);
         self.doc.close_sections(self.doc.section_stack.len() - 1);

@@ -1683,7 +1683,11 @@ fn contents(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     if opt(&b, "local").is_some() {
         topic.push_to("classes", "local");
     }
-    let name = normalize_name(&title.as_ref().map_or("Contents".into(), |t| t.astext()));
+    let name = normalize_name(
+        &title
+            .as_ref()
+            .map_or("Contents".into(), super::tree::astext),
+    );
     if let Some(t) = title {
         topic.children.push(t.into());
     }

@@ -478,3 +478,12 @@ pub(super) fn measure(v: &str) -> String {
     };
     format!("{value}{unit}")
 }
+
+/// docutils' `astext()` of an element built from inline nodes: the text with the parser's
+/// NUL escape markers removed (`nodes.unescape`: NUL-space, NUL-newline, NUL).
+pub(super) fn astext(el: &Element) -> String {
+    el.astext()
+        .replace("\0 ", "")
+        .replace("\0\n", "")
+        .replace('\0', "")
+}
