@@ -1351,9 +1351,10 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
-    if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
-    }
+    let title = match b.arguments.first() {
+        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
+        None => None,
+    };
     if b.content.is_empty() {
         return Err(sm.doc.warning(
             format!("The \"{type_name}\" directive requires content; none supplied."),
@@ -1387,7 +1388,138 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         ));
     }
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Table))
+    let text: String = text.iter().collect();
+    let mut node = csv_table_node(&b, &text, header_rows);
+    add_classes(&mut node, class_values(&b, "class"));
+    table_options(&b, &mut node);
+    name_node(sm, &b, "name", &mut node);
+    if let Some(t) = title {
+        node.children.insert(0, with("title", t).into());
+    }
+    Ok(one_node(Elem::Table, node))
+}
+
+/// `CSVTable.run`'s table: the `header` option's rows and the first `header-rows` rows as
+/// the head. A cell's text becomes paragraphs of plain text (the validator does not parse
+/// cells, so neither does the tree: inline markup in CSV cells stays as written).
+fn csv_table_node(b: &Block, text: &str, header_rows: usize) -> Element {
+    let delim = match opt(b, "delim").and_then(|v| v.as_deref()) {
+        Some("tab") => '\t',
+        Some("space") => ' ',
+        Some(s) => s.chars().next().unwrap_or(','),
+        None => ',',
+    };
+    let quote = opt(b, "quote")
+        .and_then(|v| v.as_deref())
+        .and_then(|s| s.chars().next())
+        .unwrap_or('"');
+    let skip = opt(b, "keepspace").is_none();
+    let mut head = match opt(b, "header").and_then(|v| v.as_deref()) {
+        Some(h) => csv_records(h, ',', '"', Some('\\'), true),
+        None => Vec::new(),
+    };
+    let escape = opt(b, "escape")
+        .and_then(|v| v.as_deref())
+        .and_then(|s| s.chars().next());
+    let mut rows = csv_records(text, delim, quote, escape, skip);
+    let n_head = head.len() + header_rows.min(rows.len());
+    head.extend(rows.drain(..header_rows.min(rows.len())));
+    head.extend(rows);
+    let ncols = head.iter().map(Vec::len).max().unwrap_or(0);
+    let cells = head
+        .into_iter()
+        .map(|mut r| {
+            r.resize(ncols, String::new());
+            r.into_iter().map(|c| csv_cell(&c)).collect()
+        })
+        .collect();
+    let mut b2 = Block {
+        arguments: Vec::new(),
+        options: b.options.clone(),
+        content: Vec::new(),
+    };
+    b2.options.retain(|(k, _)| k != "header-rows");
+    b2.options
+        .push(("header-rows".into(), Some(n_head.to_string())));
+    list_table_node(&b2, cells, ncols)
+}
+
+/// A CSV cell's nodes: its blank-line-separated blocks as paragraphs.
+fn csv_cell(text: &str) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    for l in text.lines().chain(std::iter::once("")) {
+        if l.trim().is_empty() {
+            if !para.is_empty() {
+                out.push(with("paragraph", vec![Node::text(para.join("\n"))]).into());
+                para.clear();
+            }
+        } else {
+            para.push(l);
+        }
+    }
+    out
+}
+
+/// Python's csv reader (doubled quotes, `skipinitialspace`, an optional escape character):
+/// the records' fields.
+fn csv_records(
+    text: &str,
+    delim: char,
+    quote: char,
+    escape: Option<char>,
+    skip: bool,
+) -> Vec<Vec<String>> {
+    let c: Vec<char> = text.chars().collect();
+    let mut rows = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let mut row = Vec::new();
+        loop {
+            let mut field = String::new();
+            while skip && c.get(i) == Some(&' ') {
+                i += 1;
+            }
+            let quoted = c.get(i) == Some(&quote);
+            if quoted {
+                i += 1;
+            }
+            while let Some(&ch) = c.get(i) {
+                if Some(ch) == escape {
+                    if let Some(&n) = c.get(i + 1) {
+                        field.push(n);
+                    }
+                    i += 2;
+                } else if quoted && ch == quote {
+                    if c.get(i + 1) == Some(&quote) {
+                        field.push(quote);
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                } else if !quoted && (ch == delim || ch == '\n') {
+                    break;
+                } else {
+                    field.push(ch);
+                    i += 1;
+                }
+            }
+            while let Some(&ch) = c.get(i).filter(|&&ch| ch != delim && ch != '\n') {
+                field.push(ch);
+                i += 1;
+            }
+            row.push(field);
+            if c.get(i) == Some(&delim) {
+                i += 1;
+                continue;
+            }
+            i += 1;
+            break;
+        }
+        rows.push(row);
+    }
+    rows
 }
 
 /// `list-table` (`tables.py`: `ListTable.run`): a uniform two-level bullet list.
@@ -1761,14 +1893,43 @@ fn header_or_footer(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         type_name, line, ..
     } = *d;
     content_required(sm, type_name, &b, line)?;
-    sm.nested(b.content)?;
+    let (_, nodes) = sm.nested_nodes(b.content)?;
+    sm.doc.decoration(d.name, nodes);
     Ok(one(Elem::Pending))
 }
 
-/// `meta` (`html.py`: `Meta.run`): its content is parsed, then left pending.
+/// `meta` (`html.py`: `Meta.run`): its content is parsed, then left pending; each field
+/// becomes a `meta` element (`name`, `content`).
 fn meta(sm: &mut Sm, _d: &Dir, b: Block) -> R<Produced> {
-    sm.nested(b.content)?;
-    Ok(one(Elem::Pending))
+    let (_, nodes) = sm.nested_nodes(b.content)?;
+    let mut p = one(Elem::Pending);
+    for list in nodes.iter().filter_map(Node::element) {
+        for field in list.children.iter().filter_map(Node::element) {
+            let part = |tag: &str| {
+                field
+                    .children
+                    .iter()
+                    .filter_map(Node::element)
+                    .find(|e| e.tag == tag)
+                    .map(super::tree::astext)
+                    .unwrap_or_default()
+            };
+            let mut m = Element::new("meta");
+            let name = part("field_name");
+            let mut words = name.split_whitespace();
+            if let Some(n) = words.next() {
+                m.set("name", n);
+            }
+            for w in words {
+                if let Some((k, v)) = w.split_once('=') {
+                    m.set(k, v);
+                }
+            }
+            m.set("content", part("field_body").replace('\n', " "));
+            p.nodes.push(m.into());
+        }
+    }
+    Ok(p)
 }
 
 /// `raw` and `include` (`misc.py`): disabled under readme_renderer's settings.

@@ -145,17 +145,8 @@ pub(super) trait Nest {
     /// produced.
     fn nested_full(&mut self, lines: Vec<L>, parent: Parent) -> R<(Vec<Elem>, Vec<Node>)>;
 
-    /// A nested parse into a node of the given kind; returns the elements it produced.
-    fn nested_in(&mut self, lines: Vec<L>, parent: Parent) -> R<Vec<Elem>> {
-        Ok(self.nested_full(lines, parent)?.0)
-    }
-
-    /// Run a nested state machine over `lines` (no section titles) and return its elements.
-    fn nested(&mut self, lines: Vec<L>) -> R<Vec<Elem>> {
-        self.nested_in(lines, Parent::Body)
-    }
-
-    /// [`Nest::nested`], with the nodes.
+    /// A nested parse of `lines` (no section titles) into a body element: its elements and
+    /// nodes.
     fn nested_nodes(&mut self, lines: Vec<L>) -> R<(Vec<Elem>, Vec<Node>)> {
         self.nested_full(lines, Parent::Body)
     }

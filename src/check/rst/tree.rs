@@ -487,3 +487,37 @@ pub(super) fn astext(el: &Element) -> String {
         .replace("\0\n", "")
         .replace('\0', "")
 }
+
+impl Doc {
+    /// `document.get_decoration().get_header()` / `get_footer()` filled with `nodes`: the
+    /// `decoration` element goes before the document's first body element.
+    pub(super) fn decoration(&mut self, which: &str, nodes: Vec<Node>) {
+        let Some(doc) = self.stack.first_mut() else {
+            return;
+        };
+        let found = doc
+            .children
+            .iter()
+            .position(|c| matches!(c, Node::Element(e) if e.tag == "decoration"));
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let at = doc
+                    .children
+                    .iter()
+                    .position(|c| !matches!(c, Node::Element(e) if matches!(e.tag.as_str(), "title" | "subtitle" | "meta")))
+                    .unwrap_or(doc.children.len());
+                doc.children.insert(at, Element::new("decoration").into());
+                at
+            }
+        };
+        if let Some(Node::Element(dec)) = doc.children.get_mut(i) {
+            let part = with(which, nodes);
+            if which == "header" {
+                dec.children.insert(0, part.into());
+            } else {
+                dec.children.push(part.into());
+            }
+        }
+    }
+}
