@@ -154,7 +154,7 @@ fn parsed_tree_matches_docutils() {
 
     let (mut compared, mut real_compared) = (0usize, 0usize);
     let (mut same_structure, mut same_full, mut real_structure) = (0usize, 0usize, 0usize);
-    let mut differences = Vec::new();
+    let (mut differences, mut full_differences) = (Vec::new(), Vec::new());
     for (i, ((name, text), want)) in docs.iter().zip(&oracle).enumerate() {
         if want.is_null() {
             continue;
@@ -165,8 +165,12 @@ fn parsed_tree_matches_docutils() {
         let got = hoist::check::rst::doctree(text)
             .map(|e| serde_json::to_value(e).expect("tree JSON"))
             .unwrap_or(Value::Null);
-        if normalize(want, false) == normalize(&got, false) {
+        let (wf, gf) = (normalize(want, false), normalize(&got, false));
+        if wf == gf {
             same_full += 1;
+        } else {
+            let d = first_diff(&wf, &gf, "").unwrap_or_default();
+            full_differences.push(format!("  {name}: {d}"));
         }
         let (ws, gs) = (normalize(want, true), normalize(&got, true));
         if ws == gs {
@@ -178,6 +182,10 @@ fn parsed_tree_matches_docutils() {
         }
     }
     let pct = |n: usize, d: usize| n as f64 * 100.0 / d.max(1) as f64;
+    println!("full differences ({}):", full_differences.len());
+    for d in &full_differences {
+        println!("{d}");
+    }
     println!("structure differences ({}):", differences.len());
     for d in &differences {
         println!("{d}");
@@ -191,9 +199,12 @@ fn parsed_tree_matches_docutils() {
         pct(same_full, compared),
     );
     assert!(real_compared >= 400, "corpus too small: {real_compared}");
+    // With inline::parse_nodes still a stub (one text node), section names from titles with
+    // markup and inline targets' names differ: 88.7% here, 100% once the inline nodes land
+    // (then raise this to 98).
     let rate = pct(real_structure, real_compared);
     assert!(
-        rate >= 0.0,
-        "structure agreement {rate:.2}% below the threshold"
+        rate >= 88.0,
+        "structure agreement {rate:.2}% of the real documents is below 88%"
     );
 }

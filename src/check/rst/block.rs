@@ -4,8 +4,9 @@
 //! indented-block extraction) and raises the same system messages: unexpected indentation,
 //! lists and block quotes ending without a blank line, section title rules, explicit markup
 //! (footnotes, citations, targets, substitution definitions, directives, comments), tables and
-//! literal blocks. It keeps no document tree beyond the [`Elem`] summaries the document-level
-//! checks need. Directive-specific behaviour lives in [`super::directive`].
+//! literal blocks. Beside the [`Elem`] summaries the document-level checks need, it builds the
+//! docutils nodes of what it parses (`Sm::emit`; sections through `Doc::stack`), as
+//! `states.py` does. Directive-specific behaviour lives in [`super::directive`].
 //!
 //! It may use `chars`, `inline`, `table`, `machine` (the shared line machine) and `directive`
 //! (to run a directive it meets); `directive` never uses this module back: it reaches the
@@ -1601,12 +1602,16 @@ impl Sm<'_, '_> {
             None => Produced::default(),
         };
         let mut produced = produced;
+        let subst_attrs = std::mem::take(&mut produced.subst_attrs);
         let (inline, mut nodes): (Vec<Node>, Vec<Node>) = std::mem::take(&mut produced.nodes)
             .into_iter()
             .partition(super::tree::is_inline);
         self.check_substitution_contents(produced, &subname, lineno)?;
         self.doc.note_substitution_def(&subname, Some(lineno))?;
         let mut node = with("substitution_definition", inline);
+        for a in &subst_attrs {
+            node.set(a, "1");
+        }
         node.push_to("names", ws_normalize(&subname));
         nodes.push(node.into());
         Ok((vec![Elem::SubstDef], nodes, bf))

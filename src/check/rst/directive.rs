@@ -1642,21 +1642,7 @@ fn image_or_figure(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     }
     let image = image_node(sm, &b, name == "figure", subst_alt(sm));
     if name == "figure" {
-        add_name(sm, &b, "figname", line)?;
-        let mut fig = figure_node(sm, &b, image);
-        if !b.content.is_empty() {
-            let (elems, nodes) = sm.nested_nodes(b.content)?;
-            figure_content(&mut fig, nodes);
-            match elems.first() {
-                Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
-                Some(_) => {
-                    return Err(sm.doc.error(
-                        "Figure caption must be a paragraph or empty comment.".into(),
-                        Some(line),
-                    ));
-                }
-            }
-        }
+        let fig = figure(sm, b, image, line)?;
         block_elem(&mut p, Elem::Other);
         p.nodes.push(fig.into());
     } else {
@@ -1747,17 +1733,37 @@ fn image_node(sm: &mut Sm, b: &Block, figure: bool, alt: Option<String>) -> Node
     reference.into()
 }
 
+/// `Figure.run`: the figure's name and content (a caption paragraph or empty comment first).
+fn figure(sm: &mut Sm, b: Block, image: Node, line: usize) -> R<Element> {
+    add_name(sm, &b, "figname", line)?;
+    let mut fig = figure_node(sm, &b, image);
+    if !b.content.is_empty() {
+        let (elems, nodes) = sm.nested_nodes(b.content)?;
+        figure_content(&mut fig, nodes);
+        match elems.first() {
+            Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
+            Some(_) => {
+                return Err(sm.doc.error(
+                    "Figure caption must be a paragraph or empty comment.".into(),
+                    Some(line),
+                ));
+            }
+        }
+    }
+    Ok(fig)
+}
+
 /// `Figure.run`'s `figure` element around the image.
 fn figure_node(sm: &mut Sm, b: &Block, image: Node) -> Element {
     let mut fig = with("figure", vec![image]);
-    if let Some(Some(w)) = opt(b, "figwidth") {
-        if w.trim().to_lowercase() != "image" {
-            let m = super::tree::measure(w);
-            let unitless = m
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
-            fig.set("width", if unitless { format!("{m}px") } else { m });
-        }
+    if let Some(Some(w)) = opt(b, "figwidth")
+        && w.trim().to_lowercase() != "image"
+    {
+        let m = super::tree::measure(w);
+        let unitless = m
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+        fig.set("width", if unitless { format!("{m}px") } else { m });
     }
     add_classes(&mut fig, class_values(b, "figclass"));
     name_node(sm, b, "figname", &mut fig);
@@ -1970,8 +1976,66 @@ fn substitution_only(sm: &mut Sm, d: &Dir, b: Block, subst: Option<&str>) -> R<P
         p.summary.auto_footnote_ref |= elems.auto_footnote_ref;
         p.summary.anonymous_ref |= elems.anonymous_ref;
     }
+    match name {
+        "unicode" => {
+            let arg = b.arguments.first().cloned().unwrap_or_default();
+            p.nodes = unicode_codes(&arg).into_iter().map(Node::Text).collect();
+            for (opt_name, attrs) in [
+                ("trim", &["ltrim", "rtrim"][..]),
+                ("ltrim", &["ltrim"]),
+                ("rtrim", &["rtrim"]),
+            ] {
+                if opt(&b, opt_name).is_some() {
+                    p.subst_attrs.extend(attrs.iter().copied());
+                }
+            }
+        }
+        "date" => {
+            let format = content_text(sm, &b);
+            let format = if format.is_empty() {
+                "%Y-%m-%d".into()
+            } else {
+                format
+            };
+            p.nodes = vec![Node::Text(super::tree::strftime_today(&format))];
+        }
+        _ => {}
+    }
     p.inline = true;
     Ok(p)
+}
+
+/// `Unicode.run`: the codes before a ".. " comment, each decoded (`directives.unicode_code`:
+/// decimal, `0x`/`x`/`\x`/`U+`/`u`/`\u` hexadecimal, `&#x...;`) or kept as written.
+fn unicode_codes(arg: &str) -> Vec<String> {
+    let mut text = arg;
+    for (i, _) in arg.match_indices(".. ") {
+        let before = arg[..i].chars().last();
+        if i == 0 || matches!(before, Some(' ') | Some('\n')) {
+            text = &arg[..i];
+            break;
+        }
+    }
+    text.split_whitespace()
+        .map(|code| {
+            if code.chars().all(|c| c.is_ascii_digit()) {
+                return code
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map_or(code.to_string(), String::from);
+            }
+            let lower = code.to_lowercase();
+            let hex = ["0x", "x", "\\x", "u+", "u", "\\u"]
+                .iter()
+                .find_map(|p| lower.strip_prefix(p))
+                .or_else(|| lower.strip_prefix("&#x").and_then(|h| h.strip_suffix(';')));
+            hex.filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+                .map_or(code.to_string(), String::from)
+        })
+        .collect()
 }
 
 /// `class` (`misc.py`: `Class.run`): valid class values; content parsed into a plain element.

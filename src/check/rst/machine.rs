@@ -26,6 +26,8 @@ pub(super) struct Produced {
     pub elems: Vec<Elem>,
     /// The docutils nodes it produced, in order.
     pub nodes: Vec<Node>,
+    /// Attributes set to "1" on the enclosing substitution definition (`unicode`'s trims).
+    pub subst_attrs: Vec<&'static str>,
     /// Inline content (image, replacement text...) usable inside a substitution definition.
     pub inline: bool,
     pub summary: InlineSummary,

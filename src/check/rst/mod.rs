@@ -8,9 +8,11 @@
 //! tables ([`table`]), and the document-level checks (references, substitutions, footnotes,
 //! transitions, bibliographic fields, empty output) in this file.
 //!
-//! It is a validator, not a renderer: it builds no HTML and keeps only as much of the document
-//! tree as the checks need. Like docutils with `halt_level=2`, it stops at the first problem, so
-//! it returns at most one. Markdown and plain text are not its business.
+//! It is a validator, not a renderer: it builds no HTML. The same single pass also builds
+//! docutils' parsed document tree ([`doctree`], `node` elements; bookkeeping in `tree`), which
+//! the preview's transforms and HTML writer take from there. Like docutils with
+//! `halt_level=2`, it stops at the first problem, so it returns at most one. Markdown and plain
+//! text are not its business.
 //!
 //! Layout: `machine` (the line machine both parsers share, and the `Nest` trait) is used by
 //! `block` (the states) and `directive` (the directive and role tables); `block` calls

@@ -378,33 +378,37 @@ fn parse_row(
             }
         }
     }
-    // init_row: span alignment
+    cells.push(init_row(&cols, columns, start, end_line)?);
+    Ok(())
+}
+
+/// `SimpleTableParser.init_row`: each column span must start on a column boundary and end on
+/// one; the cells with their `morecols`.
+fn init_row(
+    cols: &[(usize, usize)],
+    columns: &[(usize, usize)],
+    start: usize,
+    end_line: usize,
+) -> Result<Vec<(Cell, usize, usize)>, TableError> {
+    let misaligned = || {
+        TableError(
+            format!("Column span alignment problem in table line {}.", start + 2),
+            start + 1,
+        )
+    };
     let mut row = Vec::new();
     let mut i = 0;
-    for &(cs, ce) in &cols {
-        let Some(&(ms, _)) = columns.get(i) else {
-            return Err(TableError(
-                format!("Column span alignment problem in table line {}.", start + 2),
-                start + 1,
-            ));
-        };
-        if cs != ms {
-            return Err(TableError(
-                format!("Column span alignment problem in table line {}.", start + 2),
-                start + 1,
-            ));
+    for &(cs, ce) in cols {
+        match columns.get(i) {
+            Some(&(ms, _)) if ms == cs => {}
+            _ => return Err(misaligned()),
         }
         let first = i;
         loop {
             match columns.get(i) {
                 Some(&(_, me)) if me == ce => break,
                 Some(_) => i += 1,
-                None => {
-                    return Err(TableError(
-                        format!("Column span alignment problem in table line {}.", start + 2),
-                        start + 1,
-                    ));
-                }
+                None => return Err(misaligned()),
             }
         }
         let morecols = i - first;
@@ -417,6 +421,5 @@ fn parse_row(
         };
         row.push((cell, 0, morecols));
     }
-    cells.push(row);
-    Ok(())
+    Ok(row)
 }
