@@ -1089,7 +1089,11 @@ fn code(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     } = *d;
     content_required(sm, type_name, &b, line)?;
     add_name(sm, &b, "name", line)?;
-    let mut node = preserve("literal_block", content_text(sm, &b));
+    let mut text = content_text(sm, &b);
+    if let Some(start) = opt(&b, "number-lines") {
+        text = number_lines(&text, start.as_deref(), b.content.len());
+    }
+    let mut node = preserve("literal_block", text);
     node.push_to("classes", "code");
     if let Some(lang) = b.arguments.first() {
         node.push_to("classes", lang.clone());
@@ -1097,6 +1101,21 @@ fn code(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     add_classes(&mut node, class_values(&b, "class"));
     name_node(sm, &b, "name", &mut node);
     Ok(one_node(Elem::Other, node))
+}
+
+/// `NumberLines`' text: each line after its number, padded to the last number's width.
+fn number_lines(text: &str, start: Option<&str>, lines: usize) -> String {
+    let start = start.and_then(py_int).unwrap_or(1);
+    let end = start.saturating_add(i64::try_from(lines).unwrap_or(0));
+    let width = end.to_string().len();
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            let n = start.saturating_add(i64::try_from(i).unwrap_or(0));
+            format!("{n:>width$} {l}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `math` (`body.py`: `MathBlock.run`): content required, with its own message.
