@@ -565,3 +565,83 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(nodes: &[Node]) -> Vec<String> {
+        nodes.iter().map(Node::astext).collect()
+    }
+
+    #[test]
+    fn option_markers_as_docutils_splits_them() {
+        let opts = option_marker("-a, --all=VALUE, -o <x, y>, -fFILE  ");
+        assert_eq!(texts(&opts), ["-a", "--allVALUE", "-o<x, y>", "-fFILE"]);
+        let Some(Node::Element(all)) = opts.get(1) else {
+            panic!("no option")
+        };
+        let arg = all
+            .children
+            .get(1)
+            .and_then(Node::element)
+            .expect("argument");
+        assert_eq!(arg.get("delimiter"), Some("="));
+    }
+
+    #[test]
+    fn measures_as_python_prints_them() {
+        assert_eq!(measure("3 pt"), "3pt");
+        assert_eq!(measure("50%"), "50%");
+        assert_eq!(measure("1.50em"), "1.5em");
+        assert_eq!(measure("2.0"), "2.0");
+        assert_eq!(measure("007"), "7");
+    }
+
+    #[test]
+    fn email_addresses_and_uris() {
+        assert!(is_email("someone@example.com"));
+        assert!(!is_email("http://example.com/@x"));
+        assert!(!is_email("a@b."));
+        assert_eq!(
+            target_uri(&"http://x.y/ a\0 b".chars().collect::<Vec<_>>()),
+            "http://x.y/a b"
+        );
+    }
+
+    #[test]
+    fn terms_split_into_classifiers() {
+        let out = term(vec![Node::text("name : str : optional")]);
+        let tags: Vec<&str> = out
+            .iter()
+            .filter_map(Node::element)
+            .map(|e| e.tag.as_str())
+            .collect();
+        assert_eq!(tags, ["term", "classifier", "classifier"]);
+        assert_eq!(texts(&out), ["name", "str", "optional"]);
+    }
+
+    #[test]
+    fn line_blocks_nest_by_indent() {
+        let line = |t: &str| Node::Element(text_elem("line", t));
+        let block = line_block(vec![
+            (line("a"), Some(0)),
+            (line("b"), Some(2)),
+            (line(""), None),
+            (line("c"), Some(0)),
+        ]);
+        let tags: Vec<&str> = block
+            .children
+            .iter()
+            .filter_map(Node::element)
+            .map(|e| e.tag.as_str())
+            .collect();
+        assert_eq!(tags, ["line", "line_block", "line"]);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_788), (2026, 12, 1));
+    }
+}
