@@ -1433,13 +1433,13 @@ fn csv_table_node(b: &Block, text: &str, header_rows: usize) -> Element {
         .and_then(|s| s.chars().next())
         .unwrap_or('"');
     let skip = opt(b, "keepspace").is_none();
-    let mut head = match opt(b, "header").and_then(|v| v.as_deref()) {
-        Some(h) => csv_records(h, ',', '"', Some('\\'), true),
-        None => Vec::new(),
-    };
     let escape = opt(b, "escape")
         .and_then(|v| v.as_deref())
         .and_then(|s| s.chars().next());
+    let mut head = match opt(b, "header").and_then(|v| v.as_deref()) {
+        Some(h) => csv_records(h, delim, quote, escape, skip),
+        None => Vec::new(),
+    };
     let mut rows = csv_records(text, delim, quote, escape, skip);
     let n_head = head.len() + header_rows.min(rows.len());
     head.extend(rows.drain(..header_rows.min(rows.len())));
