@@ -862,11 +862,6 @@ fn add_name(sm: &mut Sm, b: &Block, key: &str, line: usize) -> R<bool> {
     Ok(false)
 }
 
-fn inline_args(sm: &mut Sm, text: &str, line: usize) -> R<InlineSummary> {
-    let chars: Vec<char> = text.chars().collect();
-    sm.inline(&chars, line)
-}
-
 /// One directive being run: its canonical name, the name as written, and its line.
 #[derive(Clone, Copy)]
 struct Dir<'n> {
@@ -1546,14 +1541,11 @@ fn list_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir {
         type_name, line, ..
     } = *d;
-    if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
-    }
-    content_required(sm, type_name, &b, line)?;
     let title = match b.arguments.first() {
         Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
         None => None,
     };
+    content_required(sm, type_name, &b, line)?;
     let (elems, nodes) = sm.nested_nodes(b.content.clone())?;
     let err = |sm: &mut Sm, detail: String| {
         sm.doc.error(

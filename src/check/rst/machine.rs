@@ -119,11 +119,8 @@ impl<'a, 'd> Sm<'a, 'd> {
         }
     }
 
-    pub fn inline(&mut self, text: &[char], line: usize) -> R<InlineSummary> {
-        inline::parse(self.doc, text, line)
-    }
-
-    /// Inline markup as [`Sm::inline`] checks it, and its nodes.
+    /// Inline markup as `inline::parse` checks it, and its nodes (`inline::parse_nodes`),
+    /// the inline targets entered in the tree's name table.
     pub fn inline_nodes(&mut self, text: &[char], line: usize) -> R<(InlineSummary, Vec<Node>)> {
         let (summary, mut nodes) = inline::parse_nodes(self.doc, text, line)?;
         self.doc.note_inline_targets(&mut nodes);
