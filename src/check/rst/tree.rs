@@ -411,14 +411,13 @@ pub(super) fn term(nodes: Vec<Node>) -> Vec<Node> {
         let parts = split_classifiers(&t);
         let mut parts = parts.into_iter();
         if let (Some(first), Some(last)) = (parts.next(), out.last_mut()) {
+            // docutils adds the text before a delimiter even when it is empty
             let first = if parts.len() > 0 {
                 first.trim_end().to_string()
             } else {
                 first
             };
-            if !first.is_empty() {
-                last.children.push(Node::Text(first));
-            }
+            last.children.push(Node::Text(first));
         }
         for p in parts {
             out.push(text_elem("classifier", p));
