@@ -631,6 +631,26 @@ impl Nest for Sm<'_, '_> {
         r.map(|()| (out, nodes))
     }
 
+    fn tree_only_parse(&mut self, text: &str) -> R<Vec<Node>> {
+        let src: Vec<Vec<char>> = text
+            .lines()
+            .map(|l| rstrip(&l.chars().collect::<Vec<_>>()).to_vec())
+            .collect();
+        let lines: Vec<L> = src
+            .iter()
+            .enumerate()
+            .map(|(abs, l)| L {
+                abs,
+                start: 0,
+                end: l.len(),
+            })
+            .collect();
+        self.doc.tree_only(|doc| {
+            let mut cell = Sm::new(&src, doc, lines, false);
+            cell.run().map(|()| std::mem::take(&mut cell.nodes))
+        })
+    }
+
     /// `Body.block_quote`: the quote, with attributions split off.
     fn block_quote_body(&mut self, mut indented: Vec<L>) -> R<Vec<Node>> {
         let mut quotes = Vec::new();

@@ -1403,7 +1403,7 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     }
     add_name(sm, &b, "name", line)?;
     let text: String = text.iter().collect();
-    let mut node = csv_table_node(&b, &text, header_rows);
+    let mut node = csv_table_node(sm, &b, &text, header_rows);
     add_classes(&mut node, class_values(&b, "class"));
     table_options(&b, &mut node);
     name_node(sm, &b, "name", &mut node);
@@ -1416,7 +1416,7 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
 /// `CSVTable.run`'s table: the `header` option's rows and the first `header-rows` rows as
 /// the head. A cell's text becomes paragraphs of plain text (the validator does not parse
 /// cells, so neither does the tree: inline markup in CSV cells stays as written).
-fn csv_table_node(b: &Block, text: &str, header_rows: usize) -> Element {
+fn csv_table_node(sm: &mut Sm, b: &Block, text: &str, header_rows: usize) -> Element {
     let delim = match opt(b, "delim").and_then(|v| v.as_deref()) {
         Some("tab") => '\t',
         Some("space") => ' ',
@@ -1444,7 +1444,7 @@ fn csv_table_node(b: &Block, text: &str, header_rows: usize) -> Element {
         .into_iter()
         .map(|mut r| {
             r.resize(ncols, String::new());
-            r.into_iter().map(|c| csv_cell(&c)).collect()
+            r.into_iter().map(|c| csv_cell(sm, &c)).collect()
         })
         .collect();
     let mut b2 = Block {
@@ -1458,8 +1458,19 @@ fn csv_table_node(b: &Block, text: &str, header_rows: usize) -> Element {
     list_table_node(&b2, cells, ncols)
 }
 
-/// A CSV cell's nodes: its blank-line-separated blocks as paragraphs.
-fn csv_cell(text: &str) -> Vec<Node> {
+/// A CSV cell's nodes: docutils parses its lines like any table cell; the validator does not,
+/// so the parse is the tree's alone ([`Doc::tree_only`]), and a cell docutils would complain
+/// about keeps its text as plain paragraphs.
+fn csv_cell(sm: &mut Sm, text: &str) -> Vec<Node> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    sm.tree_only_parse(text)
+        .unwrap_or_else(|_| plain_paragraphs(text))
+}
+
+/// Text as paragraphs of plain text, one per blank-line-separated block.
+fn plain_paragraphs(text: &str) -> Vec<Node> {
     let mut out = Vec::new();
     let mut para: Vec<&str> = Vec::new();
     for l in text.lines().chain(std::iter::once("")) {

@@ -248,6 +248,7 @@ struct NameEntry {
 }
 
 /// Document-wide state: docutils' `memo` and `document` bookkeeping, plus the first problem.
+#[derive(Clone)]
 struct Doc {
     src: Vec<Vec<char>>,
     problem: Option<RstProblem>,

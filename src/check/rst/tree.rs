@@ -73,6 +73,23 @@ impl Doc {
         }
     }
 
+    /// Runs `f`, a parse only the tree makes (a csv-table cell, which the validator does not
+    /// parse), keeping what it does to the tree (ids, the tree's names) and none of what it
+    /// does to the validator's state (problems, references, targets...).
+    pub(super) fn tree_only<T>(&mut self, f: impl FnOnce(&mut Doc) -> T) -> T {
+        let stack = std::mem::take(&mut self.stack);
+        let mut saved = self.clone();
+        self.stack = stack;
+        let out = f(self);
+        saved.stack = std::mem::take(&mut self.stack);
+        saved.ids = std::mem::take(&mut self.ids);
+        saved.id_counter = std::mem::take(&mut self.id_counter);
+        saved.tree_names = std::mem::take(&mut self.tree_names);
+        saved.dupname_fixups = std::mem::take(&mut self.dupname_fixups);
+        *self = saved;
+        out
+    }
+
     /// Closes open sections until `depth` of them remain.
     pub(super) fn close_sections(&mut self, depth: usize) {
         while self.stack.len() > depth + 1 {
