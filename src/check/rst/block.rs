@@ -631,24 +631,9 @@ impl Nest for Sm<'_, '_> {
         r.map(|()| (out, nodes))
     }
 
-    fn tree_only_parse(&mut self, text: &str) -> R<Vec<Node>> {
-        let src: Vec<Vec<char>> = text
-            .lines()
-            .map(|l| rstrip(&l.chars().collect::<Vec<_>>()).to_vec())
-            .collect();
-        let lines: Vec<L> = src
-            .iter()
-            .enumerate()
-            .map(|(abs, l)| L {
-                abs,
-                start: 0,
-                end: l.len(),
-            })
-            .collect();
-        self.doc.tree_only(|doc| {
-            let mut cell = Sm::new(&src, doc, lines, false);
-            cell.run().map(|()| std::mem::take(&mut cell.nodes))
-        })
+    fn tree_only_parse(&mut self, texts: &[String]) -> Vec<Option<Vec<Node>>> {
+        self.doc
+            .tree_only(|doc| texts.iter().map(|t| parse_detached(doc, t)).collect())
     }
 
     /// `Body.block_quote`: the quote, with attributions split off.
@@ -2153,6 +2138,26 @@ fn classify_text_state(l: &[char]) -> TextTr {
     } else {
         TextTr::Text
     }
+}
+
+/// A nested parse of `text`, lines of its own: its nodes, or `None` where it failed.
+fn parse_detached(doc: &mut Doc, text: &str) -> Option<Vec<Node>> {
+    let src: Vec<Vec<char>> = text
+        .lines()
+        .map(|l| rstrip(&l.chars().collect::<Vec<_>>()).to_vec())
+        .collect();
+    let lines: Vec<L> = src
+        .iter()
+        .enumerate()
+        .map(|(abs, l)| L {
+            abs,
+            start: 0,
+            end: l.len(),
+        })
+        .collect();
+    let mut cell = Sm::new(&src, doc, lines, false);
+    cell.run().ok()?;
+    Some(std::mem::take(&mut cell.nodes))
 }
 
 /// `attribution_pattern`: `(---?(?!-)|\u2014) *(?=[^ \n])`; returns the match end.

@@ -1440,11 +1440,20 @@ fn csv_table_node(sm: &mut Sm, b: &Block, text: &str, header_rows: usize) -> Ele
     head.extend(rows.drain(..header_rows.min(rows.len())));
     head.extend(rows);
     let ncols = head.iter().map(Vec::len).max().unwrap_or(0);
+    for r in head.iter_mut() {
+        r.resize(ncols, String::new());
+    }
+    let texts: Vec<String> = head.iter().flatten().cloned().collect();
+    let mut parsed = sm.tree_only_parse(&texts).into_iter();
     let cells = head
         .into_iter()
-        .map(|mut r| {
-            r.resize(ncols, String::new());
-            r.into_iter().map(|c| csv_cell(sm, &c)).collect()
+        .map(|r| {
+            r.iter()
+                .map(|t| match parsed.next().flatten() {
+                    Some(nodes) => nodes,
+                    None => plain_paragraphs(t),
+                })
+                .collect()
         })
         .collect();
     let mut b2 = Block {
@@ -1458,18 +1467,9 @@ fn csv_table_node(sm: &mut Sm, b: &Block, text: &str, header_rows: usize) -> Ele
     list_table_node(&b2, cells, ncols)
 }
 
-/// A CSV cell's nodes: docutils parses its lines like any table cell; the validator does not,
-/// so the parse is the tree's alone ([`Doc::tree_only`]), and a cell docutils would complain
-/// about keeps its text as plain paragraphs.
-fn csv_cell(sm: &mut Sm, text: &str) -> Vec<Node> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    sm.tree_only_parse(text)
-        .unwrap_or_else(|_| plain_paragraphs(text))
-}
-
-/// Text as paragraphs of plain text, one per blank-line-separated block.
+/// A CSV cell's text as plain paragraphs, one per blank-line-separated block: what a cell
+/// whose parse failed keeps (docutils parses cells like any table cell; the validator does not,
+/// so that parse is the tree's alone, see [`Nest::tree_only_parse`]).
 fn plain_paragraphs(text: &str) -> Vec<Node> {
     let mut out = Vec::new();
     let mut para: Vec<&str> = Vec::new();

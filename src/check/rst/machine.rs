@@ -150,9 +150,10 @@ pub(super) trait Nest {
         self.nested_full(lines, Parent::Body)
     }
 
-    /// A nested parse of text that is not the document's (a csv-table cell) for the tree
-    /// only: the validator's state is left as it was (`Doc::tree_only`).
-    fn tree_only_parse(&mut self, text: &str) -> R<Vec<Node>>;
+    /// Nested parses of texts that are not the document's (a csv-table's cells) for the tree
+    /// only: the validator's state is left as it was (`Doc::tree_only`). `None` for a text
+    /// whose parse failed.
+    fn tree_only_parse(&mut self, texts: &[String]) -> Vec<Option<Vec<Node>>>;
 
     /// `Body.block_quote`: the quotes (with attributions split off), as nodes.
     fn block_quote_body(&mut self, indented: Vec<L>) -> R<Vec<Node>>;
