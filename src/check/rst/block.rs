@@ -4,8 +4,9 @@
 //! indented-block extraction) and raises the same system messages: unexpected indentation,
 //! lists and block quotes ending without a blank line, section title rules, explicit markup
 //! (footnotes, citations, targets, substitution definitions, directives, comments), tables and
-//! literal blocks. It keeps no document tree beyond the [`Elem`] summaries the document-level
-//! checks need. Directive-specific behaviour lives in [`super::directive`].
+//! literal blocks. Beside the [`Elem`] summaries the document-level checks need, it builds the
+//! docutils nodes of what it parses (`Sm::emit`; sections through `Doc::stack`), as
+//! `states.py` does. Directive-specific behaviour lives in [`super::directive`].
 //!
 //! It may use `chars`, `inline`, `table`, `machine` (the shared line machine) and `directive`
 //! (to run a directive it meets); `directive` never uses this module back: it reaches the
@@ -20,7 +21,9 @@ use super::machine::{
     DEPTH, L, MAX_DEPTH, Nest, Parent, Produced, Sm, directive_marker, join_lines,
     match_field_marker, spaces_or_end,
 };
+use super::node::{Element, Node};
 use super::table;
+use super::tree::{preserve, text_elem, with};
 use super::{Doc, Elem, FieldInfo, Halt, R};
 
 /// Parse the whole document (the top-level state machine, where section titles are allowed).
@@ -390,6 +393,31 @@ fn parse_enumerator(m: &EnumMatch, expected: Option<Seq>) -> (Seq, Option<u64>) 
     (seq, ord)
 }
 
+/// The `enumerated_list` element `Body.enumerator` starts (`enumtype`, `prefix`, `suffix`,
+/// `start` when not 1).
+fn enum_list(seq: Seq, fmt: EnumFmt, ord: Option<u64>) -> Element {
+    let mut list = Element::new("enumerated_list");
+    let enumtype = match seq {
+        Seq::LowerAlpha => "loweralpha",
+        Seq::UpperAlpha => "upperalpha",
+        Seq::LowerRoman => "lowerroman",
+        Seq::UpperRoman => "upperroman",
+        Seq::Arabic | Seq::Auto => "arabic",
+    };
+    let (prefix, suffix) = match fmt {
+        EnumFmt::Parens => ("(", ")"),
+        EnumFmt::Rparen => ("", ")"),
+        EnumFmt::Period => ("", "."),
+    };
+    list.set("enumtype", enumtype);
+    list.set("prefix", prefix);
+    list.set("suffix", suffix);
+    if let Some(o) = ord.filter(|&o| o != 1) {
+        list.set("start", o.to_string());
+    }
+    list
+}
+
 fn make_enumerator(ord: u64, seq: Seq, fmt: EnumFmt) -> Option<(String, String)> {
     let e = match seq {
         Seq::Auto => "#".to_string(),
@@ -583,7 +611,7 @@ impl Sm<'_, '_> {
 /// [`super::directive`] reaches it without importing this module.
 impl Nest for Sm<'_, '_> {
     /// A nested parse into a node of the given kind.
-    fn nested_in(&mut self, lines: Vec<L>, parent: Parent) -> R<Vec<Elem>> {
+    fn nested_full(&mut self, lines: Vec<L>, parent: Parent) -> R<(Vec<Elem>, Vec<Node>)> {
         let depth = DEPTH.with(|d| d.get());
         if depth > MAX_DEPTH {
             return Err(self.doc.report(
@@ -598,20 +626,30 @@ impl Nest for Sm<'_, '_> {
         sm.parent = parent;
         let r = sm.run();
         let out = std::mem::take(&mut sm.out);
+        let nodes = std::mem::take(&mut sm.nodes);
         DEPTH.with(|d| d.set(depth));
-        r.map(|()| out)
+        r.map(|()| (out, nodes))
+    }
+
+    fn tree_only_parse(&mut self, texts: &[String]) -> Vec<Option<Vec<Node>>> {
+        self.doc
+            .tree_only(|doc| texts.iter().map(|t| parse_detached(doc, t)).collect())
     }
 
     /// `Body.block_quote`: the quote, with attributions split off.
-    fn block_quote_body(&mut self, mut indented: Vec<L>) -> R {
+    fn block_quote_body(&mut self, mut indented: Vec<L>) -> R<Vec<Node>> {
+        let mut quotes = Vec::new();
         while !indented.is_empty() {
             let (quote, attribution, rest) = self.split_attribution(&indented);
-            self.nested(quote)?;
+            let (_, children) = self.nested_nodes(quote)?;
+            let mut bq = with("block_quote", children);
             if let Some((a, line)) = attribution {
                 let text = join_lines(self, &a);
                 let text = rstrip(&text).to_vec();
-                self.inline(&text, line)?;
+                let (_, nodes) = self.inline_nodes(&text, line)?;
+                bq.children.push(with("attribution", nodes).into());
             }
+            quotes.push(bq.into());
             indented = rest;
             let n = indented
                 .iter()
@@ -619,7 +657,7 @@ impl Nest for Sm<'_, '_> {
                 .count();
             indented.drain(..n);
         }
-        Ok(())
+        Ok(quotes)
     }
 }
 
@@ -646,8 +684,12 @@ impl Sm<'_, '_> {
             Tr::Field(e) => self.field_list(e),
             Tr::OptionM(e) => self.option_list(e),
             Tr::Doctest => {
-                let _ = self.get_text_block(false);
+                let block = match self.get_text_block(false) {
+                    Ok(b) | Err((b, _)) => b,
+                };
+                let text: String = join_lines(self, &block).into_iter().collect();
                 self.push(Elem::Other);
+                self.emit(preserve("doctest_block", text));
                 Ok(())
             }
             Tr::LineBlock(e) => self.line_block(e),
@@ -662,8 +704,11 @@ impl Sm<'_, '_> {
 
     fn block_quote(&mut self) -> R {
         let (indented, blank_finish) = self.sm_get_indented();
-        self.block_quote_body(indented)?;
+        let quotes = self.block_quote_body(indented)?;
         self.push(Elem::Other);
+        for q in quotes {
+            self.emit(q);
+        }
         if !blank_finish {
             return Err(self.unindent_warning("Block quote"));
         }
@@ -726,39 +771,44 @@ impl Sm<'_, '_> {
         Some((end, indent.unwrap_or(0)))
     }
 
-    fn list_item(&mut self, indent: usize) -> R<(Vec<Elem>, bool)> {
+    fn list_item(&mut self, indent: usize) -> R<(Vec<Elem>, Node, bool)> {
         let line = self.text(self.cur());
         let (indented, bf) = if line.len() > indent {
             self.sm_get_known_indented(indent)
         } else {
             self.sm_get_first_known_indented(indent, false, true, true)
         };
-        let elems = if indented.is_empty() {
-            Vec::new()
+        let (elems, nodes) = if indented.is_empty() {
+            (Vec::new(), Vec::new())
         } else {
-            self.nested(indented)?
+            self.nested_nodes(indented)?
         };
-        Ok((elems, bf))
+        Ok((elems, with("list_item", nodes).into(), bf))
     }
 
     fn bullet(&mut self, end: usize) -> R {
         let bullet = self.text(self.cur()).first().copied().unwrap_or('-');
-        let (item, mut blank_finish) = self.list_item(end)?;
+        let (item, node, mut blank_finish) = self.list_item(end)?;
         let mut items = vec![item];
+        let mut list = Element::new("bullet_list");
+        list.set("bullet", bullet.to_string());
+        list.children.push(node);
         while self.next < self.lines.len() {
             let l = self.text(self.next);
             match classify(l) {
                 Tr::Blank => self.next += 1,
                 Tr::Bullet(e) if l.first() == Some(&bullet) => {
                     self.next += 1;
-                    let (item, bf) = self.list_item(e)?;
+                    let (item, node, bf) = self.list_item(e)?;
                     items.push(item);
+                    list.children.push(node);
                     blank_finish = bf;
                 }
                 _ => break,
             }
         }
         self.push(Elem::BulletList(items));
+        self.emit(list);
         if !blank_finish {
             return Err(self.unindent_warning("Bullet list"));
         }
@@ -791,7 +841,9 @@ impl Sm<'_, '_> {
         let enumtype = if seq == Seq::Auto { Seq::Arabic } else { seq };
         let mut auto = seq == Seq::Auto;
         let mut last = ord.unwrap_or(1);
-        let (_item, mut blank_finish) = self.list_item(m.end)?;
+        let mut list = enum_list(enumtype, m.fmt, ord);
+        let (_item, node, mut blank_finish) = self.list_item(m.end)?;
+        list.children.push(node);
         while self.next < self.lines.len() {
             let l = self.text(self.next);
             match classify(l) {
@@ -809,7 +861,8 @@ impl Sm<'_, '_> {
                     if s2 == Seq::Auto {
                         auto = true;
                     }
-                    let (_item, bf) = self.list_item(m2.end)?;
+                    let (_item, node, bf) = self.list_item(m2.end)?;
+                    list.children.push(node);
                     blank_finish = bf;
                     last = o2.unwrap_or(last);
                 }
@@ -817,13 +870,14 @@ impl Sm<'_, '_> {
             }
         }
         self.push(Elem::EnumList);
+        self.emit(list);
         if !blank_finish {
             return Err(self.unindent_warning("Enumerated list"));
         }
         Ok(())
     }
 
-    fn field(&mut self, end: usize) -> R<(FieldInfo, bool)> {
+    fn field(&mut self, end: usize) -> R<(FieldInfo, Node, bool)> {
         let cur = self.cur();
         let line = self.text(cur);
         let marker = &line[1..end];
@@ -831,17 +885,24 @@ impl Sm<'_, '_> {
         let name: Vec<char> = marker[..close].to_vec();
         let lineno = self.lineno(cur);
         let (indented, bf) = self.sm_get_first_known_indented(end, false, true, true);
-        self.inline(&name, lineno)?;
+        let (_, name_nodes) = self.inline_nodes(&name, lineno)?;
         let single_line = indented
             .iter()
             .filter(|l| !is_blank(self.text_of(**l)))
             .count()
             <= 1;
-        let body = if indented.is_empty() {
-            Vec::new()
+        let (body, body_nodes) = if indented.is_empty() {
+            (Vec::new(), Vec::new())
         } else {
-            self.nested(indented)?
+            self.nested_nodes(indented)?
         };
+        let field = with(
+            "field",
+            vec![
+                with("field_name", name_nodes).into(),
+                with("field_body", body_nodes).into(),
+            ],
+        );
         Ok((
             FieldInfo {
                 name: name.iter().collect(),
@@ -849,48 +910,66 @@ impl Sm<'_, '_> {
                 body,
                 single_line,
             },
+            field.into(),
             bf,
         ))
     }
 
     fn field_list(&mut self, end: usize) -> R {
-        let (f, mut blank_finish) = self.field(end)?;
+        let (f, node, mut blank_finish) = self.field(end)?;
         let mut fields = vec![f];
+        let mut list = with("field_list", vec![node]);
         while self.next < self.lines.len() {
             let l = self.text(self.next);
             match classify(l) {
                 Tr::Blank => self.next += 1,
                 Tr::Field(e) => {
                     self.next += 1;
-                    let (f, bf) = self.field(e)?;
+                    let (f, node, bf) = self.field(e)?;
                     fields.push(f);
+                    list.children.push(node);
                     blank_finish = bf;
                 }
                 _ => break,
             }
         }
         self.push(Elem::FieldList(fields));
+        self.emit(list);
         if !blank_finish {
             return Err(self.unindent_warning("Field list"));
         }
         Ok(())
     }
 
-    fn option_item(&mut self, end: usize) -> R<Option<bool>> {
+    fn option_item(&mut self, end: usize) -> R<Option<(Node, bool)>> {
         let saved = self.next;
+        let marker: String = self
+            .text(self.cur())
+            .get(..end)
+            .unwrap_or(&[])
+            .iter()
+            .collect();
         let (indented, bf) = self.sm_get_first_known_indented(end, false, true, true);
         if indented.is_empty() {
             self.next = saved;
             return Ok(None);
         }
-        self.nested(indented)?;
-        Ok(Some(bf))
+        let (_, description) = self.nested_nodes(indented)?;
+        let item = with(
+            "option_list_item",
+            vec![
+                with("option_group", super::tree::option_marker(&marker)).into(),
+                with("description", description).into(),
+            ],
+        );
+        Ok(Some((item.into(), bf)))
     }
 
     fn option_list(&mut self, end: usize) -> R {
-        let Some(mut blank_finish) = self.option_item(end)? else {
+        let Some((node, mut blank_finish)) = self.option_item(end)? else {
             return self.text_state();
         };
+        let mut list = with("option_list", vec![node]);
         while self.next < self.lines.len() {
             let l = self.text(self.next);
             match classify(l) {
@@ -898,7 +977,10 @@ impl Sm<'_, '_> {
                 Tr::OptionM(e) => {
                     self.next += 1;
                     match self.option_item(e)? {
-                        Some(bf) => blank_finish = bf,
+                        Some((node, bf)) => {
+                            blank_finish = bf;
+                            list.children.push(node);
+                        }
                         None => {
                             self.next -= 1;
                             break;
@@ -909,36 +991,43 @@ impl Sm<'_, '_> {
             }
         }
         self.push(Elem::Other);
+        self.emit(list);
         if !blank_finish {
             return Err(self.unindent_warning("Option list"));
         }
         Ok(())
     }
 
-    fn line_block_line(&mut self, end: usize) -> R<bool> {
+    /// `Body.line_block_line`: one `line` and its indent (`None` for an empty line).
+    fn line_block_line(&mut self, end: usize, lines: &mut Vec<(Node, Option<usize>)>) -> R<bool> {
         let lineno = self.lineno(self.cur());
+        let empty = rstrip(self.text(self.cur())) == ['|'];
         let (indented, bf) = self.sm_get_first_known_indented(end, true, true, true);
         let text = join_lines(self, &indented);
-        self.inline(&text, lineno)?;
+        let (_, nodes) = self.inline_nodes(&text, lineno)?;
+        let indent = (!empty).then(|| end.saturating_sub(2));
+        lines.push((with("line", nodes).into(), indent));
         Ok(bf)
     }
 
     fn line_block(&mut self, end: usize) -> R {
         let lineno = self.lineno(self.cur());
-        let mut blank_finish = self.line_block_line(end)?;
+        let mut lines = Vec::new();
+        let mut blank_finish = self.line_block_line(end, &mut lines)?;
         if !blank_finish {
             while self.next < self.lines.len() {
                 let l = self.text(self.next);
                 match classify(l) {
                     Tr::LineBlock(e) => {
                         self.next += 1;
-                        blank_finish = self.line_block_line(e)?;
+                        blank_finish = self.line_block_line(e, &mut lines)?;
                     }
                     _ => break,
                 }
             }
         }
         self.push(Elem::Other);
+        self.emit(super::tree::line_block(lines));
         if !blank_finish {
             return Err(self.doc.warning(
                 "Line block ends without a blank line.".into(),
@@ -1012,12 +1101,13 @@ impl Sm<'_, '_> {
                 return Err(self.malformed("Right border not aligned or missing.", startline + i));
             }
         }
-        let cells = match table::parse_grid(&rows) {
+        let layout = match table::parse_grid(&rows) {
             Ok(c) => c,
             Err(table::TableError(msg, off)) => return Err(self.malformed(&msg, startline + off)),
         };
-        self.grid_cells(&block, cells)?;
+        let node = self.table_node(&block, layout, true)?;
         self.push(Elem::Table);
+        self.emit(node);
         if !blank_finish {
             let line = self.lineno(self.cur()) + 1;
             return Err(self
@@ -1027,28 +1117,63 @@ impl Sm<'_, '_> {
         Ok(())
     }
 
-    /// Parses each grid-table cell: its lines of `block`, cut to the cell's columns.
-    fn grid_cells(&mut self, block: &[L], cells: Vec<table::Cell>) -> R {
-        for c in cells {
-            let mut cell: Vec<L> = Vec::new();
-            for r in c.top..c.bottom {
-                let Some(&l) = block.get(r) else { continue };
-                let lead = self.text_of(l).len() - lstrip(self.text_of(l)).len();
-                let s = (l.start + lead + c.left).min(l.end);
-                let e = (l.start + lead + c.right).min(l.end);
-                cell.push(L {
-                    abs: l.abs,
-                    start: s,
-                    end: e,
-                });
-            }
-            self.parse_cell(cell)?;
+    /// `Body.build_table`: the `table` element, parsing each cell (row by row) as docutils
+    /// does: its lines of `block`, cut to the cell's columns (a grid table's lines are
+    /// measured from their first non-blank character).
+    fn table_node(&mut self, block: &[L], layout: table::Layout, grid: bool) -> R<Element> {
+        let mut tgroup = Element::new("tgroup");
+        tgroup.set("cols", layout.colwidths.len().to_string());
+        for w in &layout.colwidths {
+            let mut c = Element::new("colspec");
+            c.set("colwidth", w.to_string());
+            tgroup.children.push(c.into());
         }
-        Ok(())
+        let mut head = Element::new("thead");
+        let mut body = Element::new("tbody");
+        for (i, cells) in layout.rows.into_iter().enumerate() {
+            let mut row = Element::new("row");
+            for (c, morerows, morecols) in cells {
+                let mut cell: Vec<L> = Vec::new();
+                for r in c.top..c.bottom {
+                    let Some(&l) = block.get(r) else { continue };
+                    let lead = if grid {
+                        self.text_of(l).len() - lstrip(self.text_of(l)).len()
+                    } else {
+                        0
+                    };
+                    let s = (l.start + lead + c.left).min(l.end);
+                    let e = (l.start + lead + c.right).min(l.end);
+                    cell.push(L {
+                        abs: l.abs,
+                        start: s,
+                        end: e.max(s),
+                    });
+                }
+                let mut entry = with("entry", self.parse_cell(cell)?);
+                if morerows > 0 {
+                    entry.set("morerows", morerows.to_string());
+                }
+                if morecols > 0 {
+                    entry.set("morecols", morecols.to_string());
+                }
+                row.children.push(entry.into());
+            }
+            let part = if i < layout.head_rows {
+                &mut head
+            } else {
+                &mut body
+            };
+            part.children.push(row.into());
+        }
+        if !head.children.is_empty() {
+            tgroup.children.push(head.into());
+        }
+        tgroup.children.push(body.into());
+        Ok(with("table", vec![tgroup.into()]))
     }
 
     /// A table cell: `get_2D_block` (strip trailing space, common indent), then a nested parse.
-    fn parse_cell(&mut self, mut cell: Vec<L>) -> R {
+    fn parse_cell(&mut self, mut cell: Vec<L>) -> R<Vec<Node>> {
         for l in cell.iter_mut() {
             let t = self.text_of(*l);
             l.end = l.start + rstrip(t).len();
@@ -1066,10 +1191,9 @@ impl Sm<'_, '_> {
             l.start = (l.start + indent).min(l.end);
         }
         if cell.iter().all(|l| self.text_of(*l).is_empty()) {
-            return Ok(());
+            return Ok(Vec::new());
         }
-        self.nested(cell)?;
-        Ok(())
+        Ok(self.nested_nodes(cell)?.1)
     }
 
     fn simple_table(&mut self) -> R {
@@ -1116,25 +1240,13 @@ impl Sm<'_, '_> {
         let blank_finish = end == limit || is_blank(self.text(end + 1));
         let rows: Vec<Vec<char>> = block.iter().map(|l| self.text_of(*l).to_vec()).collect();
         let startline = self.lineno(start);
-        let cells = match table::parse_simple(&rows) {
+        let layout = match table::parse_simple(&rows) {
             Ok(c) => c,
             Err(table::TableError(msg, off)) => return Err(self.malformed(&msg, startline + off)),
         };
-        for c in cells {
-            let mut cell = Vec::new();
-            for r in c.top..c.bottom {
-                let Some(&l) = block.get(r) else { continue };
-                let s = (l.start + c.left).min(l.end);
-                let e = (l.start + c.right).min(l.end);
-                cell.push(L {
-                    abs: l.abs,
-                    start: s,
-                    end: e.max(s),
-                });
-            }
-            self.parse_cell(cell)?;
-        }
+        let node = self.table_node(&block, layout, false)?;
         self.push(Elem::Table);
+        self.emit(node);
         if !blank_finish {
             let line = self.lineno(self.cur()) + 1;
             return Err(self
@@ -1147,16 +1259,24 @@ impl Sm<'_, '_> {
     // ----- explicit markup -----
 
     fn explicit_markup(&mut self) -> R {
-        let (elems, blank_finish) = self.explicit_construct()?;
-        for e in elems {
-            self.push(e);
-        }
+        let (elems, nodes, blank_finish) = self.explicit_construct()?;
+        self.push_all(elems, nodes);
         self.explicit_list(blank_finish)
     }
 
+    fn push_all(&mut self, elems: Vec<Elem>, nodes: Vec<Node>) {
+        for e in elems {
+            self.push(e);
+        }
+        for n in nodes {
+            self.emit(n);
+        }
+    }
+
     fn anonymous(&mut self, end: usize) -> R {
-        let blank_finish = self.anonymous_target(end)?;
+        let (node, blank_finish) = self.anonymous_target(end)?;
         self.push(Elem::Target);
+        self.emit(node);
         self.explicit_list(blank_finish)
     }
 
@@ -1167,16 +1287,16 @@ impl Sm<'_, '_> {
             match classify(l) {
                 Tr::Explicit => {
                     self.next += 1;
-                    let (elems, bf) = self.explicit_construct()?;
-                    for e in elems {
-                        self.push(e);
-                    }
+                    let (elems, nodes, bf) = self.explicit_construct()?;
+                    self.push_all(elems, nodes);
                     blank_finish = bf;
                 }
                 Tr::Anonymous(e) => {
                     self.next += 1;
-                    blank_finish = self.anonymous_target(e)?;
+                    let (node, bf) = self.anonymous_target(e)?;
+                    blank_finish = bf;
                     self.push(Elem::Target);
+                    self.emit(node);
                 }
                 _ => break,
             }
@@ -1187,20 +1307,21 @@ impl Sm<'_, '_> {
         Ok(())
     }
 
-    fn anonymous_target(&mut self, end: usize) -> R<bool> {
+    fn anonymous_target(&mut self, end: usize) -> R<(Node, bool)> {
         let lineno = self.lineno(self.cur());
         let (block, bf) = self.sm_get_first_known_indented(end, true, true, true);
         let block: Vec<Vec<char>> = block
             .iter()
             .map(|l| escape2null(self.text_of(*l)))
             .collect();
-        self.make_target(&block, lineno, None)?;
-        Ok(bf)
+        let node = self.make_target(&block, lineno, None)?;
+        Ok((node.into(), bf))
     }
 
     /// `Body.explicit_construct`: footnote, citation, target, substitution definition,
     /// directive, or else a comment.
-    fn explicit_construct(&mut self) -> R<(Vec<Elem>, bool)> {
+    #[allow(clippy::type_complexity)]
+    fn explicit_construct(&mut self) -> R<(Vec<Elem>, Vec<Node>, bool)> {
         let cur = self.cur();
         let line = self.text(cur);
         let lineno = self.lineno(cur);
@@ -1231,20 +1352,27 @@ impl Sm<'_, '_> {
             }
             if let Some((name, end)) = directive_marker(line, p) {
                 let r = super::directive::directive(self, &name, end, lineno, None)?;
-                return Ok((r.0.elems, r.1));
+                return Ok((r.0.elems, r.0.nodes, r.1));
             }
         }
-        self.comment(2)
+        self.comment(p)
     }
 
-    fn comment(&mut self, end: usize) -> R<(Vec<Elem>, bool)> {
+    /// `Body.comment`: the indented block's text, trailing blank lines dropped.
+    fn comment(&mut self, end: usize) -> R<(Vec<Elem>, Vec<Node>, bool)> {
         let cur = self.cur();
         let first = self.text(cur).get(end..).unwrap_or(&[]);
         if self.is_next_line_blank() && is_blank(first) {
-            return Ok((vec![Elem::Comment { empty: true }], true));
+            let node = preserve("comment", "");
+            return Ok((vec![Elem::Comment { empty: true }], vec![node.into()], true));
         }
-        let (_block, bf) = self.sm_get_first_known_indented(end, false, true, true);
-        Ok((vec![Elem::Comment { empty: false }], bf))
+        let (mut block, bf) = self.sm_get_first_known_indented(end, false, true, true);
+        while block.last().is_some_and(|l| is_blank(self.text_of(*l))) {
+            block.pop();
+        }
+        let text: String = join_lines(self, &block).into_iter().collect();
+        let node = preserve("comment", text);
+        Ok((vec![Elem::Comment { empty: false }], vec![node.into()], bf))
     }
 
     fn footnote_or_citation(
@@ -1252,7 +1380,7 @@ impl Sm<'_, '_> {
         label: Vec<char>,
         end: usize,
         lineno: usize,
-    ) -> R<(Vec<Elem>, bool)> {
+    ) -> R<(Vec<Elem>, Vec<Node>, bool)> {
         let (indented, bf) = self.sm_get_first_known_indented(end, false, true, true);
         let label_s: String = label.iter().collect();
         let name = normalize_name(&label_s);
@@ -1269,11 +1397,11 @@ impl Sm<'_, '_> {
                 self.doc.symbol_footnotes += 1;
             } else {
                 self.doc
-                    .note_explicit_target(name, None, None, Some(lineno))?;
+                    .note_explicit_target(name.clone(), None, None, Some(lineno))?;
             }
         } else {
             self.doc
-                .note_explicit_target(name, None, None, Some(lineno))?;
+                .note_explicit_target(name.clone(), None, None, Some(lineno))?;
         }
         if indented.is_empty() {
             let what = if is_footnote { "Footnote" } else { "Citation" };
@@ -1281,8 +1409,35 @@ impl Sm<'_, '_> {
                 .doc
                 .warning(format!("{what} content expected."), Some(lineno)));
         }
-        self.nested(indented)?;
-        Ok((vec![Elem::Other], bf))
+        let mut node = self.footnote_node(&label_s, &name, is_footnote);
+        let (_, children) = self.nested_nodes(indented)?;
+        node.children.extend(children);
+        Ok((vec![Elem::Other], vec![node.into()], bf))
+    }
+
+    /// The `footnote` (`auto`, `label`, `names`, `ids`) or `citation` element of
+    /// `Body.footnote` / `Body.citation`, noted as docutils notes it.
+    fn footnote_node(&mut self, label: &str, name: &str, is_footnote: bool) -> Element {
+        let mut node = Element::new(if is_footnote { "footnote" } else { "citation" });
+        let auto = name.strip_prefix('#');
+        if is_footnote && (auto.is_some() || name == "*") {
+            node.set("auto", if name == "*" { "*" } else { "1" });
+        } else {
+            node.children.push(text_elem("label", label).into());
+        }
+        let name = auto.unwrap_or(name);
+        if !name.is_empty() && name != "*" {
+            node.push_to("names", name);
+        }
+        if is_footnote {
+            self.doc.set_id(&mut node, "");
+        }
+        if node.list("names").is_empty() {
+            self.doc.set_id(&mut node, "");
+        } else {
+            self.doc.note_explicit_node(&mut node);
+        }
+        node
     }
 
     /// `Body.hyperlink_target`. `Err(Some(msg))` is docutils' MarkupError (a warning).
@@ -1290,7 +1445,7 @@ impl Sm<'_, '_> {
         &mut self,
         start: usize,
         lineno: usize,
-    ) -> Result<(Vec<Elem>, bool), Option<String>> {
+    ) -> Result<(Vec<Elem>, Vec<Node>, bool), Option<String>> {
         let (block, bf) = self.sm_get_first_known_indented(start, true, false, true);
         let block: Vec<Vec<char>> = block
             .iter()
@@ -1319,13 +1474,19 @@ impl Sm<'_, '_> {
             let tail = with_space.get(cut.min(with_space.len())..).unwrap_or(&[]);
             *f = strip(tail).to_vec();
         }
-        self.make_target(&rest, lineno, name.as_deref())
+        let node = self
+            .make_target(&rest, lineno, name.as_deref())
             .map_err(|_| None)?;
-        Ok((vec![Elem::Target], bf))
+        Ok((vec![Elem::Target], vec![node.into()], bf))
     }
 
     /// `make_target` / `parse_target` / `add_target`.
-    fn make_target(&mut self, block: &[Vec<char>], lineno: usize, name: Option<&[char]>) -> R {
+    fn make_target(
+        &mut self,
+        block: &[Vec<char>],
+        lineno: usize,
+        name: Option<&[char]>,
+    ) -> R<Element> {
         let refname = if block.last().is_some_and(|l| strip(l).last() == Some(&'_')) {
             let reference: Vec<char> = block
                 .iter()
@@ -1339,6 +1500,7 @@ impl Sm<'_, '_> {
             None
         };
         let name = name.map(|n| normalize_name(&unescape(n)));
+        let node = self.target_node(block, name.as_deref(), refname.as_deref());
         match (name, refname) {
             (Some(name), Some(rn)) => {
                 let rn = normalize_name(&rn);
@@ -1381,10 +1543,53 @@ impl Sm<'_, '_> {
                 }
             }
         }
-        Ok(())
+        Ok(node)
     }
 
-    fn substitution_def(&mut self, start: usize, lineno: usize) -> R<(Vec<Elem>, bool)> {
+    /// The `target` element of `make_target` / `add_target`: `refname` (indirect) or `refuri`
+    /// (an e-mail address becomes `mailto:`), `names` and `ids`, or `anonymous`.
+    fn target_node(
+        &mut self,
+        block: &[Vec<char>],
+        name: Option<&str>,
+        refname: Option<&str>,
+    ) -> Element {
+        let mut node = Element::new("target");
+        if let Some(rn) = refname {
+            node.set("refname", normalize_name(rn));
+        } else {
+            let joined: Vec<char> = block
+                .iter()
+                .map(|l| l.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .collect();
+            let uri = super::tree::target_uri(&joined);
+            if !uri.is_empty() {
+                let uri = if name.is_some() && super::tree::is_email(&uri) {
+                    format!("mailto:{uri}")
+                } else {
+                    uri
+                };
+                node.set("refuri", uri);
+            }
+        }
+        match name {
+            Some(n) => {
+                node.push_to("names", n);
+                self.doc.note_explicit_node(&mut node);
+            }
+            None => {
+                node.set("anonymous", "True");
+                self.doc.set_id(&mut node, "");
+            }
+        }
+        node
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn substitution_def(&mut self, start: usize, lineno: usize) -> R<(Vec<Elem>, Vec<Node>, bool)> {
         let (block, bf) = self.sm_get_first_known_indented(start, false, false, true);
         let (subname, block) = self.substitution_text(block, lineno)?;
         // SubstitutionDef state: an embedded directive, or nothing
@@ -1393,6 +1598,7 @@ impl Sm<'_, '_> {
             Some((dname, dend)) => {
                 let mut sub = Sm::new(self.src, self.doc, block, false);
                 sub.in_subst = true;
+                sub.subst_name = Some(ws_normalize(&subname));
                 sub.next = 1;
                 let (p, _bf) =
                     super::directive::directive(&mut sub, &dname, dend, lineno, Some(&subname))?;
@@ -1400,9 +1606,20 @@ impl Sm<'_, '_> {
             }
             None => Produced::default(),
         };
+        let mut produced = produced;
+        let subst_attrs = std::mem::take(&mut produced.subst_attrs);
+        let (inline, mut nodes): (Vec<Node>, Vec<Node>) = std::mem::take(&mut produced.nodes)
+            .into_iter()
+            .partition(super::tree::is_inline);
         self.check_substitution_contents(produced, &subname, lineno)?;
         self.doc.note_substitution_def(&subname, Some(lineno))?;
-        Ok((vec![Elem::SubstDef], bf))
+        let mut node = with("substitution_definition", inline);
+        for a in &subst_attrs {
+            node.set(a, "1");
+        }
+        node.push_to("names", ws_normalize(&subname));
+        nodes.push(node.into());
+        Ok((vec![Elem::SubstDef], nodes, bf))
     }
 
     /// The substitution name (escapes resolved) and the lines of its definition: the text
@@ -1526,6 +1743,7 @@ impl Sm<'_, '_> {
                 return self.text_state();
             }
             self.push(Elem::Transition { line: overline_no });
+            self.emit(Element::new("transition"));
             return Ok(());
         }
         let second = self.text(self.next);
@@ -1536,6 +1754,7 @@ impl Sm<'_, '_> {
                 }
                 self.next += 1;
                 self.push(Elem::Transition { line: overline_no });
+                self.emit(Element::new("transition"));
                 Ok(())
             }
             TextTr::Underline => {
@@ -1627,11 +1846,18 @@ impl Sm<'_, '_> {
         let id = self.doc.tree.len();
         self.doc.tree.push(vec![Elem::Title]);
         self.doc.tree[parent].push(Elem::Section(id));
-        let s = self.inline(title, lineno)?;
-        let _ = s;
+        let (_, nodes) = self.inline_nodes(title, lineno)?;
         let name = normalize_name(&title_astext(title));
         self.doc.note_implicit_target(name, None, None);
         self.doc.section_stack.push(id);
+        // the node: `RSTState.new_subsection`
+        let title = with("title", nodes);
+        let mut section = Element::new("section");
+        section.push_to("names", normalize_name(&super::tree::astext(&title)));
+        section.children.push(title.into());
+        self.doc.note_implicit_node(&mut section);
+        self.doc.close_sections(self.doc.section_stack.len() - 1);
+        self.doc.stack.push(section);
         Ok(())
     }
 
@@ -1689,8 +1915,9 @@ impl Sm<'_, '_> {
         };
         let mut lines = vec![self.lines[cur]];
         lines.extend(block);
-        let literal = self.paragraph(&lines, startline)?;
+        let (literal, para) = self.paragraph(&lines, startline)?;
         self.push(Elem::Paragraph);
+        self.emit_opt(para);
         if literal {
             if self.next < self.lines.len() {
                 self.next += 1;
@@ -1704,8 +1931,9 @@ impl Sm<'_, '_> {
 
     /// `Text.blank` / `Text.eof`: a one-line paragraph.
     fn paragraph_end(&mut self, lines: Vec<L>, cur: usize) -> R {
-        let literal = self.paragraph(&lines, self.lineno(cur))?;
+        let (literal, para) = self.paragraph(&lines, self.lineno(cur))?;
         self.push(Elem::Paragraph);
+        self.emit_opt(para);
         if literal {
             if self.next > self.lines.len() {
                 self.next = self.lines.len() + 1;
@@ -1716,7 +1944,15 @@ impl Sm<'_, '_> {
     }
 
     /// `RSTState.paragraph`: inline-parse; return whether a literal block follows (`::`).
-    fn paragraph(&mut self, lines: &[L], lineno: usize) -> R<bool> {
+    fn emit_opt(&mut self, n: Option<Node>) {
+        if let Some(n) = n {
+            self.emit(n);
+        }
+    }
+
+    /// `RSTState.paragraph`: inline-parse; return whether a literal block follows (`::`) and
+    /// the paragraph (none for a lone `::`).
+    fn paragraph(&mut self, lines: &[L], lineno: usize) -> R<(bool, Option<Node>)> {
         let data = join_lines(self, lines);
         let data = rstrip(&data).to_vec();
         let n = data.len();
@@ -1730,7 +1966,7 @@ impl Sm<'_, '_> {
         };
         let text: Vec<char> = if literal {
             if n == 2 {
-                return Ok(true);
+                return Ok((true, None));
             }
             if matches!(data[n - 3], ' ' | '\n') {
                 rstrip(&data[..n - 3]).to_vec()
@@ -1740,8 +1976,8 @@ impl Sm<'_, '_> {
         } else {
             data
         };
-        self.inline(&text, lineno)?;
-        Ok(literal)
+        let (_, nodes) = self.inline_nodes(&text, lineno)?;
+        Ok((literal, Some(with("paragraph", nodes).into())))
     }
 
     /// `Text.literal_block`: an indented block, or else a quoted one.
@@ -1763,6 +1999,8 @@ impl Sm<'_, '_> {
             return self.quoted_literal_block();
         }
         self.push(Elem::Other);
+        let text: String = join_lines(self, &block).into_iter().collect();
+        self.emit(preserve("literal_block", text));
         if !bf {
             return Err(self.unindent_warning("Literal block"));
         }
@@ -1824,14 +2062,23 @@ impl Sm<'_, '_> {
                 Some(self.lineno(i)),
             ));
         }
+        let start = self.cur().min(self.lines.len());
+        let quoted: Vec<L> = self.lines[start.min(i)..i]
+            .iter()
+            .copied()
+            .filter(|l| !is_blank(self.text_of(*l)))
+            .collect();
+        let text: String = join_lines(self, &quoted).into_iter().collect();
         self.next = i;
         self.push(Elem::Other);
+        self.emit(preserve("literal_block", text));
         Ok(())
     }
 
     /// `Text.indent`: a definition list, starting with the term at `cur`.
     fn definition_list(&mut self, term: usize) -> R {
-        let mut blank_finish = self.definition_item(term)?;
+        let mut list = Element::new("definition_list");
+        let mut blank_finish = self.definition_item(term, &mut list)?;
         loop {
             // DefinitionList state: skip blanks; a text line may start the next item
             while self.next < self.lines.len() && is_blank(self.text(self.next)) {
@@ -1850,20 +2097,25 @@ impl Sm<'_, '_> {
                 break;
             }
             self.next = t + 2;
-            blank_finish = self.definition_item(t)?;
+            blank_finish = self.definition_item(t, &mut list)?;
         }
         self.push(Elem::Other);
+        self.emit(list);
         if !blank_finish {
             return Err(self.unindent_warning("Definition list"));
         }
         Ok(())
     }
 
-    fn definition_item(&mut self, term: usize) -> R<bool> {
+    fn definition_item(&mut self, term: usize, list: &mut Element) -> R<bool> {
         let (indented, bf) = self.sm_get_indented();
         let t = self.text(term).to_vec();
-        self.inline(&t, self.lineno(term))?;
-        self.nested(indented)?;
+        let (_, nodes) = self.inline_nodes(&t, self.lineno(term))?;
+        let (_, def) = self.nested_nodes(indented)?;
+        let mut item = Element::new("definition_list_item");
+        item.children.extend(super::tree::term(nodes));
+        item.children.push(with("definition", def).into());
+        list.children.push(item.into());
         Ok(bf)
     }
 }
@@ -1886,6 +2138,26 @@ fn classify_text_state(l: &[char]) -> TextTr {
     } else {
         TextTr::Text
     }
+}
+
+/// A nested parse of `text`, lines of its own: its nodes, or `None` where it failed.
+fn parse_detached(doc: &mut Doc, text: &str) -> Option<Vec<Node>> {
+    let src: Vec<Vec<char>> = text
+        .lines()
+        .map(|l| rstrip(&l.chars().collect::<Vec<_>>()).to_vec())
+        .collect();
+    let lines: Vec<L> = src
+        .iter()
+        .enumerate()
+        .map(|(abs, l)| L {
+            abs,
+            start: 0,
+            end: l.len(),
+        })
+        .collect();
+    let mut cell = Sm::new(&src, doc, lines, false);
+    cell.run().ok()?;
+    Some(std::mem::take(&mut cell.nodes))
 }
 
 /// `attribution_pattern`: `(---?(?!-)|\u2014) *(?=[^ \n])`; returns the match end.

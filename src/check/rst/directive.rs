@@ -14,6 +14,8 @@
 use super::chars::{is_blank, is_space, lstrip, normalize_name, strip};
 use super::inline::InlineSummary;
 use super::machine::{L, Nest, Parent, Produced, Sm, directive_marker, match_field_marker};
+use super::node::{Element, Node};
+use super::tree::{preserve, text_elem, with};
 use super::{Doc, Elem, Halt, R};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -860,17 +862,49 @@ fn add_name(sm: &mut Sm, b: &Block, key: &str, line: usize) -> R<bool> {
     Ok(false)
 }
 
-fn inline_args(sm: &mut Sm, text: &str, line: usize) -> R<InlineSummary> {
-    let chars: Vec<char> = text.chars().collect();
-    sm.inline(&chars, line)
-}
-
 /// One directive being run: its canonical name, the name as written, and its line.
 #[derive(Clone, Copy)]
 struct Dir<'n> {
     name: &'static str,
     type_name: &'n str,
     line: usize,
+}
+
+/// `Directive.add_name`: the option `key` (`name`, `figname`) as the node's name, noted as an
+/// explicit target.
+fn name_node(sm: &mut Sm, b: &Block, key: &str, el: &mut Element) {
+    if let Some(Some(v)) = opt(b, key) {
+        el.push_to("names", normalize_name(v));
+        sm.doc.note_explicit_node(el);
+    }
+}
+
+/// `directives.class_option`: the option's words as ids.
+fn class_values(b: &Block, key: &str) -> Vec<String> {
+    match opt(b, key) {
+        Some(Some(v)) => v.split_whitespace().map(super::ids::make_id).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn add_classes(el: &mut Element, classes: Vec<String>) {
+    for c in classes {
+        el.push_to("classes", c);
+    }
+}
+
+/// The content's lines joined (`'\n'.join(self.content)`).
+fn content_text(sm: &Sm, b: &Block) -> String {
+    super::machine::join_lines(sm, &b.content)
+        .into_iter()
+        .collect()
+}
+
+/// A directive that produced one block element and its node.
+fn one_node(e: Elem, n: impl Into<Node>) -> Produced {
+    let mut p = one(e);
+    p.nodes.push(n.into());
+    p
 }
 
 fn block_elem(p: &mut Produced, e: Elem) {
@@ -914,7 +948,7 @@ fn run(
         "list-table" => list_table(sm, &d, b),
         "image" | "figure" => image_or_figure(sm, &d, b),
         "contents" => contents(sm, &d, b),
-        "sectnum" | "target-notes" | "title" => Ok(one(Elem::Pending)),
+        "sectnum" | "target-notes" | "title" => pending_directive(sm, &d, b),
         "header" | "footer" => header_or_footer(sm, &d, b),
         "meta" => meta(sm, &d, b),
         "raw" | "include" => Err(disabled(sm, &d)),
@@ -934,13 +968,25 @@ fn admonition(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         line,
     } = *d;
     content_required(sm, type_name, &b, line)?;
+    let mut node = Element::new(name);
+    add_classes(&mut node, class_values(&b, "class"));
+    let mut title = None;
     if name == "admonition" {
         let t = b.arguments.first().cloned().unwrap_or_default();
-        inline_args(sm, &t, line)?;
+        let chars: Vec<char> = t.chars().collect();
+        title = Some((sm.inline_nodes(&chars, line)?.1, t));
     }
     add_name(sm, &b, "name", line)?;
-    sm.nested(b.content)?;
-    Ok(one(Elem::Other))
+    name_node(sm, &b, "name", &mut node);
+    if let Some((nodes, t)) = title {
+        node.children.push(with("title", nodes).into());
+        if opt(&b, "class").is_none() {
+            node.push_to("classes", format!("admonition-{}", super::ids::make_id(&t)));
+        }
+    }
+    let (_, children) = sm.nested_nodes(b.content)?;
+    node.children.extend(children);
+    Ok(one_node(Elem::Other, node))
 }
 
 /// `topic` and `sidebar` (`body.py`: `Topic.run`, `Sidebar.run`): where they may stand,
@@ -968,20 +1014,36 @@ fn topic_or_sidebar(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
+    let mut node = Element::new(if type_name == "sidebar" {
+        "sidebar"
+    } else {
+        "topic"
+    });
     if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
+        let nodes = inline_arg_nodes(sm, &t.clone(), line)?;
+        node.children.push(with("title", nodes).into());
     }
     if let Some(Some(st)) = opt(&b, "subtitle") {
-        inline_args(sm, &st.clone(), line)?;
+        let nodes = inline_arg_nodes(sm, &st.clone(), line)?;
+        node.children.push(with("subtitle", nodes).into());
     }
     content_required(sm, type_name, &b, line)?;
+    add_classes(&mut node, class_values(&b, "class"));
     add_name(sm, &b, "name", line)?;
-    if type_name == "sidebar" {
-        sm.nested_in(b.content, Parent::Sidebar)?;
+    name_node(sm, &b, "name", &mut node);
+    let parent = if type_name == "sidebar" {
+        Parent::Sidebar
     } else {
-        sm.nested(b.content)?;
-    }
-    Ok(one(Elem::Other))
+        Parent::Body
+    };
+    let (_, children) = sm.nested_full(b.content, parent)?;
+    node.children.extend(children);
+    Ok(one_node(Elem::Other, node))
+}
+
+fn inline_arg_nodes(sm: &mut Sm, text: &str, line: usize) -> R<Vec<Node>> {
+    let chars: Vec<char> = text.chars().collect();
+    Ok(sm.inline_nodes(&chars, line)?.1)
 }
 
 /// `line-block` and `parsed-literal` (`body.py`): each content line is inline text.
@@ -991,11 +1053,28 @@ fn line_block(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     } = *d;
     content_required(sm, type_name, &b, line)?;
     add_name(sm, &b, "name", line)?;
-    for l in b.content.clone() {
-        let t = sm.text_of(l).to_vec();
-        sm.inline(&t, l.abs + 1)?;
+    if d.name == "parsed-literal" {
+        let text = super::machine::join_lines(sm, &b.content);
+        let mut node = with("literal_block", sm.inline_nodes(&text, line)?.1);
+        node.set("xml:space", "preserve");
+        add_classes(&mut node, class_values(&b, "class"));
+        name_node(sm, &b, "name", &mut node);
+        return Ok(one_node(Elem::Other, node));
     }
-    Ok(one(Elem::Other))
+    let mut block = Element::new("line_block");
+    add_classes(&mut block, class_values(&b, "class"));
+    name_node(sm, &b, "name", &mut block);
+    let mut lines = Vec::new();
+    for l in b.content.clone() {
+        let raw = sm.text_of(l).to_vec();
+        let t = strip(&raw).to_vec();
+        let nodes = sm.inline_nodes(&t, l.abs + 1)?.1;
+        let indent = (!t.is_empty()).then(|| raw.len() - lstrip(&raw).len());
+        lines.push((with("line", nodes).into(), indent));
+    }
+    let mut nested = super::tree::line_block(lines);
+    block.children = std::mem::take(&mut nested.children);
+    Ok(one_node(Elem::Other, block))
 }
 
 /// `code` (`body.py`: `CodeBlock.run`): content required.
@@ -1005,7 +1084,33 @@ fn code(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     } = *d;
     content_required(sm, type_name, &b, line)?;
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Other))
+    let mut text = content_text(sm, &b);
+    if let Some(start) = opt(&b, "number-lines") {
+        text = number_lines(&text, start.as_deref(), b.content.len());
+    }
+    let mut node = preserve("literal_block", text);
+    node.push_to("classes", "code");
+    if let Some(lang) = b.arguments.first() {
+        node.push_to("classes", lang.clone());
+    }
+    add_classes(&mut node, class_values(&b, "class"));
+    name_node(sm, &b, "name", &mut node);
+    Ok(one_node(Elem::Other, node))
+}
+
+/// `NumberLines`' text: each line after its number, padded to the last number's width.
+fn number_lines(text: &str, start: Option<&str>, lines: usize) -> String {
+    let start = start.and_then(py_int).unwrap_or(1);
+    let end = start.saturating_add(i64::try_from(lines).unwrap_or(0));
+    let width = end.to_string().len();
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            let n = start.saturating_add(i64::try_from(i).unwrap_or(0));
+            format!("{n:>width$} {l}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `math` (`body.py`: `MathBlock.run`): content required, with its own message.
@@ -1020,22 +1125,41 @@ fn math(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         ));
     }
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Other))
+    let mut p = one(Elem::Other);
+    let text = content_text(sm, &b);
+    for block in text.split("\n\n").filter(|s| !s.is_empty()) {
+        let mut node = text_elem("math_block", block);
+        node.set("xml:space", "preserve");
+        add_classes(&mut node, class_values(&b, "class"));
+        name_node(sm, &b, "name", &mut node);
+        p.nodes.push(node.into());
+    }
+    Ok(p)
 }
 
 /// `rubric` (`body.py`): the argument is inline text.
 fn rubric(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir { line, .. } = *d;
     let t = b.arguments.first().cloned().unwrap_or_default();
-    inline_args(sm, &t, line)?;
+    let nodes = inline_arg_nodes(sm, &t, line)?;
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Other))
+    let mut node = with("rubric", nodes);
+    add_classes(&mut node, class_values(&b, "class"));
+    name_node(sm, &b, "name", &mut node);
+    Ok(one_node(Elem::Other, node))
 }
 
 /// `epigraph`, `highlights`, `pull-quote` (`body.py`: `BlockQuote.run`).
-fn block_quote(sm: &mut Sm, _d: &Dir, b: Block) -> R<Produced> {
-    sm.block_quote_body(b.content)?;
-    Ok(one(Elem::Other))
+fn block_quote(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let quotes = sm.block_quote_body(b.content)?;
+    let mut p = one(Elem::Other);
+    for mut q in quotes {
+        if let Node::Element(e) = &mut q {
+            e.push_to("classes", d.name);
+        }
+        p.nodes.push(q);
+    }
+    Ok(p)
 }
 
 /// `compound` and `container` (`body.py`): content required, container classes valid.
@@ -1061,8 +1185,19 @@ fn compound_or_container(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         }
     }
     add_name(sm, &b, "name", line)?;
-    sm.nested(b.content)?;
-    Ok(one(Elem::Other))
+    let mut node = Element::new(name);
+    if name == "container" {
+        let classes = b.arguments.first().map_or(Vec::new(), |a| {
+            a.split_whitespace().map(super::ids::make_id).collect()
+        });
+        add_classes(&mut node, classes);
+    } else {
+        add_classes(&mut node, class_values(&b, "class"));
+    }
+    name_node(sm, &b, "name", &mut node);
+    let (_, children) = sm.nested_nodes(b.content)?;
+    node.children = children;
+    Ok(one_node(Elem::Other, node))
 }
 
 /// `table` (`tables.py`: `RSTTable.run`): exactly one table in the content.
@@ -1070,11 +1205,12 @@ fn table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir {
         type_name, line, ..
     } = *d;
-    if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
-    }
+    let title = match b.arguments.first() {
+        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
+        None => None,
+    };
     content_required(sm, type_name, &b, line)?;
-    let elems = sm.nested(b.content.clone())?;
+    let (elems, nodes) = sm.nested_nodes(b.content.clone())?;
     let tables = elems.iter().filter(|e| matches!(e, Elem::Table)).count();
     if elems.len() != 1 || tables != 1 {
         return Err(sm.doc.error(
@@ -1083,7 +1219,138 @@ fn table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         ));
     }
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Table))
+    let mut node = match nodes.into_iter().next() {
+        Some(Node::Element(e)) => e,
+        _ => Element::new("table"),
+    };
+    add_classes(&mut node, class_values(&b, "class"));
+    table_options(&b, &mut node);
+    if let Some(widths) = widths_list(&b) {
+        let mut i = 0;
+        for c in tgroup_children(&mut node) {
+            if let Node::Element(e) = c
+                && e.tag == "colspec"
+            {
+                if let Some(w) = widths.get(i) {
+                    e.set("colwidth", w.to_string());
+                }
+                i += 1;
+            }
+        }
+    }
+    widths_class(&b, &mut node);
+    name_node(sm, &b, "name", &mut node);
+    if let Some(t) = title {
+        node.children.insert(0, with("title", t).into());
+    }
+    Ok(one_node(Elem::Table, node))
+}
+
+fn tgroup_children(table: &mut Element) -> std::slice::IterMut<'_, Node> {
+    match table.children.iter_mut().find_map(|c| match c {
+        Node::Element(e) if e.tag == "tgroup" => Some(e),
+        _ => None,
+    }) {
+        Some(g) => g.children.iter_mut(),
+        None => [].iter_mut(),
+    }
+}
+
+/// `Table.set_table_width` and the `align` option.
+fn table_options(b: &Block, node: &mut Element) {
+    if let Some(Some(w)) = opt(b, "width") {
+        node.set("width", super::tree::measure(w));
+    }
+    if let Some(Some(a)) = opt(b, "align") {
+        node.set("align", a.trim().to_lowercase());
+    }
+}
+
+/// The `widths` option as a list of integers (`directives.positive_int_list`).
+fn widths_list(b: &Block) -> Option<Vec<u64>> {
+    let Some(Some(w)) = opt(b, "widths") else {
+        return None;
+    };
+    let words: Vec<&str> = w
+        .split(|c: char| c == ',' || is_space(c))
+        .filter(|s| !s.is_empty())
+        .collect();
+    words.iter().map(|s| s.parse().ok()).collect()
+}
+
+/// `colwidths-auto` / `colwidths-given` from the `widths` option.
+fn widths_class(b: &Block, node: &mut Element) {
+    match opt(b, "widths") {
+        Some(Some(w)) if w.trim().to_lowercase() == "auto" => {
+            node.push_to("classes", "colwidths-auto");
+        }
+        Some(Some(w)) if !w.trim().is_empty() => {
+            node.push_to("classes", "colwidths-given");
+        }
+        _ => {}
+    }
+}
+
+/// `ListTable.build_table_from_list`: the table of a list-table's rows of cells.
+fn list_table_node(b: &Block, rows: Vec<Vec<Vec<Node>>>, ncols: usize) -> Element {
+    let mut table = Element::new("table");
+    widths_class(b, &mut table);
+    let widths = widths_list(b).unwrap_or_else(|| vec![100 / ncols.max(1) as u64; ncols]);
+    let mut tgroup = Element::new("tgroup");
+    tgroup.set("cols", widths.len().to_string());
+    let mut stubs = opt(b, "stub-columns")
+        .and_then(|v| v.as_deref())
+        .and_then(py_int)
+        .unwrap_or(0);
+    for w in &widths {
+        let mut c = Element::new("colspec");
+        c.set("colwidth", w.to_string());
+        if stubs > 0 {
+            c.set("stub", "True");
+            stubs -= 1;
+        }
+        tgroup.children.push(c.into());
+    }
+    let head_rows = opt(b, "header-rows")
+        .and_then(|v| v.as_deref())
+        .and_then(py_int)
+        .unwrap_or(0)
+        .max(0) as usize;
+    let rows: Vec<Node> = rows
+        .into_iter()
+        .map(|cells| {
+            let entries = cells.into_iter().map(|c| with("entry", c).into()).collect();
+            with("row", entries).into()
+        })
+        .collect();
+    let mut rows = rows.into_iter();
+    if head_rows > 0 {
+        let head: Vec<Node> = rows.by_ref().take(head_rows).collect();
+        tgroup.children.push(with("thead", head).into());
+    }
+    tgroup.children.push(with("tbody", rows.collect()).into());
+    table.children.push(tgroup.into());
+    table
+}
+
+/// A list-table's cells: each second-level list item's children, row by row.
+fn list_rows(nodes: &[Node]) -> Vec<Vec<Vec<Node>>> {
+    let items = |n: &Node| -> Vec<Node> {
+        match n {
+            Node::Element(e) => e.children.clone(),
+            Node::Text(_) => Vec::new(),
+        }
+    };
+    let Some(list) = nodes.first() else {
+        return Vec::new();
+    };
+    items(list)
+        .iter()
+        .map(|row| {
+            let inner = items(row).into_iter().next();
+            inner.map_or(Vec::new(), |l| items(&l).iter().map(items).collect())
+        })
+        .collect()
 }
 
 /// `csv-table` (`tables.py`: `CSVTable.run`): no file or URL, well-formed CSV, enough rows
@@ -1098,9 +1365,10 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
-    if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
-    }
+    let title = match b.arguments.first() {
+        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
+        None => None,
+    };
     if b.content.is_empty() {
         return Err(sm.doc.warning(
             format!("The \"{type_name}\" directive requires content; none supplied."),
@@ -1134,7 +1402,149 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         ));
     }
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Table))
+    let text: String = text.iter().collect();
+    let mut node = csv_table_node(sm, &b, &text, header_rows);
+    add_classes(&mut node, class_values(&b, "class"));
+    table_options(&b, &mut node);
+    name_node(sm, &b, "name", &mut node);
+    if let Some(t) = title {
+        node.children.insert(0, with("title", t).into());
+    }
+    Ok(one_node(Elem::Table, node))
+}
+
+/// `CSVTable.run`'s table: the `header` option's rows and the first `header-rows` rows as
+/// the head. A cell's text becomes paragraphs of plain text (the validator does not parse
+/// cells, so neither does the tree: inline markup in CSV cells stays as written).
+fn csv_table_node(sm: &mut Sm, b: &Block, text: &str, header_rows: usize) -> Element {
+    let delim = match opt(b, "delim").and_then(|v| v.as_deref()) {
+        Some("tab") => '\t',
+        Some("space") => ' ',
+        Some(s) => s.chars().next().unwrap_or(','),
+        None => ',',
+    };
+    let quote = opt(b, "quote")
+        .and_then(|v| v.as_deref())
+        .and_then(|s| s.chars().next())
+        .unwrap_or('"');
+    let skip = opt(b, "keepspace").is_none();
+    let escape = opt(b, "escape")
+        .and_then(|v| v.as_deref())
+        .and_then(|s| s.chars().next());
+    let mut head = match opt(b, "header").and_then(|v| v.as_deref()) {
+        Some(h) => csv_records(h, delim, quote, escape, skip),
+        None => Vec::new(),
+    };
+    let mut rows = csv_records(text, delim, quote, escape, skip);
+    let n_head = head.len() + header_rows.min(rows.len());
+    head.extend(rows.drain(..header_rows.min(rows.len())));
+    head.extend(rows);
+    let ncols = head.iter().map(Vec::len).max().unwrap_or(0);
+    for r in head.iter_mut() {
+        r.resize(ncols, String::new());
+    }
+    let texts: Vec<String> = head.iter().flatten().cloned().collect();
+    let mut parsed = sm.tree_only_parse(&texts).into_iter();
+    let cells = head
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .map(|t| match parsed.next().flatten() {
+                    Some(nodes) => nodes,
+                    None => plain_paragraphs(t),
+                })
+                .collect()
+        })
+        .collect();
+    let mut b2 = Block {
+        arguments: Vec::new(),
+        options: b.options.clone(),
+        content: Vec::new(),
+    };
+    b2.options.retain(|(k, _)| k != "header-rows");
+    b2.options
+        .push(("header-rows".into(), Some(n_head.to_string())));
+    list_table_node(&b2, cells, ncols)
+}
+
+/// A CSV cell's text as plain paragraphs, one per blank-line-separated block: what a cell
+/// whose parse failed keeps (docutils parses cells like any table cell; the validator does not,
+/// so that parse is the tree's alone, see [`Nest::tree_only_parse`]).
+fn plain_paragraphs(text: &str) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    for l in text.lines().chain(std::iter::once("")) {
+        if l.trim().is_empty() {
+            if !para.is_empty() {
+                out.push(with("paragraph", vec![Node::text(para.join("\n"))]).into());
+                para.clear();
+            }
+        } else {
+            para.push(l);
+        }
+    }
+    out
+}
+
+/// Python's csv reader (doubled quotes, `skipinitialspace`, an optional escape character):
+/// the records' fields.
+fn csv_records(
+    text: &str,
+    delim: char,
+    quote: char,
+    escape: Option<char>,
+    skip: bool,
+) -> Vec<Vec<String>> {
+    let c: Vec<char> = text.chars().collect();
+    let mut rows = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let mut row = Vec::new();
+        loop {
+            let mut field = String::new();
+            while skip && c.get(i) == Some(&' ') {
+                i += 1;
+            }
+            let quoted = c.get(i) == Some(&quote);
+            if quoted {
+                i += 1;
+            }
+            while let Some(&ch) = c.get(i) {
+                if Some(ch) == escape {
+                    if let Some(&n) = c.get(i + 1) {
+                        field.push(n);
+                    }
+                    i += 2;
+                } else if quoted && ch == quote {
+                    if c.get(i + 1) == Some(&quote) {
+                        field.push(quote);
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                } else if !quoted && (ch == delim || ch == '\n') {
+                    break;
+                } else {
+                    field.push(ch);
+                    i += 1;
+                }
+            }
+            while let Some(&ch) = c.get(i).filter(|&&ch| ch != delim && ch != '\n') {
+                field.push(ch);
+                i += 1;
+            }
+            row.push(field);
+            if c.get(i) == Some(&delim) {
+                i += 1;
+                continue;
+            }
+            i += 1;
+            break;
+        }
+        rows.push(row);
+    }
+    rows
 }
 
 /// `list-table` (`tables.py`: `ListTable.run`): a uniform two-level bullet list.
@@ -1142,11 +1552,12 @@ fn list_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir {
         type_name, line, ..
     } = *d;
-    if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
-    }
+    let title = match b.arguments.first() {
+        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
+        None => None,
+    };
     content_required(sm, type_name, &b, line)?;
-    let elems = sm.nested(b.content.clone())?;
+    let (elems, nodes) = sm.nested_nodes(b.content.clone())?;
     let err = |sm: &mut Sm, detail: String| {
         sm.doc.error(
             format!("Error parsing content block for the \"{type_name}\" directive: {detail}"),
@@ -1186,7 +1597,14 @@ fn list_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         }
     }
     add_name(sm, &b, "name", line)?;
-    Ok(one(Elem::Table))
+    let mut node = list_table_node(&b, list_rows(&nodes), ncols.unwrap_or(0));
+    table_options(&b, &mut node);
+    add_classes(&mut node, class_values(&b, "class"));
+    name_node(sm, &b, "name", &mut node);
+    if let Some(t) = title {
+        node.children.insert(0, with("title", t).into());
+    }
+    Ok(one_node(Elem::Table, node))
 }
 
 /// `image` and `figure` (`images.py`): alignment values, the target reference, the caption.
@@ -1244,26 +1662,158 @@ fn image_or_figure(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     if named {
         p.summary.named_target = true;
     }
+    let image = image_node(sm, &b, name == "figure", subst_alt(sm));
     if name == "figure" {
-        add_name(sm, &b, "figname", line)?;
-        if !b.content.is_empty() {
-            let elems = sm.nested(b.content)?;
-            match elems.first() {
-                Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
-                Some(_) => {
-                    return Err(sm.doc.error(
-                        "Figure caption must be a paragraph or empty comment.".into(),
-                        Some(line),
-                    ));
-                }
-            }
-        }
+        let fig = figure(sm, b, image, line)?;
         block_elem(&mut p, Elem::Other);
+        p.nodes.push(fig.into());
     } else {
         p.inline = true;
         block_elem(&mut p, Elem::Other);
+        p.nodes.push(image);
     }
     Ok(p)
+}
+
+/// The preset `alt` of an image in a substitution definition: the substitution's name.
+fn subst_alt(sm: &Sm) -> Option<String> {
+    if sm.in_subst {
+        sm.subst_name.clone()
+    } else {
+        None
+    }
+}
+
+/// `Image.run`'s node: the `image` (options as attributes), wrapped in a `reference` when it
+/// has a target.
+fn image_node(sm: &mut Sm, b: &Block, figure: bool, alt: Option<String>) -> Node {
+    let mut img = Element::new("image");
+    let arg: Vec<char> = b
+        .arguments
+        .first()
+        .map_or(Vec::new(), |a| a.chars().collect());
+    img.set(
+        "uri",
+        super::tree::target_uri(&super::inline::escape2null(&arg)),
+    );
+    if let Some(a) = alt {
+        img.set("alt", a);
+    }
+    for (k, v) in &b.options {
+        let Some(v) = v else {
+            if k == "alt" {
+                img.set("alt", "");
+            }
+            continue;
+        };
+        match k.as_str() {
+            "alt" | "loading" => {
+                img.set(k, v.clone());
+            }
+            "align" if !figure => {
+                img.set(k, v.trim().to_lowercase());
+            }
+            "height" | "width" => {
+                img.set(k, super::tree::measure(v));
+            }
+            "scale" => {
+                let n = py_int(v.trim_end_matches([' ', '%'])).unwrap_or(0);
+                img.set(k, n.to_string());
+            }
+            _ => {}
+        }
+    }
+    add_classes(&mut img, class_values(b, "class"));
+    name_node(sm, b, "name", &mut img);
+    let Some(Some(target)) = opt(b, "target") else {
+        return img.into();
+    };
+    let block: Vec<Vec<char>> = target
+        .lines()
+        .map(|l| super::inline::escape2null(&l.chars().collect::<Vec<_>>()))
+        .collect();
+    let mut reference = Element::new("reference");
+    let last_ref = block.last().is_some_and(|l| strip(l).last() == Some(&'_'));
+    let joined: Vec<char> = block
+        .iter()
+        .map(|l| strip(l).iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    match last_ref.then(|| reference_name(strip(&joined))).flatten() {
+        Some(rn) => {
+            reference.set("refname", normalize_name(&rn));
+            reference.set("name", super::chars::ws_normalize(&rn));
+        }
+        None => {
+            let raw: Vec<char> = block.join(&' ');
+            reference.set("refuri", super::tree::target_uri(&raw));
+        }
+    }
+    reference.children.push(img.into());
+    reference.into()
+}
+
+/// `Figure.run`: the figure's name and content (a caption paragraph or empty comment first).
+fn figure(sm: &mut Sm, b: Block, image: Node, line: usize) -> R<Element> {
+    add_name(sm, &b, "figname", line)?;
+    let mut fig = figure_node(sm, &b, image);
+    if !b.content.is_empty() {
+        let (elems, nodes) = sm.nested_nodes(b.content)?;
+        figure_content(&mut fig, nodes);
+        match elems.first() {
+            Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
+            Some(_) => {
+                return Err(sm.doc.error(
+                    "Figure caption must be a paragraph or empty comment.".into(),
+                    Some(line),
+                ));
+            }
+        }
+    }
+    Ok(fig)
+}
+
+/// `Figure.run`'s `figure` element around the image.
+fn figure_node(sm: &mut Sm, b: &Block, image: Node) -> Element {
+    let mut fig = with("figure", vec![image]);
+    if let Some(Some(w)) = opt(b, "figwidth")
+        && w.trim().to_lowercase() != "image"
+    {
+        let m = super::tree::measure(w);
+        let unitless = m
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+        fig.set("width", if unitless { format!("{m}px") } else { m });
+    }
+    add_classes(&mut fig, class_values(b, "figclass"));
+    name_node(sm, b, "figname", &mut fig);
+    if let Some(Some(a)) = opt(b, "align") {
+        fig.set("align", a.trim().to_lowercase());
+    }
+    fig
+}
+
+/// A figure's content: targets and pending nodes, then the caption (a paragraph's children)
+/// or an empty comment, then the legend.
+fn figure_content(fig: &mut Element, nodes: Vec<Node>) {
+    let mut rest = nodes.into_iter();
+    for n in rest.by_ref() {
+        let Node::Element(e) = n else { continue };
+        match e.tag.as_str() {
+            "target" | "pending" => fig.children.push(e.into()),
+            "paragraph" => {
+                fig.children.push(with("caption", e.children).into());
+                break;
+            }
+            _ => break,
+        }
+    }
+    let legend: Vec<Node> = rest.collect();
+    if !legend.is_empty() {
+        fig.children.push(with("legend", legend).into());
+    }
 }
 
 /// `contents` (`parts.py`: `Contents.run`): not inside topics or body elements.
@@ -1282,10 +1832,87 @@ fn contents(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
-    if let Some(t) = b.arguments.first() {
-        inline_args(sm, &t.clone(), line)?;
+    let title = match b.arguments.first() {
+        Some(t) => Some(with("title", inline_arg_nodes(sm, &t.clone(), line)?)),
+        None if opt(&b, "local").is_some() => None,
+        None => Some(text_elem("title", "Contents")),
+    };
+    let mut topic = Element::new("topic");
+    topic.push_to("classes", "contents");
+    add_classes(&mut topic, class_values(&b, "class"));
+    if opt(&b, "local").is_some() {
+        topic.push_to("classes", "local");
     }
-    Ok(one(Elem::Pending))
+    let name = normalize_name(
+        &title
+            .as_ref()
+            .map_or("Contents".into(), super::tree::astext),
+    );
+    if let Some(t) = title {
+        topic.children.push(t.into());
+    }
+    if !sm.doc.tree_names.contains_key(&name) {
+        topic.push_to("names", name);
+    }
+    sm.doc.note_implicit_node(&mut topic);
+    let mut pending = pending("Contents");
+    for (k, v) in &b.options {
+        let value = match (k.as_str(), v) {
+            ("depth", Some(v)) => py_int(v).unwrap_or(0).to_string(),
+            ("backlinks", Some(v)) if v.trim().to_lowercase() != "none" => v.trim().to_lowercase(),
+            ("class", _) => py_list(&class_values(&b, "class")),
+            _ => "None".into(),
+        };
+        pending.set(&format!("details.{k}"), value);
+    }
+    topic.children.push(pending.into());
+    Ok(one_node(Elem::Pending, topic))
+}
+
+/// A `pending` node for the transform `name` (docutils.transforms' class name).
+fn pending(name: &str) -> Element {
+    let mut p = Element::new("pending");
+    p.set("transform", name);
+    p
+}
+
+/// Python's `str()` of a list of strings.
+fn py_list(v: &[String]) -> String {
+    let items: Vec<String> = v.iter().map(|s| format!("'{s}'")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// `sectnum`, `target-notes`, `title` (`parts.py`, `references.py`, `misc.py`): pending
+/// transforms, or the document's `title` attribute.
+fn pending_directive(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
+    let mut p = one(Elem::Pending);
+    match d.name {
+        "sectnum" => {
+            let mut node = pending("SectNum");
+            for (k, v) in &b.options {
+                let v = v.clone().unwrap_or_else(|| "None".into());
+                let v = match k.as_str() {
+                    "depth" | "start" => py_int(&v).map_or(v, |n| n.to_string()),
+                    _ => v,
+                };
+                node.set(&format!("details.{k}"), v);
+            }
+            p.nodes.push(node.into());
+        }
+        "target-notes" => {
+            let mut node = pending("TargetNotes");
+            if opt(&b, "class").is_some() {
+                node.set("details.class", py_list(&class_values(&b, "class")));
+            }
+            p.nodes.push(node.into());
+        }
+        _ => {
+            if let (Some(t), Some(doc)) = (b.arguments.first(), sm.doc.stack.first_mut()) {
+                doc.set("title", t.clone());
+            }
+        }
+    }
+    Ok(p)
 }
 
 /// `header` and `footer` (`parts.py`: `Header.run`, `Footer.run`): content required.
@@ -1294,14 +1921,43 @@ fn header_or_footer(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
         type_name, line, ..
     } = *d;
     content_required(sm, type_name, &b, line)?;
-    sm.nested(b.content)?;
+    let (_, nodes) = sm.nested_nodes(b.content)?;
+    sm.doc.decoration(d.name, nodes);
     Ok(one(Elem::Pending))
 }
 
-/// `meta` (`html.py`: `Meta.run`): its content is parsed, then left pending.
+/// `meta` (`html.py`: `Meta.run`): its content is parsed, then left pending; each field
+/// becomes a `meta` element (`name`, `content`).
 fn meta(sm: &mut Sm, _d: &Dir, b: Block) -> R<Produced> {
-    sm.nested(b.content)?;
-    Ok(one(Elem::Pending))
+    let (_, nodes) = sm.nested_nodes(b.content)?;
+    let mut p = one(Elem::Pending);
+    for list in nodes.iter().filter_map(Node::element) {
+        for field in list.children.iter().filter_map(Node::element) {
+            let part = |tag: &str| {
+                field
+                    .children
+                    .iter()
+                    .filter_map(Node::element)
+                    .find(|e| e.tag == tag)
+                    .map(super::tree::astext)
+                    .unwrap_or_default()
+            };
+            let mut m = Element::new("meta");
+            let name = part("field_name");
+            let mut words = name.split_whitespace();
+            if let Some(n) = words.next() {
+                m.set("name", n);
+            }
+            for w in words {
+                if let Some((k, v)) = w.split_once('=') {
+                    m.set(k, v);
+                }
+            }
+            m.set("content", part("field_body").replace('\n', " "));
+            p.nodes.push(m.into());
+        }
+    }
+    Ok(p)
 }
 
 /// `raw` and `include` (`misc.py`): disabled under readme_renderer's settings.
@@ -1331,18 +1987,77 @@ fn substitution_only(sm: &mut Sm, d: &Dir, b: Block, subst: Option<&str>) -> R<P
         content_required(sm, type_name, &b, line)?;
         let elems = {
             let before = sm.doc.anonymous_refs;
-            let r = replace_content(sm, b.content.clone())?;
+            let (r, nodes) = replace_content(sm, b.content.clone())?;
             if sm.doc.anonymous_refs > before {
                 p.summary.anonymous_ref = true;
             }
+            p.nodes = nodes;
             r
         };
         p.summary.named_target |= elems.named_target;
         p.summary.auto_footnote_ref |= elems.auto_footnote_ref;
         p.summary.anonymous_ref |= elems.anonymous_ref;
     }
+    match name {
+        "unicode" => {
+            let arg = b.arguments.first().cloned().unwrap_or_default();
+            p.nodes = unicode_codes(&arg).into_iter().map(Node::Text).collect();
+            for (opt_name, attrs) in [
+                ("trim", &["ltrim", "rtrim"][..]),
+                ("ltrim", &["ltrim"]),
+                ("rtrim", &["rtrim"]),
+            ] {
+                if opt(&b, opt_name).is_some() {
+                    p.subst_attrs.extend(attrs.iter().copied());
+                }
+            }
+        }
+        "date" => {
+            let format = content_text(sm, &b);
+            let format = if format.is_empty() {
+                "%Y-%m-%d".into()
+            } else {
+                format
+            };
+            p.nodes = vec![Node::Text(super::tree::strftime_today(&format))];
+        }
+        _ => {}
+    }
     p.inline = true;
     Ok(p)
+}
+
+/// `Unicode.run`: the codes before a ".. " comment, each decoded (`directives.unicode_code`:
+/// decimal, `0x`/`x`/`\x`/`U+`/`u`/`\u` hexadecimal, `&#x...;`) or kept as written.
+fn unicode_codes(arg: &str) -> Vec<String> {
+    let mut text = arg;
+    for (i, _) in arg.match_indices(".. ") {
+        let before = arg[..i].chars().last();
+        if i == 0 || matches!(before, Some(' ') | Some('\n')) {
+            text = &arg[..i];
+            break;
+        }
+    }
+    text.split_whitespace()
+        .map(|code| {
+            if code.chars().all(|c| c.is_ascii_digit()) {
+                return code
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map_or(code.to_string(), String::from);
+            }
+            let lower = code.to_lowercase();
+            let hex = ["0x", "x", "\\x", "u+", "u", "\\u"]
+                .iter()
+                .find_map(|p| lower.strip_prefix(p))
+                .or_else(|| lower.strip_prefix("&#x").and_then(|h| h.strip_suffix(';')));
+            hex.filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+                .map_or(code.to_string(), String::from)
+        })
+        .collect()
 }
 
 /// `class` (`misc.py`: `Class.run`): valid class values; content parsed into a plain element.
@@ -1363,11 +2078,24 @@ fn class(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             }
         }
     }
+    let values: Vec<String> = b.arguments.first().map_or(Vec::new(), |a| {
+        a.split_whitespace().map(super::ids::make_id).collect()
+    });
     if !b.content.is_empty() {
-        let elems = sm.nested_in(b.content, Parent::Plain)?;
+        let (elems, nodes) = sm.nested_full(b.content, Parent::Plain)?;
         p.elems.extend(elems);
+        for mut n in nodes {
+            if let Node::Element(e) = &mut n {
+                add_classes(e, values.clone());
+            }
+            p.nodes.push(n);
+        }
     } else {
         block_elem(&mut p, Elem::Pending);
+        let mut node = pending("ClassAttribute");
+        node.set("details.class", py_list(&values));
+        node.set("details.directive", type_name);
+        p.nodes.push(node.into());
     }
     Ok(p)
 }
@@ -1493,8 +2221,8 @@ fn csv_rows(text: &[char]) -> Result<usize, String> {
     Ok(rows)
 }
 
-/// `Replace.run`: the content must be one paragraph; returns its inline summary.
-fn replace_content(sm: &mut Sm, content: Vec<L>) -> R<InlineSummary> {
+/// `Replace.run`: the content must be one paragraph; returns its inline summary and nodes.
+fn replace_content(sm: &mut Sm, content: Vec<L>) -> R<(InlineSummary, Vec<Node>)> {
     // A single paragraph: no blank line inside, and not another construct.
     let first = content
         .first()
@@ -1502,18 +2230,22 @@ fn replace_content(sm: &mut Sm, content: Vec<L>) -> R<InlineSummary> {
         .unwrap_or_default();
     let multi = content.iter().any(|l| is_blank(sm.text_of(*l)));
     if multi || directive_marker(&first, 0).is_some() && first.starts_with(&['.', '.']) {
-        let elems = sm.nested(content)?;
+        let (elems, nodes) = sm.nested_nodes(content)?;
         if elems.len() != 1 || !matches!(elems[0], Elem::Paragraph) {
             return Err(sm.doc.error(
                 "Error in \"replace\" directive: may contain a single paragraph only.".into(),
                 content_line(sm),
             ));
         }
-        return Ok(InlineSummary::default());
+        let children = match nodes.into_iter().next() {
+            Some(Node::Element(e)) => e.children,
+            _ => Vec::new(),
+        };
+        return Ok((InlineSummary::default(), children));
     }
     let text = super::machine::join_lines(sm, &content);
     let line = content.first().map(|l| l.abs + 1).unwrap_or(1);
-    sm.inline(&text, line)
+    sm.inline_nodes(&text, line)
 }
 
 fn content_line(sm: &Sm) -> Option<usize> {

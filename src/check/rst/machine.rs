@@ -9,6 +9,7 @@
 //! `docutils/parsers/rst/states.py`).
 
 use super::inline::{self, InlineSummary};
+use super::node::Node;
 use super::{Doc, Elem, R};
 
 /// A view of one source line: `src[abs][start..end]`.
@@ -23,6 +24,10 @@ pub(super) struct L {
 #[derive(Debug, Default, Clone)]
 pub(super) struct Produced {
     pub elems: Vec<Elem>,
+    /// The docutils nodes it produced, in order.
+    pub nodes: Vec<Node>,
+    /// Attributes set to "1" on the enclosing substitution definition (`unicode`'s trims).
+    pub subst_attrs: Vec<&'static str>,
     /// Inline content (image, replacement text...) usable inside a substitution definition.
     pub inline: bool,
     pub summary: InlineSummary,
@@ -37,7 +42,12 @@ pub(super) struct Sm<'a, 'd> {
     pub next: usize,
     pub match_titles: bool,
     pub out: Vec<Elem>,
+    /// The nodes this run produced (a nested parse's children); the top-level run appends to
+    /// the document's open section instead (`Doc::append_top`).
+    pub nodes: Vec<Node>,
     pub in_subst: bool,
+    /// The name of the substitution being defined (an image's preset `alt`).
+    pub subst_name: Option<String>,
     /// The docutils node the lines are parsed into, where a directive asks about it.
     pub parent: Parent,
 }
@@ -73,7 +83,9 @@ impl<'a, 'd> Sm<'a, 'd> {
             next: 0,
             match_titles,
             out: Vec::new(),
+            nodes: Vec::new(),
             in_subst: false,
+            subst_name: None,
             parent: if match_titles {
                 Parent::Structure
             } else {
@@ -107,24 +119,44 @@ impl<'a, 'd> Sm<'a, 'd> {
         }
     }
 
-    pub fn inline(&mut self, text: &[char], line: usize) -> R<InlineSummary> {
-        inline::parse(self.doc, text, line)
+    /// Inline markup as `inline::parse` checks it, and its nodes (`inline::parse_nodes`),
+    /// the inline targets entered in the tree's name table.
+    pub fn inline_nodes(&mut self, text: &[char], line: usize) -> R<(InlineSummary, Vec<Node>)> {
+        let (summary, mut nodes) = inline::parse_nodes(self.doc, text, line)?;
+        self.doc.note_inline_targets(&mut nodes);
+        Ok((summary, nodes))
+    }
+
+    /// Adds a node to what this run produced (docutils' `self.parent += node`).
+    pub fn emit(&mut self, n: impl Into<Node>) {
+        if self.match_titles {
+            self.doc.append_top(n.into());
+        } else {
+            self.nodes.push(n.into());
+        }
     }
 }
 
 /// What a directive needs from the block parser (docutils' `state.nested_parse` and
 /// `Body.block_quote`): implemented by `block` for [`Sm`], called by `directive`.
 pub(super) trait Nest {
-    /// A nested parse into a node of the given kind; returns the elements it produced.
-    fn nested_in(&mut self, lines: Vec<L>, parent: Parent) -> R<Vec<Elem>>;
+    /// A nested parse into a node of the given kind; returns the elements and the nodes it
+    /// produced.
+    fn nested_full(&mut self, lines: Vec<L>, parent: Parent) -> R<(Vec<Elem>, Vec<Node>)>;
 
-    /// Run a nested state machine over `lines` (no section titles) and return its elements.
-    fn nested(&mut self, lines: Vec<L>) -> R<Vec<Elem>> {
-        self.nested_in(lines, Parent::Body)
+    /// A nested parse of `lines` (no section titles) into a body element: its elements and
+    /// nodes.
+    fn nested_nodes(&mut self, lines: Vec<L>) -> R<(Vec<Elem>, Vec<Node>)> {
+        self.nested_full(lines, Parent::Body)
     }
 
-    /// `Body.block_quote`: the quote, with attributions split off.
-    fn block_quote_body(&mut self, indented: Vec<L>) -> R;
+    /// Nested parses of texts that are not the document's (a csv-table's cells) for the tree
+    /// only: the validator's state is left as it was (`Doc::tree_only`). `None` for a text
+    /// whose parse failed.
+    fn tree_only_parse(&mut self, texts: &[String]) -> Vec<Option<Vec<Node>>>;
+
+    /// `Body.block_quote`: the quotes (with attributions split off), as nodes.
+    fn block_quote_body(&mut self, indented: Vec<L>) -> R<Vec<Node>>;
 }
 
 pub(super) fn join_lines(sm: &Sm, lines: &[L]) -> Vec<char> {

@@ -8,9 +8,11 @@
 //! tables ([`table`]), and the document-level checks (references, substitutions, footnotes,
 //! transitions, bibliographic fields, empty output) in this file.
 //!
-//! It is a validator, not a renderer: it builds no HTML and keeps only as much of the document
-//! tree as the checks need. Like docutils with `halt_level=2`, it stops at the first problem, so
-//! it returns at most one. Markdown and plain text are not its business.
+//! It is a validator, not a renderer: it builds no HTML. The same single pass also builds
+//! docutils' parsed document tree ([`doctree`], `node` elements; bookkeeping in `tree`), which
+//! the preview's transforms and HTML writer take from there. Like docutils with
+//! `halt_level=2`, it stops at the first problem, so it returns at most one. Markdown and plain
+//! text are not its business.
 //!
 //! Layout: `machine` (the line machine both parsers share, and the `Nest` trait) is used by
 //! `block` (the states) and `directive` (the directive and role tables); `block` calls
@@ -26,6 +28,7 @@ mod machine;
 pub mod node;
 mod table;
 mod tables;
+mod tree;
 
 use std::collections::{HashMap, HashSet};
 
@@ -116,8 +119,19 @@ pub fn validate(source: &str) -> Vec<RstProblem> {
 /// any transform: `docutils.parsers.rst.Parser().parse` with readme_renderer's settings), or
 /// `None` where [`validate`] reports a problem (PyPI would not render the description).
 pub fn doctree(source: &str) -> Option<node::Element> {
-    let _ = source;
-    None
+    if !validate_lines(source) {
+        return None;
+    }
+    let mut doc = Doc::new(string2lines(source));
+    doc.run().ok()?;
+    Some(doc.finish_tree())
+}
+
+/// Whether every line is within docutils' `line_length_limit` (see [`validate`]).
+fn validate_lines(source: &str) -> bool {
+    string2lines(source)
+        .iter()
+        .all(|l| l.len() <= LINE_LENGTH_LIMIT)
 }
 
 /// The inline nodes docutils' `Inliner.parse` (`docutils/parsers/rst/states.py`) builds for
@@ -246,6 +260,7 @@ struct NameEntry {
 }
 
 /// Document-wide state: docutils' `memo` and `document` bookkeeping, plus the first problem.
+#[derive(Clone)]
 struct Doc {
     src: Vec<Vec<char>>,
     problem: Option<RstProblem>,
@@ -276,6 +291,13 @@ struct Doc {
     /// (`document.id_counter`): see `ids.rs`.
     ids: HashSet<String>,
     id_counter: HashMap<String, usize>,
+    /// The document element and the sections open in it (docutils' parent chain while the
+    /// top-level state machine runs); `finish_tree` closes them.
+    stack: Vec<node::Element>,
+    /// The tree's own name table (`document.names` / `nametypes`), see `tree.rs`.
+    tree_names: HashMap<String, tree::TreeName>,
+    /// Names to move to `dupnames` on an element built earlier, by that element's id.
+    dupname_fixups: HashMap<String, Vec<String>>,
 }
 
 impl Doc {
@@ -305,6 +327,9 @@ impl Doc {
             targets: Vec::new(),
             ids: HashSet::new(),
             id_counter: HashMap::new(),
+            stack: vec![tree::document()],
+            tree_names: HashMap::new(),
+            dupname_fixups: HashMap::new(),
         }
     }
 

@@ -13,6 +13,15 @@ pub(super) struct Cell {
     pub right: usize,
 }
 
+/// A table's shape as docutils' `structure_from_cells` gives it: column widths, the number of
+/// head rows, and the rows' cells with their `morerows` and `morecols`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Layout {
+    pub colwidths: Vec<usize>,
+    pub head_rows: usize,
+    pub rows: Vec<Vec<(Cell, usize, usize)>>,
+}
+
 /// A table markup error: the message and the line offset within the table.
 pub(super) struct TableError(pub String, pub usize);
 
@@ -25,7 +34,7 @@ fn at(block: &[Vec<char>], r: usize, c: usize) -> char {
 fn find_head_body_sep(
     block: &mut [Vec<char>],
     is_sep: impl Fn(&[char]) -> bool,
-) -> Result<(), TableError> {
+) -> Result<Option<usize>, TableError> {
     let n = block.len();
     let mut head_body_sep: Option<usize> = None;
     for (i, row) in block.iter_mut().enumerate() {
@@ -54,11 +63,11 @@ fn find_head_body_sep(
             n.saturating_sub(1),
         ));
     }
-    Ok(())
+    Ok(head_body_sep)
 }
 
 /// `GridTableParser.parse`: the block has a uniform width and '+'/'|' edges.
-pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
+pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Layout, TableError> {
     let is_sep = |l: &[char]| {
         l.len() >= 4
             && l[0] == '+'
@@ -69,7 +78,7 @@ pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
     };
     let mut block: Vec<Vec<char>> = block.to_vec();
     let n = block.len();
-    find_head_body_sep(&mut block, is_sep)?;
+    let sep = find_head_body_sep(&mut block, is_sep)?;
     let bottom = n.saturating_sub(1);
     let right = block.first().map_or(0, |l| l.len().saturating_sub(1));
     let mut done: Vec<isize> = vec![-1; right + 1];
@@ -106,7 +115,62 @@ pub(super) fn parse_grid(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
     if done.iter().take(right).any(|&d| d != last) {
         return Err(TableError("Malformed table; parse incomplete.".into(), 0));
     }
-    Ok(cells)
+    Ok(grid_layout(&block, cells, sep))
+}
+
+/// `GridTableParser.structure_from_cells`: rows and columns from the cells' borders.
+/// Every '+' met while tracing a cell is a row or column boundary (`scan_right`,
+/// `scan_down`, `scan_left`, `scan_up`).
+fn grid_layout(block: &[Vec<char>], cells: Vec<Cell>, sep: Option<usize>) -> Layout {
+    let mut rowseps: Vec<usize> = vec![0];
+    let mut colseps: Vec<usize> = vec![0];
+    for c in &cells {
+        let (top, left) = (c.top.saturating_sub(1), c.left.saturating_sub(1));
+        for i in left + 1..=c.right {
+            if at(block, top, i) == '+' {
+                colseps.push(i);
+            }
+            if i < c.right && at(block, c.bottom, i) == '+' {
+                colseps.push(i);
+            }
+        }
+        for i in top + 1..=c.bottom {
+            if at(block, i, c.right) == '+' {
+                rowseps.push(i);
+            }
+            if i < c.bottom && at(block, i, left) == '+' {
+                rowseps.push(i);
+            }
+        }
+    }
+    rowseps.sort_unstable();
+    rowseps.dedup();
+    colseps.sort_unstable();
+    colseps.dedup();
+    let index = |v: &[usize], x: usize| v.iter().position(|&y| y == x).unwrap_or(0);
+    let colwidths = colseps
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0] + 1))
+        .collect();
+    let mut grid: Vec<Vec<Option<(Cell, usize, usize)>>> =
+        vec![vec![None; colseps.len().saturating_sub(1)]; rowseps.len().saturating_sub(1)];
+    for c in cells {
+        let row = index(&rowseps, c.top.saturating_sub(1));
+        let col = index(&colseps, c.left.saturating_sub(1));
+        let morerows = index(&rowseps, c.bottom).saturating_sub(row + 1);
+        let morecols = index(&colseps, c.right).saturating_sub(col + 1);
+        if let Some(slot) = grid.get_mut(row).and_then(|r| r.get_mut(col)) {
+            *slot = Some((c, morerows, morecols));
+        }
+    }
+    Layout {
+        colwidths,
+        head_rows: sep.map_or(0, |s| index(&rowseps, s)),
+        rows: grid
+            .into_iter()
+            .map(|r| r.into_iter().flatten().collect())
+            .collect(),
+    }
 }
 
 fn scan_right(
@@ -169,7 +233,7 @@ fn scan_left(b: &[Vec<char>], top: usize, left: usize, bottom: usize, right: usi
 }
 
 /// `SimpleTableParser.parse`. Returns the cells of every row.
-pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError> {
+pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Layout, TableError> {
     let mut block: Vec<Vec<char>> = block.to_vec();
     let n = block.len();
     if n < 2 {
@@ -183,13 +247,13 @@ pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError>
         }
     }
     let is_sep = |l: &[char]| l.first() == Some(&'=') && l.iter().all(|&c| c == '=' || c == ' ');
-    find_head_body_sep(&mut block, is_sep)?;
+    let sep = find_head_body_sep(&mut block, is_sep)?;
     let mut columns = parse_columns(&block[0], 0, None)?;
     let Some(&(firststart, firstend)) = columns.first() else {
         return Err(TableError("Malformed table; parse incomplete.".into(), 0));
     };
     let is_span = |l: &[char]| l.first() == Some(&'-') && l.iter().all(|&c| c == '-' || c == ' ');
-    let mut cells = Vec::new();
+    let mut cells: Vec<Vec<(Cell, usize, usize)>> = Vec::new();
     let mut offset = 1;
     let mut start = 1;
     let mut text_found = false;
@@ -217,7 +281,19 @@ pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Vec<Cell>, TableError>
         }
         offset += 1;
     }
-    Ok(cells)
+    let colwidths = columns.iter().map(|(s, e)| e.saturating_sub(*s)).collect();
+    let head_rows = match sep {
+        Some(s) => cells
+            .iter()
+            .position(|r| r.first().is_some_and(|c| c.0.top > s))
+            .unwrap_or(0),
+        None => 0,
+    };
+    Ok(Layout {
+        colwidths,
+        head_rows,
+        rows: cells,
+    })
 }
 
 fn slice_blank(line: &[char], a: usize, b: usize) -> bool {
@@ -269,7 +345,7 @@ fn parse_row(
     end_line: usize,
     spanline: Option<usize>,
     columns: &mut [(usize, usize)],
-    cells: &mut Vec<Cell>,
+    cells: &mut Vec<Vec<(Cell, usize, usize)>>,
 ) -> Result<(), TableError> {
     let lines = &block[start.min(end_line)..end_line];
     if lines.is_empty() && spanline.is_none() {
@@ -302,40 +378,48 @@ fn parse_row(
             }
         }
     }
-    // init_row: span alignment
+    cells.push(init_row(&cols, columns, start, end_line)?);
+    Ok(())
+}
+
+/// `SimpleTableParser.init_row`: each column span must start on a column boundary and end on
+/// one; the cells with their `morecols`.
+fn init_row(
+    cols: &[(usize, usize)],
+    columns: &[(usize, usize)],
+    start: usize,
+    end_line: usize,
+) -> Result<Vec<(Cell, usize, usize)>, TableError> {
+    let misaligned = || {
+        TableError(
+            format!("Column span alignment problem in table line {}.", start + 2),
+            start + 1,
+        )
+    };
+    let mut row = Vec::new();
     let mut i = 0;
-    for &(cs, ce) in &cols {
-        let Some(&(ms, _)) = columns.get(i) else {
-            return Err(TableError(
-                format!("Column span alignment problem in table line {}.", start + 2),
-                start + 1,
-            ));
-        };
-        if cs != ms {
-            return Err(TableError(
-                format!("Column span alignment problem in table line {}.", start + 2),
-                start + 1,
-            ));
+    for &(cs, ce) in cols {
+        match columns.get(i) {
+            Some(&(ms, _)) if ms == cs => {}
+            _ => return Err(misaligned()),
         }
+        let first = i;
         loop {
             match columns.get(i) {
                 Some(&(_, me)) if me == ce => break,
                 Some(_) => i += 1,
-                None => {
-                    return Err(TableError(
-                        format!("Column span alignment problem in table line {}.", start + 2),
-                        start + 1,
-                    ));
-                }
+                None => return Err(misaligned()),
             }
         }
+        let morecols = i - first;
         i += 1;
-        cells.push(Cell {
+        let cell = Cell {
             top: start,
             bottom: end_line,
             left: cs,
             right: ce,
-        });
+        };
+        row.push((cell, 0, morecols));
     }
-    Ok(())
+    Ok(row)
 }
