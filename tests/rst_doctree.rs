@@ -199,12 +199,11 @@ fn parsed_tree_matches_docutils() {
         pct(same_full, compared),
     );
     assert!(real_compared >= 400, "corpus too small: {real_compared}");
-    // With inline::parse_nodes still a stub (one text node), section names from titles with
-    // markup and inline targets' names differ: 88.7% here, 100% once the inline nodes land
-    // (then raise this to 98).
     let rate = pct(real_structure, real_compared);
     assert!(
-        rate >= 88.0,
-        "structure agreement {rate:.2}% of the real documents is below 88%"
+        rate >= 98.0,
+        "structure agreement {rate:.2}% of the real documents is below 98%"
     );
+    let full = pct(same_full, compared);
+    assert!(full >= 98.0, "full agreement {full:.2}% is below 98%");
 }

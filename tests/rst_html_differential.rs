@@ -44,8 +44,10 @@ fn first_difference(ours: &str, theirs: &str) -> (String, String, String) {
 #[test]
 fn the_rst_page_is_readme_renderers() {
     let corpus = rst_corpus::corpus(3, 0x5EED_2024);
-    let real: std::collections::HashSet<String> =
-        rst_corpus::real_docs().into_iter().map(|(n, _)| n).collect();
+    let real: std::collections::HashSet<String> = rst_corpus::real_docs()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     let tally = compare(&corpus, &real);
     assert!(
         tally.rendered >= 500,
@@ -79,7 +81,12 @@ fn the_rst_page_is_readme_renderers_on_held_out_descriptions() {
     corpus.sort();
     let real = corpus.iter().map(|(n, _)| n.clone()).collect();
     let tally = compare(&corpus, &real);
-    assert!(tally.pct() >= 95.0, "{}/{} identical", tally.same, tally.rendered);
+    assert!(
+        tally.pct() >= 95.0,
+        "{}/{} identical",
+        tally.same,
+        tally.rendered
+    );
 }
 
 /// Counts of one comparison.
@@ -131,10 +138,9 @@ fn compare(corpus: &[(String, String)], real_names: &std::collections::HashSet<S
             continue;
         }
         let (tag, a, b) = first_difference(&ours, &theirs);
-        groups
-            .entry(tag)
-            .or_default()
-            .push(format!("  {name}\n    hoist:           {a}\n    readme_renderer: {b}"));
+        groups.entry(tag).or_default().push(format!(
+            "  {name}\n    hoist:           {a}\n    readme_renderer: {b}"
+        ));
     }
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     println!(

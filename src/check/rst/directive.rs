@@ -1755,14 +1755,19 @@ fn image_node(sm: &mut Sm, b: &Block, figure: bool, alt: Option<String>) -> Node
     reference.into()
 }
 
-/// `Figure.run`: the figure's name and content (a caption paragraph or empty comment first).
+/// `Figure.run`: the figure's name and content (a caption paragraph or empty comment first,
+/// after any targets).
 fn figure(sm: &mut Sm, b: Block, image: Node, line: usize) -> R<Element> {
     add_name(sm, &b, "figname", line)?;
     let mut fig = figure_node(sm, &b, image);
     if !b.content.is_empty() {
         let (elems, nodes) = sm.nested_nodes(b.content)?;
         figure_content(&mut fig, nodes);
-        match elems.first() {
+        // docutils 0.23 skips targets and pending nodes before the caption.
+        let first = elems
+            .iter()
+            .find(|e| !matches!(e, Elem::Target | Elem::Pending));
+        match first {
             Some(Elem::Paragraph) | Some(Elem::Comment { empty: true }) | None => {}
             Some(_) => {
                 return Err(sm.doc.error(

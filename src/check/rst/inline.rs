@@ -379,8 +379,9 @@ fn find_interpreted_end(s: &[char], me: usize) -> Option<InterpEnd> {
 }
 
 /// Parse the inline markup of `text` (one paragraph, title, term...), reported at `line`:
-/// [`parse`]'s checks and bookkeeping, and the nodes docutils builds (`Inliner.parse`,
-/// `docutils/parsers/rst/states.py`): text, `emphasis`, `strong`, `literal`, `reference`,
+/// its checks (start-strings without end-strings, unknown roles...), its bookkeeping
+/// (references and targets recorded in `doc`), and the nodes docutils builds
+/// (`Inliner.parse`, `docutils/parsers/rst/states.py`): text, `emphasis`, `strong`, `literal`, `reference`,
 /// `target`, `footnote_reference`, `citation_reference`, `substitution_reference` and the
 /// nodes of interpreted text roles. Text keeps docutils' NUL for each backslash escape (its
 /// `Text` nodes do; `astext()` removes them).
@@ -392,16 +393,7 @@ pub(super) fn parse_nodes(
     run(doc, text, line, true)
 }
 
-/// Check the inline markup of `text` and record its references and targets in `doc`.
-pub(super) fn parse(doc: &mut Doc, text: &[char], line: usize) -> R<InlineSummary> {
-    // Fast path: every construct needs one of these characters.
-    if !text.iter().any(|&c| matches!(c, '*' | '`' | '_' | '|')) {
-        return Ok(InlineSummary::default());
-    }
-    run(doc, text, line, false).map(|(sum, _)| sum)
-}
-
-/// The scan shared by [`parse`] and [`parse_nodes`]; `implicit` looks for standalone URIs in
+/// The scan behind [`parse_nodes`]; `implicit` looks for standalone URIs in
 /// the text between markup (`Inliner.implicit_inline`), which never warns.
 fn run(doc: &mut Doc, text: &[char], line: usize, implicit: bool) -> R<(InlineSummary, Vec<Node>)> {
     let s = escape2null(text);

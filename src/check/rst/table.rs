@@ -252,6 +252,9 @@ pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Layout, TableError> {
     let Some(&(firststart, firstend)) = columns.first() else {
         return Err(TableError("Malformed table; parse incomplete.".into(), 0));
     };
+    // The top border's end: every later border must end there, however far a row's text
+    // widened the rightmost column (docutils' `border_end`).
+    let border_end = columns.last().map_or(0, |c| c.1);
     let is_span = |l: &[char]| l.first() == Some(&'-') && l.iter().all(|&c| c == '-' || c == ' ');
     let mut cells: Vec<Vec<(Cell, usize, usize)>> = Vec::new();
     let mut offset = 1;
@@ -264,7 +267,7 @@ pub(super) fn parse_simple(block: &[Vec<char>]) -> Result<Layout, TableError> {
                 &block,
                 start,
                 offset,
-                Some(offset),
+                Some((offset, border_end)),
                 &mut columns,
                 &mut cells,
             )?;
@@ -301,10 +304,13 @@ fn slice_blank(line: &[char], a: usize, b: usize) -> bool {
     a >= b || line[a..b].iter().all(|&c| super::chars::is_space(c))
 }
 
+/// docutils' `SimpleTableParser.parse_columns`: the column spans of a border or span line;
+/// with `main` (the table's columns and the top border's end), the last span must end where
+/// the top border does, and then takes the (possibly widened) rightmost column's end.
 fn parse_columns(
     line: &[char],
     offset: usize,
-    main: Option<&[(usize, usize)]>,
+    main: Option<(&[(usize, usize)], usize)>,
 ) -> Result<Vec<(usize, usize)>, TableError> {
     let mut cols = Vec::new();
     let mut end = 0;
@@ -321,14 +327,14 @@ fn parse_columns(
             .map_or(line.len(), |p| p + begin);
         cols.push((begin, end));
     }
-    if let Some(main) = main {
+    if let Some((main, border_end)) = main {
         let (Some(last), Some(mlast)) = (cols.last_mut(), main.last()) else {
             return Err(TableError(
                 format!("Column span incomplete in table line {}.", offset + 1),
                 offset,
             ));
         };
-        if last.1 != mlast.1 {
+        if last.1 != border_end {
             return Err(TableError(
                 format!("Column span incomplete in table line {}.", offset + 1),
                 offset,
@@ -343,7 +349,7 @@ fn parse_row(
     block: &[Vec<char>],
     start: usize,
     end_line: usize,
-    spanline: Option<usize>,
+    spanline: Option<(usize, usize)>,
     columns: &mut [(usize, usize)],
     cells: &mut Vec<Vec<(Cell, usize, usize)>>,
 ) -> Result<(), TableError> {
@@ -352,7 +358,7 @@ fn parse_row(
         return Ok(());
     }
     let mut cols = match spanline {
-        Some(s) => parse_columns(&block[s], s, Some(columns))?,
+        Some((s, border_end)) => parse_columns(&block[s], s, Some((columns, border_end)))?,
         None => columns.to_vec(),
     };
     // check_columns
