@@ -35,6 +35,9 @@ pub fn apply(document: Element) -> Element {
     frontmatter::section_subtitles(&mut s);
     references::anonymous_hyperlinks(&mut s);
     references::indirect_hyperlinks(&mut s);
+    for p in pending(&s, "TargetNotes") {
+        footnotes::target_notes(&mut s, p);
+    }
     footnotes::footnotes(&mut s);
     references::external_targets(&mut s);
     references::internal_targets(&mut s);

@@ -3,6 +3,7 @@
 //! citation with its references (`refid` one way, `backrefs` the other).
 
 use super::state::State;
+use super::misc::python_list;
 use super::tree::Id;
 
 /// `Footnotes.symbols`.
@@ -133,5 +134,97 @@ fn resolve_by_names(s: &mut State, note: Id, footnote: bool) {
                 link(s, r, note, None);
             }
         }
+    }
+}
+
+/// `TargetNotes.apply`: one auto-numbered footnote per external URI the text refers to (by a
+/// named target or an anonymous reference), replacing the `pending` element; each reference
+/// is followed by a space and a reference to its footnote.
+pub(super) fn target_notes(s: &mut State, pending: Id) {
+    let classes = python_list(super::parts::detail(&s.tree, pending, "class").unwrap_or("[]"));
+    let mut notes: Vec<(String, Id)> = Vec::new();
+    for target in s.tree.find("target") {
+        let Some(uri) = s.tree.get(target, "refuri").map(str::to_string) else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        for name in s.tree.list(target, "names") {
+            refs.extend(s.refnames.get(name).cloned().unwrap_or_default());
+        }
+        if !refs.is_empty() {
+            target_footnote(s, &uri, &refs, &mut notes, &classes);
+        }
+    }
+    for r in s.tree.find("reference") {
+        if !super::references::truthy(s.tree.get(r, "anonymous")) {
+            continue;
+        }
+        if let Some(uri) = s.tree.get(r, "refuri").map(str::to_string) {
+            target_footnote(s, &uri, &[r], &mut notes, &classes);
+        }
+    }
+    let footnotes = notes.into_iter().map(|(_, f)| f).collect();
+    s.tree.replace_self(pending, footnotes);
+}
+
+/// `TargetNotes.make_target_footnote`: the footnote for `uri` (made once), and a footnote
+/// reference after each of `refs` that is not a target.
+fn target_footnote(
+    s: &mut State,
+    uri: &str,
+    refs: &[Id],
+    notes: &mut Vec<(String, Id)>,
+    classes: &[String],
+) {
+    let footnote = match notes.iter().find(|(u, _)| u == uri) {
+        Some(&(_, f)) => f,
+        None => {
+            let f = s.tree.new_element("footnote");
+            let id = s.set_id(f, "");
+            s.tree.set(f, "auto", "1");
+            s.tree.set_list(f, "names", vec![format!("TARGET_NOTE: {id}")]);
+            let p = s.tree.new_element("paragraph");
+            let r = s.tree.new_text_element("reference", uri);
+            s.tree.set(r, "refuri", uri);
+            s.tree.append(p, r);
+            s.tree.append(f, p);
+            s.set_id(f, "");
+            s.autofootnotes.push(f);
+            s.note_explicit_target(f);
+            notes.push((uri.to_string(), f));
+            f
+        }
+    };
+    let Some(name) = s.tree.list(footnote, "names").first().cloned() else {
+        return;
+    };
+    for &r in refs {
+        if s.tree.is(r, "target") {
+            continue;
+        }
+        let refnode = s.tree.new_element("footnote_reference");
+        s.tree.set(refnode, "refname", &name);
+        s.tree.set(refnode, "auto", "1");
+        for c in classes {
+            s.tree.push_list(refnode, "classes", c);
+        }
+        s.set_id(refnode, "");
+        s.autofootnote_refs.push(refnode);
+        s.footnote_refs.entry(name.clone()).or_default().push(refnode);
+        s.note_refname(refnode);
+        let space = if classes.is_empty() {
+            s.tree.new_text(" ")
+        } else {
+            let inline = s.tree.new_text_element("inline", " ");
+            for c in classes {
+                s.tree.push_list(inline, "classes", c);
+            }
+            inline
+        };
+        let (Some(parent), Some(at)) = (s.tree.parent(r), s.tree.index(r)) else {
+            continue;
+        };
+        s.tree.insert(parent, at + 1, space);
+        s.tree.insert(parent, at + 2, refnode);
     }
 }

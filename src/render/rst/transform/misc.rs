@@ -26,7 +26,7 @@ pub(super) fn class_attribute(s: &mut State, pending: Id) {
 }
 
 /// The strings of a Python list's `str()` (`['a', 'b']`).
-fn python_list(repr: &str) -> Vec<String> {
+pub(super) fn python_list(repr: &str) -> Vec<String> {
     repr.trim_start_matches('[')
         .trim_end_matches(']')
         .split(',')
