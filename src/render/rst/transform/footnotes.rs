@@ -2,8 +2,8 @@
 //! auto-numbered footnotes, gives symbol footnotes their symbols, and links every footnote and
 //! citation with its references (`refid` one way, `backrefs` the other).
 
-use super::state::State;
 use super::misc::python_list;
+use super::state::State;
 use super::tree::Id;
 
 /// `Footnotes.symbols`.
@@ -108,7 +108,12 @@ fn symbolize_footnotes(s: &mut State) {
         labels.push(text);
     }
     let notes = s.symbol_footnotes.clone();
-    for (r, (note, text)) in s.symbol_footnote_refs.clone().into_iter().zip(notes.iter().zip(&labels)) {
+    for (r, (note, text)) in s
+        .symbol_footnote_refs
+        .clone()
+        .into_iter()
+        .zip(notes.iter().zip(&labels))
+    {
         let t = s.tree.new_text(text);
         s.tree.append(r, t);
         if let Some(id) = s.tree.list(*note, "ids").first().cloned() {
@@ -182,7 +187,8 @@ fn target_footnote(
             let f = s.tree.new_element("footnote");
             let id = s.set_id(f, "");
             s.tree.set(f, "auto", "1");
-            s.tree.set_list(f, "names", vec![format!("TARGET_NOTE: {id}")]);
+            s.tree
+                .set_list(f, "names", vec![format!("TARGET_NOTE: {id}")]);
             let p = s.tree.new_element("paragraph");
             let r = s.tree.new_text_element("reference", uri);
             s.tree.set(r, "refuri", uri);
@@ -210,7 +216,10 @@ fn target_footnote(
         }
         s.set_id(refnode, "");
         s.autofootnote_refs.push(refnode);
-        s.footnote_refs.entry(name.clone()).or_default().push(refnode);
+        s.footnote_refs
+            .entry(name.clone())
+            .or_default()
+            .push(refnode);
         s.note_refname(refnode);
         let space = if classes.is_empty() {
             s.tree.new_text(" ")

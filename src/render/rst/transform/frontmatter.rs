@@ -160,7 +160,12 @@ pub(super) fn doc_info(s: &mut State) {
         .tree
         .children(root)
         .iter()
-        .position(|&c| !matches!(s.tree.tag(c), "title" | "subtitle" | "rubric" | "decoration" | "meta"))
+        .position(|&c| {
+            !matches!(
+                s.tree.tag(c),
+                "title" | "subtitle" | "rubric" | "decoration" | "meta"
+            )
+        })
         .unwrap_or(s.tree.children(root).len());
     let nodes = extract_bibliographic(&mut s.tree, candidate);
     s.tree.detach(candidate);
@@ -237,7 +242,11 @@ fn biblio_node(t: &mut Tree, canonical: &str, name: &str, body: Id) -> Option<Id
         "authors" => authors(t, body),
         "dedication" | "abstract" => {
             let topic = t.new_element("topic");
-            let label = if canonical == "dedication" { "Dedication" } else { "Abstract" };
+            let label = if canonical == "dedication" {
+                "Dedication"
+            } else {
+                "Abstract"
+            };
             let title = t.new_text_element("title", label);
             t.append(topic, title);
             t.push_list(topic, "classes", canonical);
@@ -251,6 +260,10 @@ fn biblio_node(t: &mut Tree, canonical: &str, name: &str, body: Id) -> Option<Id
             let p = single_paragraph(t, body)?;
             clean_rcs_keywords(t, p);
             let el = t.new_element(canonical);
+            if canonical == "address" {
+                // a FixedTextElement (`nodes.address`) preserves its whitespace
+                t.set(el, "xml:space", "preserve");
+            }
             for c in t.children(p).to_vec() {
                 t.append(el, c);
             }
@@ -286,7 +299,10 @@ fn authors(t: &mut Tree, body: Id) -> Option<Id> {
         }
         groups
     } else {
-        if children.iter().any(|&c| !matches!(t.tag(c), "paragraph" | "comment")) {
+        if children
+            .iter()
+            .any(|&c| !matches!(t.tag(c), "paragraph" | "comment"))
+        {
             return None;
         }
         children
@@ -361,7 +377,8 @@ fn clean_rcs_keywords(t: &mut Tree, p: Id) {
 /// The three substitutions (`$Date: YYYY/MM/DD ... $` to `YYYY-MM-DD`, `$RCSfile: x,v $` to
 /// `x`, `$Keyword: text $` to `text`), first that matches.
 fn rcs_clean(text: &str) -> Option<String> {
-    let date = regex::Regex::new(r"(?i)\$Date: (\d\d\d\d)[-/](\d\d)[-/](\d\d)[ T][\d:]+[^$]* \$").ok()?;
+    let date =
+        regex::Regex::new(r"(?i)\$Date: (\d\d\d\d)[-/](\d\d)[-/](\d\d)[ T][\d:]+[^$]* \$").ok()?;
     if date.is_match(text) {
         return Some(date.replace_all(text, "$1-$2-$3").into_owned());
     }

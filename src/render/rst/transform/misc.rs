@@ -46,7 +46,13 @@ pub(super) fn strip_comments(s: &mut State) {
 fn ignored_sibling(tag: &str) -> bool {
     matches!(
         tag,
-        "decoration" | "meta" | "pending" | "substitution_definition" | "subtitle" | "target" | "title"
+        "decoration"
+            | "meta"
+            | "pending"
+            | "substitution_definition"
+            | "subtitle"
+            | "target"
+            | "title"
     )
 }
 

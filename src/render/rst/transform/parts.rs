@@ -144,7 +144,12 @@ fn build_contents(s: &mut State, toc: &Toc, node: Id, level: usize) -> Option<Id
         s.tree.append(entry, reference);
         let item = s.tree.new_element("list_item");
         s.tree.append(item, entry);
-        let has_reference = s.tree.preorder(title).iter().skip(1).any(|&n| s.tree.is(n, "reference"));
+        let has_reference = s
+            .tree
+            .preorder(title)
+            .iter()
+            .skip(1)
+            .any(|&n| s.tree.is(n, "reference"));
         if !has_reference {
             match toc.backlinks.as_deref() {
                 Some("entry") => s.tree.set(title, "refid", &ref_id),

@@ -120,7 +120,10 @@ pub(super) fn propagate_targets(s: &mut State) {
         for id in &ids {
             s.ids.insert(id.clone(), next);
         }
-        let in_figure = s.tree.parent(target).is_some_and(|p| s.tree.is(p, "figure"));
+        let in_figure = s
+            .tree
+            .parent(target)
+            .is_some_and(|p| s.tree.is(p, "figure"));
         if in_figure && s.tree.is(next, "caption") {
             s.tree.detach(target);
             continue;
@@ -318,8 +321,10 @@ pub(super) fn internal_targets(s: &mut State) {
 pub(super) fn dangling_references(s: &mut State) {
     for n in s.tree.preorder(s.tree.root) {
         let tag = s.tree.tag(n);
-        if !matches!(tag, "reference" | "footnote_reference" | "citation_reference")
-            || s.tree.resolved(n)
+        if !matches!(
+            tag,
+            "reference" | "footnote_reference" | "citation_reference"
+        ) || s.tree.resolved(n)
         {
             continue;
         }

@@ -42,7 +42,10 @@ pub(super) fn smart_quotes(s: &mut State) {
         if !is_text_element(tag) || skipped(tag) {
             continue;
         }
-        if s.tree.parent(n).is_some_and(|p| is_text_element(s.tree.tag(p))) {
+        if s.tree
+            .parent(n)
+            .is_some_and(|p| is_text_element(s.tree.tag(p)))
+        {
             continue;
         }
         educate_element(&mut s.tree, n);
@@ -187,27 +190,34 @@ fn educate_quotes(c: &mut Vec<char>) {
     }
     decades(c);
     opening_pass(c, '\'', OPEN_SECONDARY);
+    // CLOSING_SECONDARY, then any other single quote opens
     single_pass(c, |c, i| {
-        (c[i] == '\'' && !i.checked_sub(1).and_then(|p| at(c, p)).is_some_and(is_space))
-            .then_some(CLOSE_SECONDARY)
+        (at(c, i) == Some('\'') && !space_before(c, i)).then_some(CLOSE_SECONDARY)
     });
-    single_pass(c, |c, i| (c[i] == '\'').then_some(OPEN_SECONDARY));
+    single_pass(c, |c, i| (at(c, i) == Some('\'')).then_some(OPEN_SECONDARY));
     opening_pass(c, '"', OPEN_PRIMARY);
+    // CLOSING_PRIMARY, then any other double quote opens
     single_pass(c, |c, i| {
-        let prev_space = i.checked_sub(1).and_then(|p| at(c, p)).is_some_and(is_space);
-        let next_space = at(c, i + 1).is_some_and(is_space);
-        (c[i] == '"' && (!prev_space || next_space)).then_some(CLOSE_PRIMARY)
+        let space_after = at(c, i + 1).is_some_and(is_space);
+        (at(c, i) == Some('"') && (!space_before(c, i) || space_after)).then_some(CLOSE_PRIMARY)
     });
-    single_pass(c, |c, i| (c[i] == '"').then_some(OPEN_PRIMARY));
+    single_pass(c, |c, i| (c.get(i) == Some(&'"')).then_some(OPEN_PRIMARY));
+}
+
+/// Whether the character before `i` is whitespace.
+fn space_before(c: &[char], i: usize) -> bool {
+    i.checked_sub(1)
+        .and_then(|p| c.get(p))
+        .is_some_and(|&x| is_space(x))
 }
 
 /// `DECADE`: `'` before two digits and an `s` (the '80s) is an apostrophe.
 fn decades(c: &mut [char]) {
-    let snapshot = c.to_vec();
-    for i in 0..snapshot.len() {
-        let digit = |j: usize| snapshot.get(j).is_some_and(|x| x.is_numeric());
-        if snapshot[i] == '\'' && digit(i + 1) && digit(i + 2) && snapshot.get(i + 3) == Some(&'s') {
-            c[i] = CLOSE_SECONDARY;
+    let src = c.to_vec();
+    let digit = |j: usize| src.get(j).is_some_and(|x| x.is_numeric());
+    for (i, slot) in c.iter_mut().enumerate() {
+        if *slot == '\'' && digit(i + 1) && digit(i + 2) && src.get(i + 3) == Some(&'s') {
+            *slot = CLOSE_SECONDARY;
         }
     }
 }
@@ -244,9 +254,9 @@ fn pair_pass(c: &mut Vec<char>, matches: impl Fn(&[char], usize) -> Option<[char
 /// One `re.sub` pass of a one-character pattern with lookaround on the text before the pass.
 fn single_pass(c: &mut [char], matches: impl Fn(&[char], usize) -> Option<char>) {
     let src = c.to_vec();
-    for i in 0..src.len() {
+    for (i, slot) in c.iter_mut().enumerate() {
         if let Some(rep) = matches(&src, i) {
-            c[i] = rep;
+            *slot = rep;
         }
     }
 }
@@ -257,8 +267,14 @@ mod tests {
 
     #[test]
     fn educates_as_smartypants() {
-        assert_eq!(educate("\"Isn't this fun?\"", ' '), "\u{201c}Isn\u{2019}t this fun?\u{201d}");
-        assert_eq!(educate("a -- b --- c...", ' '), "a \u{2013} b \u{2014} c\u{2026}");
+        assert_eq!(
+            educate("\"Isn't this fun?\"", ' '),
+            "\u{201c}Isn\u{2019}t this fun?\u{201d}"
+        );
+        assert_eq!(
+            educate("a -- b --- c...", ' '),
+            "a \u{2013} b \u{2014} c\u{2026}"
+        );
         assert_eq!(educate("'quoted'", ' '), "\u{2018}quoted\u{2019}");
         assert_eq!(educate("the '80s", ' '), "the \u{2019}80s");
     }

@@ -120,12 +120,10 @@ impl State {
         let refname = t.get(n, "refname").map(str::to_string);
         match tag.as_str() {
             "reference" => self.note_refname(n),
-            "target" => {
-                if refname.is_some() {
-                    self.indirect_targets.push(n);
-                    if !self.tree.list(n, "names").is_empty() {
-                        self.note_refname(n);
-                    }
+            "target" if refname.is_some() => {
+                self.indirect_targets.push(n);
+                if !self.tree.list(n, "names").is_empty() {
+                    self.note_refname(n);
                 }
             }
             "footnote" => match auto.as_deref() {
