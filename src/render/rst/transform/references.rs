@@ -4,11 +4,16 @@
 //! document readme_renderer renders matter: any error (an unknown target, a mismatch of
 //! anonymous references) makes it refuse the document, so those paths only stop here.
 
+use std::collections::HashMap;
+
 use super::state::State;
 use super::tree::{Id, is_text_element};
 
 /// Bound on substitution expansions, against circular definitions (docutils reports them).
 const MAX_SUBSTITUTIONS: usize = 100_000;
+
+/// docutils' `line_length_limit` setting: a longer definition is not substituted (an error).
+const LINE_LENGTH_LIMIT: usize = 10_000;
 
 /// Whether an attribute holds a true Python value (`node.get('anonymous')`).
 pub(super) fn truthy(value: Option<&str>) -> bool {
@@ -16,25 +21,29 @@ pub(super) fn truthy(value: Option<&str>) -> bool {
 }
 
 /// `Substitutions.apply`: every substitution reference becomes a copy of its definition's
-/// children; references in the copies are expanded in turn.
+/// children; references in the copies are expanded in turn (a circular one is left, as docutils
+/// reports it).
 pub(super) fn substitutions(s: &mut State) {
     let mut queue = s.tree.find("substitution_reference");
+    let mut nested: HashMap<String, Vec<String>> = HashMap::new();
     let mut i = 0;
     while let Some(&r) = queue.get(i) {
         i += 1;
         if i > MAX_SUBSTITUTIONS {
             break;
         }
-        let Some(def) = substitution_def(s, r) else {
+        let Some((key, def)) = substitution_def(s, r) else {
             continue;
         };
+        if s.tree.astext(def).chars().count() > LINE_LENGTH_LIMIT {
+            continue;
+        }
         trim_around(s, r, def);
         let copy = s.tree.deep_copy(def);
-        for n in s.tree.preorder(copy) {
-            if s.tree.is(n, "substitution_reference") {
-                queue.push(n);
-            }
-        }
+        let Some(inner) = nested_refs(s, copy, &key, &mut nested) else {
+            continue;
+        };
+        queue.extend(inner);
         let children = s.tree.children(copy).to_vec();
         s.tree.replace_self(r, children.clone());
         for c in children {
@@ -49,14 +58,40 @@ pub(super) fn substitutions(s: &mut State) {
     }
 }
 
-/// The definition a substitution reference names (exactly, else case-insensitively).
-fn substitution_def(s: &State, r: Id) -> Option<Id> {
+/// The substitution references inside a copy of definition `key`, or None when one is circular
+/// (its name already expanded inside itself) or undefined.
+fn nested_refs(
+    s: &State,
+    copy: Id,
+    key: &str,
+    nested: &mut HashMap<String, Vec<String>>,
+) -> Option<Vec<Id>> {
+    let mut out = Vec::new();
+    for n in s.tree.preorder(copy) {
+        if !s.tree.is(n, "substitution_reference") {
+            continue;
+        }
+        let refname = s.tree.get(n, "refname")?.to_lowercase();
+        let name = s.substitution_names.get(&refname)?;
+        let seen = nested.entry(name.clone()).or_default();
+        if seen.contains(name) {
+            return None;
+        }
+        seen.push(key.to_string());
+        out.push(n);
+    }
+    Some(out)
+}
+
+/// The definition a substitution reference names (exactly, else case-insensitively), with its
+/// name.
+fn substitution_def(s: &State, r: Id) -> Option<(String, Id)> {
     let refname = s.tree.get(r, "refname")?;
     if let Some(&d) = s.substitution_defs.get(refname) {
-        return Some(d);
+        return Some((refname.to_string(), d));
     }
     let key = s.substitution_names.get(&refname.to_lowercase())?;
-    s.substitution_defs.get(key).copied()
+    Some((key.clone(), *s.substitution_defs.get(key)?))
 }
 
 /// The `ltrim`/`rtrim`/`trim` options: whitespace around the reference goes.
