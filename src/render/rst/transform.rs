@@ -63,3 +63,61 @@ fn pending(s: &State, name: &str) -> Vec<Id> {
         .filter(|&p| s.tree.get(p, "transform") == Some(name))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::apply;
+    use crate::check::rst::node::Element;
+
+    fn tree(json: &str) -> Element {
+        serde_json::from_str(json).expect("tree JSON")
+    }
+
+    #[test]
+    fn circular_substitutions_end() {
+        let doc = tree(
+            r#"{"t":"document","c":[
+              {"t":"paragraph","c":[{"t":"substitution_reference","a":{"refname":"a"},"c":["a"]}]},
+              {"t":"substitution_definition","a":{"names":["a"]},
+               "c":[{"t":"substitution_reference","a":{"refname":"b"},"c":["b"]}]},
+              {"t":"substitution_definition","a":{"names":["b"]},
+               "c":[{"t":"substitution_reference","a":{"refname":"a"},"c":["a"]},
+                    {"t":"substitution_reference","a":{"refname":"a"},"c":["a"]}]}]}"#,
+        );
+        let out = apply(doc);
+        assert_eq!(out.tag, "document");
+    }
+
+    #[test]
+    fn malformed_trees_do_not_panic() {
+        for json in [
+            r#"{"t":"document"}"#,
+            r#"{"t":"document","c":[{"t":"pending","a":{"transform":"Contents"}}]}"#,
+            r#"{"t":"document","c":[{"t":"section"}]}"#,
+            r#"{"t":"document","c":[{"t":"section","c":[{"t":"section"}]}]}"#,
+            r#"{"t":"document","c":[{"t":"target","a":{"ids":["x"]}}]}"#,
+            r#"{"t":"document","c":[{"t":"transition"}]}"#,
+            r#"{"t":"document","c":[{"t":"field_list","c":[{"t":"field"}]}]}"#,
+            r#"{"t":"document","c":[{"t":"target","a":{"refname":"t","names":["t"]}}]}"#,
+            r#"{"t":"document","c":[{"t":"reference","a":{"anonymous":"True"}},
+               {"t":"target","a":{"anonymous":"True","refid":"nowhere"}}]}"#,
+        ] {
+            let out = apply(tree(json));
+            assert_eq!(out.tag, "document", "{json}");
+        }
+    }
+
+    #[test]
+    fn lone_section_becomes_the_title() {
+        let doc = tree(
+            r#"{"t":"document","a":{"source":"<string>"},"c":[{"t":"section",
+              "a":{"ids":["user-content-t"],"names":["t"]},
+              "c":[{"t":"title","c":["T"]},{"t":"paragraph","c":["it's"]}]}]}"#,
+        );
+        let want = tree(
+            r#"{"t":"document","a":{"source":"<string>","ids":["user-content-t"],"names":["t"],
+              "title":"T"},"c":[{"t":"title","c":["T"]},{"t":"paragraph","c":["it\u2019s"]}]}"#,
+        );
+        assert_eq!(apply(doc), want);
+    }
+}
