@@ -182,22 +182,15 @@ fn extract_bibliographic(t: &mut Tree, field_list: Id) -> Vec<Id> {
     for field in t.children(field_list).to_vec() {
         let name = field_name(t, field);
         let normed = fully_normalize(&name);
-        let body = t.child(field, 1);
         let known = BIBLIO.contains(&normed.as_str()) && t.children(field).len() == 2;
-        match (known, body) {
-            (true, Some(body)) if !t.children(body).is_empty() => {
-                if let Some(n) = biblio_node(t, &normed, &name, body) {
-                    match normed.as_str() {
-                        "dedication" => dedication = Some(n),
-                        "abstract" => abstract_ = Some(n),
-                        _ => t.append(docinfo, n),
-                    }
-                    continue;
-                }
-                generic_field(t, field, &normed);
-                t.append(docinfo, field);
-            }
-            _ => {
+        let body = t
+            .child(field, 1)
+            .filter(|&b| known && !t.children(b).is_empty());
+        match body.and_then(|b| biblio_node(t, &normed, b)) {
+            Some(n) if normed == "dedication" => dedication = Some(n),
+            Some(n) if normed == "abstract" => abstract_ = Some(n),
+            Some(n) => t.append(docinfo, n),
+            None => {
                 generic_field(t, field, &normed);
                 t.append(docinfo, field);
             }
@@ -237,7 +230,7 @@ fn generic_field(t: &mut Tree, field: Id, normed: &str) {
 
 /// The element for a registered bibliographic field, or None where docutils keeps the field
 /// as a generic one.
-fn biblio_node(t: &mut Tree, canonical: &str, name: &str, body: Id) -> Option<Id> {
+fn biblio_node(t: &mut Tree, canonical: &str, body: Id) -> Option<Id> {
     match canonical {
         "authors" => authors(t, body),
         "dedication" | "abstract" => {
@@ -253,7 +246,6 @@ fn biblio_node(t: &mut Tree, canonical: &str, name: &str, body: Id) -> Option<Id
             for c in t.children(body).to_vec() {
                 t.append(topic, c);
             }
-            let _ = name;
             Some(topic)
         }
         _ => {
