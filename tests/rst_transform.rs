@@ -2,11 +2,12 @@
 //! docutils' own.
 //!
 //! `scripts/rst-corpus/doctree.py` gives, for every document of the rst corpus (the real
-//! descriptions and the synthetic edge cases), docutils' parsed tree and the tree readme_renderer's
-//! HTML translator receives. hoist's transforms run on the parsed tree and their result is
+//! descriptions and the synthetic edge cases), docutils' parsed tree and the tree
+//! readme_renderer's HTML translator receives. hoist's transforms run on the parsed tree and their result is
 //! compared with docutils' transformed tree, node for node (a `literal_block`'s children by
-//! their text). Prints the figure, the differences grouped by kind with a few examples each,
-//! and fails below the threshold.
+//! their text). Prints the figure and every difference (the first one of each document),
+//! grouped by kind with both sides for the first few, and fails below 99% of the real
+//! documents identical.
 //!
 //! Besides the corpus, `tests/rst_transform_cases/*.rst` hold one document per transform path
 //! the corpus barely reaches (footnote kinds, indirect and anonymous targets, docinfo, contents
@@ -198,10 +199,12 @@ fn transforms_agree_with_docutils() {
     by_size.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
     for (kind, diffs) in &by_size {
         println!("{} x {kind}", diffs.len());
-        for (name, d) in diffs.iter().take(4) {
+        for (n, (name, d)) in diffs.iter().enumerate() {
             println!("    {name}: {}", d.path);
-            println!("      docutils: {}", d.want);
-            println!("      hoist:    {}", d.got);
+            if n < 4 {
+                println!("      docutils: {}", d.want);
+                println!("      hoist:    {}", d.got);
+            }
         }
     }
     println!(
@@ -218,7 +221,7 @@ fn transforms_agree_with_docutils() {
         "every transform case renders in docutils"
     );
     let rate = real_same as f64 / real_rendered as f64;
-    assert!(rate >= 0.98, "real documents identical: {rate:.3}");
+    assert!(rate >= 0.99, "real documents identical: {rate:.3}");
     assert_eq!(
         case_same, case_rendered,
         "every transform case comes out identical"
