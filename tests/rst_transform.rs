@@ -3,11 +3,11 @@
 //!
 //! `scripts/rst-corpus/doctree.py` gives, for every document of the rst corpus (the real
 //! descriptions and the synthetic edge cases), docutils' parsed tree and the tree
-//! readme_renderer's HTML translator receives. hoist's transforms run on the parsed tree and their result is
-//! compared with docutils' transformed tree, node for node (a `literal_block`'s children by
-//! their text). Prints the figure and every difference (the first one of each document),
-//! grouped by kind with both sides for the first few, and fails below 99% of the real
-//! documents identical.
+//! readme_renderer's HTML translator receives. hoist's transforms run on the parsed tree and
+//! their result is compared with docutils' transformed tree, node for node (a
+//! `literal_block`'s children by their text). Prints the figure and every difference (the
+//! first one of each document), grouped by kind with both sides for the first few, and fails
+//! below 99% of the real documents identical.
 //!
 //! Besides the corpus, `tests/rst_transform_cases/*.rst` hold one document per transform path
 //! the corpus barely reaches (footnote kinds, indirect and anonymous targets, docinfo, contents
