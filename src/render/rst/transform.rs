@@ -67,7 +67,7 @@ fn pending(s: &State, name: &str) -> Vec<Id> {
 #[cfg(test)]
 mod tests {
     use super::apply;
-    use crate::check::rst::node::Element;
+    use crate::check::rst::node::{Element, Node};
 
     fn tree(json: &str) -> Element {
         serde_json::from_str(json).expect("tree JSON")
@@ -119,5 +119,114 @@ mod tests {
               "title":"T"},"c":[{"t":"title","c":["T"]},{"t":"paragraph","c":["it\u2019s"]}]}"#,
         );
         assert_eq!(apply(doc), want);
+    }
+
+    /// A small deterministic generator (SplitMix64) for the random trees.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from.get(self.below(from.len())).copied().unwrap_or("")
+        }
+    }
+
+    const TAGS: &[&str] = &[
+        "section",
+        "title",
+        "paragraph",
+        "target",
+        "reference",
+        "footnote",
+        "footnote_reference",
+        "citation",
+        "citation_reference",
+        "substitution_definition",
+        "substitution_reference",
+        "pending",
+        "transition",
+        "field_list",
+        "field",
+        "field_name",
+        "field_body",
+        "comment",
+        "note",
+        "admonition",
+        "topic",
+        "literal",
+        "figure",
+        "caption",
+        "bullet_list",
+        "list_item",
+    ];
+    const NAMES: &[&str] = &["a", "b", "1", "2", "TARGET_NOTE: x"];
+    const ATTRS: &[&str] = &[
+        "ids",
+        "names",
+        "dupnames",
+        "refname",
+        "refid",
+        "refuri",
+        "anonymous",
+        "auto",
+        "transform",
+        "details.local",
+        "details.depth",
+        "details.backlinks",
+        "details.class",
+        "ltrim",
+        "trim",
+    ];
+    const PENDING: &[&str] = &["Contents", "SectNum", "ClassAttribute", "TargetNotes"];
+    const TEXTS: &[&str] = &[
+        "x",
+        "\"q\" 'it's' -- ...",
+        "\0'",
+        "a, b; c",
+        "$Date: 2020/01/02 1:2 $",
+    ];
+
+    fn random_element(rng: &mut Rng, depth: usize) -> Element {
+        let mut el = Element::new(rng.pick(TAGS));
+        for _ in 0..rng.below(4) {
+            let attr = rng.pick(ATTRS);
+            match attr {
+                "ids" | "names" | "dupnames" => {
+                    el.push_to(attr, rng.pick(NAMES));
+                }
+                "transform" => {
+                    el.set(attr, rng.pick(PENDING));
+                }
+                _ => {
+                    el.set(attr, rng.pick(NAMES));
+                }
+            }
+        }
+        for _ in 0..rng.below(if depth < 5 { 5 } else { 0 }) {
+            let child = if rng.below(3) == 0 {
+                Node::Text(rng.pick(TEXTS).to_string())
+            } else {
+                Node::Element(random_element(rng, depth + 1))
+            };
+            el.children.push(child);
+        }
+        el
+    }
+
+    #[test]
+    fn random_trees_do_not_panic() {
+        let mut rng = Rng(0x7EA5_F0A3);
+        for _ in 0..3000 {
+            let mut doc = random_element(&mut rng, 0);
+            doc.tag = "document".to_string();
+            assert_eq!(apply(doc).tag, "document");
+        }
     }
 }
