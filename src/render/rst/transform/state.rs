@@ -40,6 +40,12 @@ pub(super) struct State {
     pub substitution_names: HashMap<String, String>,
 }
 
+/// The id `document.create_id` makes from a name, before any numbering.
+fn name_id(name: &str) -> String {
+    let base: String = make_id(&format!("x{name}")).chars().skip(1).collect();
+    format!("{ID_PREFIX}{base}")
+}
+
 /// docutils' `whitespace_normalize_name`.
 pub(super) fn whitespace_normalize(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -83,9 +89,18 @@ impl State {
     /// Registers the ids and names the parser gave `n` (`document.set_id`, `note_names`).
     fn note_ids_and_names(&mut self, n: Id) {
         let ids = self.tree.list(n, "ids").to_vec();
+        let named: Vec<String> = self
+            .tree
+            .list(n, "names")
+            .iter()
+            .chain(self.tree.list(n, "dupnames"))
+            .map(|name| name_id(name))
+            .collect();
         for id in &ids {
             self.ids.entry(id.clone()).or_insert(n);
-            self.count_id(id);
+            if !named.contains(id) {
+                self.count_id(id);
+            }
         }
         if self.tree.is(n, "substitution_definition") {
             return;
@@ -99,7 +114,9 @@ impl State {
     }
 
     /// Seeds the counter of an id's prefix (`user-content-footnote-3` counts 3 for
-    /// `user-content-footnote-`): the parser's counters are not in the tree.
+    /// `user-content-footnote-`): the parser's counters are not in the tree, but the last id
+    /// each made is (ids made from a name, like `footnote-3` for a section "Footnote 3", are
+    /// not counted).
     fn count_id(&mut self, id: &str) {
         let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
         let (prefix, number) = id.split_at(id.len() - digits);
@@ -202,8 +219,8 @@ impl State {
         let mut base_id = String::new();
         let mut id = String::new();
         for name in self.tree.list(n, "names") {
-            base_id = make_id(&format!("x{name}")).chars().skip(1).collect();
-            id = format!("{ID_PREFIX}{base_id}");
+            id = name_id(name);
+            base_id = id.strip_prefix(ID_PREFIX).unwrap_or(&id).to_string();
             if !base_id.is_empty() && !self.ids.contains_key(&id) {
                 return id;
             }
