@@ -10,6 +10,7 @@ mod footnotes;
 mod frontmatter;
 mod misc;
 mod parts;
+mod quotes;
 mod references;
 mod smartquotes;
 mod state;

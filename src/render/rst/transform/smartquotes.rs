@@ -4,13 +4,12 @@
 //! `--` and `---` to en and em dashes, `...` to an ellipsis. Literal text is left alone but
 //! gives the next text its context.
 
+use super::quotes::{Quotes, for_language};
 use super::state::State;
 use super::tree::{Id, Tree, is_text_element};
 
-const OPEN_PRIMARY: char = '\u{201c}';
-const CLOSE_PRIMARY: char = '\u{201d}';
-const OPEN_SECONDARY: char = '\u{2018}';
-const CLOSE_SECONDARY: char = '\u{2019}';
+/// `smartchars.apostrophe`.
+const APOSTROPHE: &str = "\u{2019}";
 
 /// Elements whose text is never educated (`FixedTextElement` and `Special` classes).
 fn skipped(tag: &str) -> bool {
@@ -48,12 +47,27 @@ pub(super) fn smart_quotes(s: &mut State) {
         {
             continue;
         }
-        educate_element(&mut s.tree, n);
+        let quotes = for_language(&language(&s.tree, n));
+        educate_element(&mut s.tree, n, &quotes);
     }
 }
 
+/// `Element.get_language_code` with the document's `en`: the first `language-xx` class of the
+/// node or its nearest ancestor having one.
+fn language(t: &Tree, n: Id) -> String {
+    std::iter::once(n)
+        .chain(t.ancestors(n))
+        .find_map(|a| {
+            t.list(a, "classes")
+                .iter()
+                .find_map(|c| c.strip_prefix("language-"))
+        })
+        .unwrap_or("en")
+        .to_string()
+}
+
 /// Educates the text nodes under `n` (`SmartQuotes.get_tokens` and `educate_tokens`).
-fn educate_element(t: &mut Tree, n: Id) {
+fn educate_element(t: &mut Tree, n: Id, quotes: &Quotes) {
     let mut prev_last = ' ';
     for node in t.preorder(n) {
         let Some(text) = t.text(node) else {
@@ -74,7 +88,7 @@ fn educate_element(t: &mut Tree, n: Id) {
         }
         let escaped = escape_after_nul(text);
         let last = escaped.chars().last().unwrap_or(prev_last);
-        let educated = educate(&escaped, prev_last);
+        let educated = educate(&escaped, prev_last, quotes);
         prev_last = last;
         t.set_text(node, educated);
     }
@@ -106,7 +120,7 @@ const ESCAPES: &[(&str, &str)] = &[
 
 /// One plain token through `educate_tokens` (`qDe`): escapes, old-school dashes, ellipses,
 /// quotes (with the previous token's last character as context), escapes restored.
-fn educate(text: &str, prev_last: char) -> String {
+fn educate(text: &str, prev_last: char, quotes: &Quotes) -> String {
     let mut t = text.to_string();
     for (from, to) in ESCAPES {
         t = t.replace(from, to);
@@ -118,7 +132,7 @@ fn educate(text: &str, prev_last: char) -> String {
         c => c,
     };
     let mut chars: Vec<char> = std::iter::once(context).chain(t.chars()).collect();
-    educate_quotes(&mut chars);
+    educate_quotes(&mut chars, quotes);
     let mut t: String = chars.into_iter().skip(1).collect();
     for (from, to) in ESCAPES {
         if let Some(c) = from.chars().nth(1) {
@@ -155,53 +169,69 @@ fn is_sep(c: char) -> bool {
     is_space(c) || c == '\u{200b}' || c == '\u{200c}'
 }
 
-/// `educateQuotes` for English: the substitutions of `smartquotes.RegularExpressions` in
-/// order, each a left-to-right pass over the text as the previous one left it.
-fn educate_quotes(c: &mut Vec<char>) {
+/// `educateQuotes`: the substitutions of `smartquotes.RegularExpressions` in order, each a
+/// left-to-right pass over the text as the previous one left it.
+fn educate_quotes(c: &mut Vec<char>, q: &Quotes) {
     if !c.iter().any(|&x| matches!(x, '-' | '"' | '\'')) {
         return;
     }
-    let at = |c: &[char], i: usize| c.get(i).copied();
-    // "' and '" before a word character
-    pair_pass(c, |c, i| {
-        let (a, b) = (at(c, i)?, at(c, i + 1)?);
-        let next_word = at(c, i + 2).is_some_and(is_word);
-        match (a, b) {
-            ('"', '\'') if next_word => Some([OPEN_PRIMARY, OPEN_SECONDARY]),
-            _ => None,
-        }
-    });
-    pair_pass(c, |c, i| {
-        let (a, b) = (at(c, i)?, at(c, i + 1)?);
-        let next_word = at(c, i + 2).is_some_and(is_word);
-        match (a, b) {
-            ('\'', '"') if next_word => Some([OPEN_SECONDARY, OPEN_PRIMARY]),
-            _ => None,
-        }
-    });
-    // an opening bracket or dash, the quote, maybe a punctuation mark, a space: closing
-    for (quote, close) in [('\'', CLOSE_SECONDARY), ('"', CLOSE_PRIMARY)] {
+    // ADJACENT_1, ADJACENT_2: "' and '" before a word character
+    for (first, second, rep) in [
+        ('"', '\'', format!("{}{}", q.open, q.open_secondary)),
+        ('\'', '"', format!("{}{}", q.open_secondary, q.open)),
+    ] {
         pair_pass(c, |c, i| {
-            let (a, b) = (at(c, i)?, at(c, i + 1)?);
-            let space_after = at(c, i + 2) == Some(' ')
-                || (at(c, i + 2).is_some_and(is_punct) && at(c, i + 3) == Some(' '));
-            ((is_open(a) || is_dash(a)) && b == quote && space_after).then_some([a, close])
+            let hit = at(c, i) == Some(first)
+                && at(c, i + 1) == Some(second)
+                && at(c, i + 2).is_some_and(is_word);
+            hit.then(|| rep.clone())
         });
     }
-    decades(c);
-    opening_pass(c, '\'', OPEN_SECONDARY);
+    // OPEN_SINGLE, OPEN_DOUBLE: a bracket or dash, the quote, maybe a mark, a space: closing
+    for (quote, close) in [('\'', q.close_secondary), ('"', q.close)] {
+        pair_pass(c, |c, i| {
+            let a = at(c, i)?;
+            let space_after = at(c, i + 2) == Some(' ')
+                || (at(c, i + 2).is_some_and(is_punct) && at(c, i + 3) == Some(' '));
+            let hit = (is_open(a) || is_dash(a)) && at(c, i + 1) == Some(quote) && space_after;
+            hit.then(|| format!("{a}{close}"))
+        });
+    }
+    if q.english {
+        single_pass(c, |c, i| {
+            let digit = |j: usize| at(c, j).is_some_and(char::is_numeric);
+            let decade = at(c, i) == Some('\'') && digit(i + 1) && digit(i + 2);
+            (decade && at(c, i + 3) == Some('s')).then_some(APOSTROPHE)
+        });
+    }
+    opening_pass(c, '\'', q.open_secondary);
+    if q.close_secondary != APOSTROPHE {
+        single_pass(c, |c, i| {
+            let after_word = i.checked_sub(1).and_then(|p| at(c, p)).is_some_and(is_word);
+            let hit = at(c, i) == Some('\'') && after_word && at(c, i + 1).is_some_and(is_word);
+            hit.then_some(APOSTROPHE)
+        });
+    }
     // CLOSING_SECONDARY, then any other single quote opens
     single_pass(c, |c, i| {
-        (at(c, i) == Some('\'') && !space_before(c, i)).then_some(CLOSE_SECONDARY)
+        (at(c, i) == Some('\'') && !space_before(c, i)).then_some(q.close_secondary)
     });
-    single_pass(c, |c, i| (at(c, i) == Some('\'')).then_some(OPEN_SECONDARY));
-    opening_pass(c, '"', OPEN_PRIMARY);
+    single_pass(c, |c, i| {
+        (at(c, i) == Some('\'')).then_some(q.open_secondary)
+    });
+    opening_pass(c, '"', q.open);
     // CLOSING_PRIMARY, then any other double quote opens
     single_pass(c, |c, i| {
         let space_after = at(c, i + 1).is_some_and(is_space);
-        (at(c, i) == Some('"') && (!space_before(c, i) || space_after)).then_some(CLOSE_PRIMARY)
+        let hit = at(c, i) == Some('"') && (!space_before(c, i) || space_after);
+        hit.then_some(q.close)
     });
-    single_pass(c, |c, i| (c.get(i) == Some(&'"')).then_some(OPEN_PRIMARY));
+    single_pass(c, |c, i| (at(c, i) == Some('"')).then_some(q.open));
+}
+
+/// The character at `i`.
+fn at(c: &[char], i: usize) -> Option<char> {
+    c.get(i).copied()
 }
 
 /// Whether the character before `i` is whitespace.
@@ -211,52 +241,40 @@ fn space_before(c: &[char], i: usize) -> bool {
         .is_some_and(|&x| is_space(x))
 }
 
-/// `DECADE`: `'` before two digits and an `s` (the '80s) is an apostrophe.
-fn decades(c: &mut [char]) {
-    let src = c.to_vec();
-    let digit = |j: usize| src.get(j).is_some_and(|x| x.is_numeric());
-    for (i, slot) in c.iter_mut().enumerate() {
-        if *slot == '\'' && digit(i + 1) && digit(i + 2) && src.get(i + 3) == Some(&'s') {
-            *slot = CLOSE_SECONDARY;
-        }
-    }
-}
-
 /// `OPENING_SECONDARY` / `OPENING_PRIMARY`: a separator, opening bracket or dash, then the
 /// quote before a word character or punctuation: an opening quote.
-fn opening_pass(c: &mut Vec<char>, quote: char, open: char) {
+fn opening_pass(c: &mut Vec<char>, quote: char, open: &str) {
     pair_pass(c, |c, i| {
-        let a = *c.get(i)?;
-        let b = *c.get(i + 1)?;
-        let next_ok = c.get(i + 2).is_some_and(|&x| is_word(x) || is_punct(x));
-        ((is_sep(a) || is_open(a) || is_dash(a)) && b == quote && next_ok).then_some([a, open])
+        let a = at(c, i)?;
+        let next_ok = at(c, i + 2).is_some_and(|x| is_word(x) || is_punct(x));
+        let hit = (is_sep(a) || is_open(a) || is_dash(a)) && at(c, i + 1) == Some(quote);
+        (hit && next_ok).then(|| format!("{a}{open}"))
     });
 }
 
 /// One `re.sub` pass of a two-character pattern: where `matches` gives the replacement at `i`,
 /// both characters are replaced and the scan goes on after them.
-fn pair_pass(c: &mut Vec<char>, matches: impl Fn(&[char], usize) -> Option<[char; 2]>) {
-    let src = c.clone();
-    let mut out = Vec::with_capacity(src.len());
+fn pair_pass(c: &mut Vec<char>, matches: impl Fn(&[char], usize) -> Option<String>) {
+    let src = std::mem::take(c);
     let mut i = 0;
     while let Some(&ch) = src.get(i) {
         if let Some(rep) = matches(&src, i) {
-            out.extend(rep);
+            c.extend(rep.chars());
             i += 2;
         } else {
-            out.push(ch);
+            c.push(ch);
             i += 1;
         }
     }
-    *c = out;
 }
 
 /// One `re.sub` pass of a one-character pattern with lookaround on the text before the pass.
-fn single_pass(c: &mut [char], matches: impl Fn(&[char], usize) -> Option<char>) {
-    let src = c.to_vec();
-    for (i, slot) in c.iter_mut().enumerate() {
-        if let Some(rep) = matches(&src, i) {
-            *slot = rep;
+fn single_pass(c: &mut Vec<char>, matches: impl Fn(&[char], usize) -> Option<&str>) {
+    let src = std::mem::take(c);
+    for (i, &ch) in src.iter().enumerate() {
+        match matches(&src, i) {
+            Some(rep) => c.extend(rep.chars()),
+            None => c.push(ch),
         }
     }
 }
@@ -264,18 +282,31 @@ fn single_pass(c: &mut [char], matches: impl Fn(&[char], usize) -> Option<char>)
 #[cfg(test)]
 mod tests {
     use super::educate;
+    use crate::render::rst::transform::quotes::for_language;
+
+    fn en(text: &str) -> String {
+        educate(text, ' ', &for_language("en"))
+    }
 
     #[test]
     fn educates_as_smartypants() {
         assert_eq!(
-            educate("\"Isn't this fun?\"", ' '),
+            en("\"Isn't this fun?\""),
             "\u{201c}Isn\u{2019}t this fun?\u{201d}"
         );
+        assert_eq!(en("a -- b --- c..."), "a \u{2013} b \u{2014} c\u{2026}");
+        assert_eq!(en("'quoted'"), "\u{2018}quoted\u{2019}");
+        assert_eq!(en("the '80s"), "the \u{2019}80s");
+    }
+
+    #[test]
+    fn educates_other_languages() {
+        let de = for_language("de-AT");
         assert_eq!(
-            educate("a -- b --- c...", ' '),
-            "a \u{2013} b \u{2014} c\u{2026}"
+            educate("\"Haus\" 'x'", ' ', &de),
+            "\u{201e}Haus\u{201c} \u{201a}x\u{2018}"
         );
-        assert_eq!(educate("'quoted'", ' '), "\u{2018}quoted\u{2019}");
-        assert_eq!(educate("the '80s", ' '), "the \u{2019}80s");
+        let fr = for_language("fr");
+        assert_eq!(educate("\"oui\"", ' ', &fr), "\u{ab}\u{a0}oui\u{a0}\u{bb}");
     }
 }
