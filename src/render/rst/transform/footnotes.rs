@@ -58,7 +58,7 @@ fn number_footnotes(s: &mut State) -> Vec<String> {
         let label = loop {
             let l = next.to_string();
             next += 1;
-            if !s.nameids.contains_key(&l) {
+            if !s.has_nameid(&l) {
                 break l;
             }
         };

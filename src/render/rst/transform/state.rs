@@ -3,7 +3,7 @@
 //! `substitution_defs`, `id_counter`), rebuilt from the parsed tree in document order (the
 //! order the parser registered them in), and the id allocation of `document.set_id`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::tree::{Id, Tree};
 use crate::check::rst::ids::{ID_PREFIX, make_id};
@@ -19,6 +19,8 @@ pub(super) struct State {
     pub names: HashMap<String, Id>,
     /// `document.nameids`: name to id.
     pub nameids: HashMap<String, String>,
+    /// Names only duplicates hold (`dupnames`): docutils maps them to None in `nameids`.
+    pub dupnames: HashSet<String>,
     /// `document.refnames`: name to the references (and indirect targets) using it.
     pub refnames: HashMap<String, Vec<Id>>,
     /// `document.refids`: id to the nodes referring to it.
@@ -65,6 +67,7 @@ impl State {
             counters: HashMap::new(),
             names: HashMap::new(),
             nameids: HashMap::new(),
+            dupnames: HashSet::new(),
             refnames: HashMap::new(),
             refids: HashMap::new(),
             indirect_targets: Vec::new(),
@@ -104,6 +107,9 @@ impl State {
         }
         if self.tree.is(n, "substitution_definition") {
             return;
+        }
+        for name in self.tree.list(n, "dupnames") {
+            self.dupnames.insert(name.clone());
         }
         for name in self.tree.list(n, "names").to_vec() {
             self.names.entry(name.clone()).or_insert(n);
@@ -180,6 +186,11 @@ impl State {
                 .insert(fully_normalize(&name), name.clone());
             self.substitution_defs.insert(name, n);
         }
+    }
+
+    /// Whether `name` is a key of docutils' `nameids` (an id, or None for a duplicate).
+    pub fn has_nameid(&self, name: &str) -> bool {
+        self.nameids.contains_key(name) || self.dupnames.contains(name)
     }
 
     /// `document.note_refname`.
