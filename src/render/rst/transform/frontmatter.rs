@@ -249,7 +249,7 @@ fn biblio_node(t: &mut Tree, canonical: &str, body: Id) -> Option<Id> {
             Some(topic)
         }
         _ => {
-            let p = single_paragraph(t, body)?;
+            let p = single_paragraph(t, body).or_else(|| enumerator_paragraph(t, body))?;
             clean_rcs_keywords(t, p);
             let el = t.new_element(canonical);
             if canonical == "address" {
@@ -268,6 +268,91 @@ fn biblio_node(t: &mut Tree, canonical: &str, body: Id) -> Option<Id> {
 fn single_paragraph(t: &Tree, body: Id) -> Option<Id> {
     let p = t.child(body, 0)?;
     (t.children(body).len() == 1 && t.is(p, "paragraph")).then_some(p)
+}
+
+/// `DocInfo.check_compound_biblio_field`'s second chance: a one-line field body the parser
+/// took for an enumerated list (`:Author: J. Smith`) becomes the paragraph of its text, the
+/// enumerator escaped (the parse of `\\` and the field body's source).
+fn enumerator_paragraph(t: &mut Tree, body: Id) -> Option<Id> {
+    let list = t.child(body, 0)?;
+    let item = t.child(list, 0)?;
+    let p = t.child(item, 0)?;
+    let one = |n: Id| t.children(n).len() == 1;
+    if !(one(body)
+        && one(list)
+        && one(item)
+        && t.is(list, "enumerated_list")
+        && t.is(p, "paragraph"))
+        || t.raw_text(p).contains('\n')
+    {
+        return None;
+    }
+    let start = t
+        .get(list, "start")
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(1);
+    let ordinal = ordinal(t.get(list, "enumtype").unwrap_or("arabic"), start)?;
+    let prefix = t.get(list, "prefix").unwrap_or("");
+    let suffix = t.get(list, "suffix").unwrap_or("");
+    let mut lead = format!("\0{prefix}{ordinal}{suffix} ");
+    let children = t.children(p).to_vec();
+    let mut rest = children.as_slice();
+    if let Some((&first, tail)) = children.split_first()
+        && let Some(text) = t.text(first)
+    {
+        lead.push_str(text);
+        rest = tail;
+    }
+    let para = t.new_element("paragraph");
+    let lead = t.new_text(&lead);
+    t.append(para, lead);
+    for &c in rest {
+        t.append(para, c);
+    }
+    t.set_children(body, vec![para]);
+    Some(para)
+}
+
+/// An enumerator's text: `3`, `c`, `C`, `iii`, `III`.
+fn ordinal(enumtype: &str, n: u32) -> Option<String> {
+    let letter = |base: u8| {
+        let k = u8::try_from(n.checked_sub(1)?).ok().filter(|k| *k < 26)?;
+        Some(char::from(base + k).to_string())
+    };
+    match enumtype {
+        "arabic" => Some(n.to_string()),
+        "loweralpha" => letter(b'a'),
+        "upperalpha" => letter(b'A'),
+        "lowerroman" => Some(roman(n).to_lowercase()),
+        "upperroman" => Some(roman(n)),
+        _ => None,
+    }
+}
+
+/// `n` in Roman numerals.
+fn roman(mut n: u32) -> String {
+    let mut out = String::new();
+    for (value, digits) in [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ] {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
 }
 
 /// `DocInfo.extract_authors`: one paragraph split at `;` or `,`, a bullet list of names, or one
