@@ -157,14 +157,17 @@ fn is_punct(c: char) -> bool {
     "-!\" #$%'()*+,./:;<=>?@[\\]^_`{|}~".contains(c)
 }
 
+/// `_CH_CLASSES['open']`: an opening bracket.
 fn is_open(c: char) -> bool {
     matches!(c, '(' | '[' | '{')
 }
 
+/// `_CH_CLASSES['dash']`: a hyphen, en or em dash.
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '\u{2013}' | '\u{2014}')
 }
 
+/// `_CH_CLASSES['sep']`: whitespace, zero-width space or non-joiner.
 fn is_sep(c: char) -> bool {
     is_space(c) || c == '\u{200b}' || c == '\u{200c}'
 }

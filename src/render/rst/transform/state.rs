@@ -180,6 +180,8 @@ impl State {
         }
     }
 
+    /// `document.note_substitution_def`: the definition under its name, and its name under
+    /// the normalized one.
     fn note_substitution_def(&mut self, n: Id) {
         if let Some(name) = self.tree.list(n, "names").first().cloned() {
             self.substitution_names

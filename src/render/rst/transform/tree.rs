@@ -102,6 +102,7 @@ impl Tree {
         tree
     }
 
+    /// Adds `el` and its subtree under `parent`; returns its place.
     fn add_element(&mut self, el: Element, parent: Option<Id>) -> Id {
         let id = self.push(
             Kind::Element {
@@ -120,6 +121,7 @@ impl Tree {
         id
     }
 
+    /// Adds one node without children.
     fn push(&mut self, kind: Kind, parent: Option<Id>) -> Id {
         self.slots.push(Slot {
             kind,
@@ -201,6 +203,7 @@ impl Tree {
         }
     }
 
+    /// An element's attributes (None for text).
     fn attrs(&self, id: Id) -> Option<&BTreeMap<String, Attr>> {
         match &self.slots[id].kind {
             Kind::Element { attrs, .. } => Some(attrs),
@@ -208,6 +211,7 @@ impl Tree {
         }
     }
 
+    /// An element's attributes, to change (None for text).
     fn attrs_mut(&mut self, id: Id) -> Option<&mut BTreeMap<String, Attr>> {
         match &mut self.slots[id].kind {
             Kind::Element { attrs, .. } => Some(attrs),
