@@ -22,7 +22,7 @@
 mod block;
 mod chars;
 mod directive;
-mod ids;
+pub(crate) mod ids;
 mod inline;
 mod machine;
 pub mod node;
