@@ -1,4 +1,5 @@
-//! Benchmark: validating a ~100 KB reStructuredText description (the target: < 5 ms).
+//! Benchmark: validating a ~100 KB reStructuredText description (the target: < 5 ms), and
+//! rendering it to the project page's HTML as PyPI would (`hoist preview`; for information).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hoist::check::rst::validate;
@@ -59,6 +60,10 @@ fn bench(c: &mut Criterion) {
     assert!(validate(&doc).is_empty(), "benchmark document must render");
     c.bench_function("rst validate 100 KB", |b| {
         b.iter(|| validate(std::hint::black_box(&doc)))
+    });
+    assert!(hoist::render::rst::render(&doc).is_some());
+    c.bench_function("rst render 100 KB", |b| {
+        b.iter(|| hoist::render::rst::render(std::hint::black_box(&doc)))
     });
 }
 

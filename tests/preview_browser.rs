@@ -181,7 +181,11 @@ fn marker_pixels(shot: &Path) -> usize {
 }
 
 fn preview(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let wheel = Spec::wheel().body(Some(body)).write(dir);
+    preview_spec(dir, name, Spec::wheel().body(Some(body)))
+}
+
+fn preview_spec(dir: &Path, name: &str, spec: Spec) -> PathBuf {
+    let wheel = spec.write(dir);
     let page = dir.join(name);
     let out = Command::new(env!("CARGO_BIN_EXE_hoist"))
         .arg("preview")
@@ -256,5 +260,34 @@ fn preview_page_loads_offline_and_shows_the_broken_image() {
             .iter()
             .any(|u| u.starts_with(&format!("http://127.0.0.1:{port}/badge.png"))),
         "the net log does not show the page's own image request"
+    );
+}
+
+/// The same for a reStructuredText description, rendered as readme_renderer renders it.
+#[test]
+fn rst_preview_page_loads_offline_and_shows_the_broken_image() {
+    let Some(browser) = chromium() else {
+        println!(
+            "SKIPPED: no Chromium on PATH; scripts/test installs it with `apt-get install chromium`"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = Spec::wheel()
+        .set("Description-Content-Type", "text/x-rst")
+        .body(Some("Demo\n====\n\n.. image:: docs/logo.png\n   :alt: project logo\n\nSee `the docs <https://example.com/docs>`_.\n"));
+    let page = preview_spec(dir.path(), "rst.html", spec);
+    let html = std::fs::read_to_string(&page).expect("page");
+    assert!(html.contains("https://example.com/docs"), "{html}");
+    let (shot, netlog) = run_chromium(&browser, &page, dir.path());
+    assert_eq!(
+        page_requests(&netlog),
+        Vec::<String>::new(),
+        "network requests"
+    );
+    let marked = marker_pixels(&shot);
+    assert!(
+        marked > 2000,
+        "the broken-image marker is not visible: {marked} marker pixels"
     );
 }

@@ -62,6 +62,60 @@ fn wheel_sdist_and_readme() {
     );
     let html = std::fs::read_to_string(&out).expect("page");
     assert!(html.contains("P001 relative-image"), "{html}");
+    // Rendered as PyPI does: the lone title becomes the document title (not in the
+    // description), the image is the broken-image box.
+    assert!(
+        html.contains("broken image on PyPI: relative path docs/a.png"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(".. image::"),
+        "the rst source is shown: {html}"
+    );
+}
+
+/// reStructuredText is rendered as readme_renderer renders it (sections with PyPI's ids, smart
+/// quotes, resolved references); a description PyPI would refuse is shown as source, saying so.
+#[test]
+fn rst_is_rendered_as_pypi_does_and_refused_rst_is_shown_as_source() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let readme = dir.path().join("README.rst");
+    std::fs::write(
+        &readme,
+        "Demo\n====\n\nIntro \"quoted\" -- see `the docs`_.\n\nUsage\n-----\n\n.. code:: python\n\n   import demo\n\n.. _the docs: https://example.com/docs\n",
+    )
+    .expect("write");
+    let out = dir.path().join("rst.html");
+    let o = preview(&readme, &[], &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(&out).expect("page");
+    for want in [
+        "<section id=\"user-content-usage\">",
+        "Intro \u{201c}quoted\u{201d} \u{2013} see <a href=\"https://example.com/docs\" rel=\"nofollow\">the docs</a>.",
+        "<pre class=\"code python literal-block\"><code>import demo",
+    ] {
+        assert!(html.contains(want), "missing {want:?} in {html}");
+    }
+
+    std::fs::write(&readme, "Demo\n==\n\nSee `nowhere`_.\n").expect("write");
+    let o = preview(&readme, &[], &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(&out).expect("page");
+    assert!(
+        html.contains("PyPI would not render this reStructuredText"),
+        "{html}"
+    );
+    assert!(html.contains("See `nowhere`_."), "{html}");
 }
 
 #[test]
