@@ -332,7 +332,9 @@ fn roman(s: &str) -> Option<u32> {
     (to_roman(total) == up).then_some(total)
 }
 
-fn to_roman(mut n: u32) -> String {
+/// `n` in upper-case Roman numerals (docutils' `roman.toRoman`, for enumerated lists; also the
+/// transforms' author lists).
+pub(crate) fn to_roman(mut n: u32) -> String {
     let mut out = String::new();
     for (v, sym) in ROMAN {
         while n >= v {

@@ -87,32 +87,59 @@ impl Doc {
     }
 
     fn create_id(&mut self, el: &Element, suggested_prefix: &str) -> String {
-        let mut base_id = String::new();
-        let mut id = String::new();
-        for name in el.list("names") {
-            base_id = make_id(&format!("x{name}")).chars().skip(1).collect();
-            id = format!("{ID_PREFIX}{base_id}");
-            if !base_id.is_empty() && !self.ids.contains(&id) {
-                return id;
-            }
-        }
-        let dupname = el.list("dupnames").first().map(|d| make_id(d));
-        let prefix = if !base_id.is_empty() {
-            format!("{id}-")
-        } else if let Some(d) = dupname.filter(|d| !d.is_empty()) {
-            format!("{d}-")
-        } else if !suggested_prefix.is_empty() {
-            format!("{ID_PREFIX}{suggested_prefix}-")
-        } else {
-            format!("{ID_PREFIX}{}-", make_id(&el.tag))
+        let ids = &self.ids;
+        let taken = |id: &str| ids.contains(id);
+        let wanted = IdWanted {
+            names: el.list("names"),
+            dupnames: el.list("dupnames"),
+            tag: &el.tag,
+            suggested_prefix,
         };
-        loop {
-            let n = self.id_counter.entry(prefix.clone()).or_insert(0);
-            *n += 1;
-            let id = format!("{prefix}{n}");
-            if !self.ids.contains(&id) {
-                return id;
-            }
+        create_id(&wanted, taken, &mut self.id_counter)
+    }
+}
+
+/// What docutils' `document.create_id` looks at on an element.
+pub(crate) struct IdWanted<'a> {
+    pub names: &'a [String],
+    pub dupnames: &'a [String],
+    pub tag: &'a str,
+    pub suggested_prefix: &'a str,
+}
+
+/// docutils' `document.create_id` (`docutils/nodes.py`): the id of the element's first name
+/// whose id is free; else a numbered id (`counters` per prefix) after its name's id, its first
+/// dupname, the suggested prefix or its tag name. `taken` says whether an id is in use.
+pub(crate) fn create_id(
+    el: &IdWanted,
+    taken: impl Fn(&str) -> bool,
+    counters: &mut std::collections::HashMap<String, usize>,
+) -> String {
+    let mut base_id = String::new();
+    let mut id = String::new();
+    for name in el.names {
+        base_id = make_id(&format!("x{name}")).chars().skip(1).collect();
+        id = format!("{ID_PREFIX}{base_id}");
+        if !base_id.is_empty() && !taken(&id) {
+            return id;
+        }
+    }
+    let dupname = el.dupnames.first().map(|d| make_id(d));
+    let prefix = if !base_id.is_empty() {
+        format!("{id}-")
+    } else if let Some(d) = dupname.filter(|d| !d.is_empty()) {
+        format!("{d}-")
+    } else if !el.suggested_prefix.is_empty() {
+        format!("{ID_PREFIX}{}-", el.suggested_prefix)
+    } else {
+        format!("{ID_PREFIX}{}-", make_id(el.tag))
+    };
+    loop {
+        let n = counters.entry(prefix.clone()).or_insert(0);
+        *n += 1;
+        let id = format!("{prefix}{n}");
+        if !taken(&id) {
+            return id;
         }
     }
 }

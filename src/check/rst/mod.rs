@@ -20,6 +20,7 @@
 //! `Doc` state of this file; nothing here uses another part of hoist.
 
 mod block;
+pub(crate) use block::to_roman;
 mod chars;
 mod directive;
 pub(crate) mod ids;

@@ -323,36 +323,10 @@ fn ordinal(enumtype: &str, n: u32) -> Option<String> {
         "arabic" => Some(n.to_string()),
         "loweralpha" => letter(b'a'),
         "upperalpha" => letter(b'A'),
-        "lowerroman" => Some(roman(n).to_lowercase()),
-        "upperroman" => Some(roman(n)),
+        "lowerroman" => Some(crate::check::rst::to_roman(n).to_lowercase()),
+        "upperroman" => Some(crate::check::rst::to_roman(n)),
         _ => None,
     }
-}
-
-/// `n` in Roman numerals.
-fn roman(mut n: u32) -> String {
-    let mut out = String::new();
-    for (value, digits) in [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ] {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
 }
 
 /// `DocInfo.extract_authors`: one paragraph split at `;` or `,`, a bullet list of names, or one

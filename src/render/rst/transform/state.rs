@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::tree::{Id, Tree};
-use crate::check::rst::ids::{ID_PREFIX, make_id};
+use crate::check::rst::ids::{self, ID_PREFIX, make_id};
 
 /// The tree and docutils' `document` memos.
 pub(super) struct State {
@@ -14,7 +14,7 @@ pub(super) struct State {
     /// `document.ids`: id to element.
     pub ids: HashMap<String, Id>,
     /// `document.id_counter`: per-prefix counters of generated ids.
-    counters: HashMap<String, u64>,
+    counters: HashMap<String, usize>,
     /// `document.names`: name to element.
     pub names: HashMap<String, Id>,
     /// `document.nameids`: name to id.
@@ -127,7 +127,7 @@ impl State {
         let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
         let (prefix, number) = id.split_at(id.len() - digits);
         if prefix.ends_with('-')
-            && let Ok(n) = number.parse::<u64>()
+            && let Ok(n) = number.parse::<usize>()
         {
             let c = self.counters.entry(prefix.to_string()).or_insert(0);
             *c = (*c).max(n);
@@ -229,33 +229,15 @@ impl State {
 
     /// `document.create_id`.
     fn create_id(&mut self, n: Id, suggested_prefix: &str) -> String {
-        let mut base_id = String::new();
-        let mut id = String::new();
-        for name in self.tree.list(n, "names") {
-            id = name_id(name);
-            base_id = id.strip_prefix(ID_PREFIX).unwrap_or(&id).to_string();
-            if !base_id.is_empty() && !self.ids.contains_key(&id) {
-                return id;
-            }
-        }
-        let dupname = self.tree.list(n, "dupnames").first().map(|d| make_id(d));
-        let prefix = if !base_id.is_empty() {
-            format!("{id}-")
-        } else if let Some(d) = dupname.filter(|d| !d.is_empty()) {
-            format!("{d}-")
-        } else if !suggested_prefix.is_empty() {
-            format!("{ID_PREFIX}{suggested_prefix}-")
-        } else {
-            format!("{ID_PREFIX}{}-", make_id(self.tree.tag(n)))
+        let ids = &self.ids;
+        let taken = |id: &str| ids.contains_key(id);
+        let wanted = ids::IdWanted {
+            names: self.tree.list(n, "names"),
+            dupnames: self.tree.list(n, "dupnames"),
+            tag: self.tree.tag(n),
+            suggested_prefix,
         };
-        loop {
-            let c = self.counters.entry(prefix.clone()).or_insert(0);
-            *c += 1;
-            let id = format!("{prefix}{c}");
-            if !self.ids.contains_key(&id) {
-                return id;
-            }
-        }
+        ids::create_id(&wanted, taken, &mut self.counters)
     }
 
     /// `document.note_explicit_target` for a name the transforms add (a footnote's label):
