@@ -102,7 +102,7 @@ fn rst_is_rendered_as_pypi_does_and_refused_rst_is_shown_as_source() {
         assert!(html.contains(want), "missing {want:?} in {html}");
     }
 
-    std::fs::write(&readme, "Demo\n==\n\nSee `nowhere`_.\n").expect("write");
+    std::fs::write(&readme, "Demo\n====\n\nSee `nowhere`_.\n").expect("write");
     let o = preview(&readme, &[], &out);
     assert_eq!(
         o.status.code(),
@@ -111,11 +111,17 @@ fn rst_is_rendered_as_pypi_does_and_refused_rst_is_shown_as_source() {
         String::from_utf8_lossy(&o.stderr)
     );
     let html = std::fs::read_to_string(&out).expect("page");
+    assert!(html.contains("PyPI would not render this reStructuredText, so it would refuse the upload: line 4 of the description: Error: Unknown target name: &quot;nowhere&quot;."), "{html}");
+    assert!(html.contains("See `nowhere`_."), "{html}");
     assert!(
-        html.contains("PyPI would not render this reStructuredText"),
+        !html.contains("hoist found nothing that PyPI shows broken"),
         "{html}"
     );
-    assert!(html.contains("See `nowhere`_."), "{html}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning: PyPI would not render this description, so it would refuse the upload: line 4 of the description: Error: Unknown target name: \"nowhere\"."),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `hoist preview FILE`: writes the description's preview page ([`crate::render::page`]),
-//! prints its path and the count of marked findings, and opens it with `--open`. Exit 0 when
-//! written, 1 when the input or the output fails.
+//! prints its path, why PyPI would refuse the description (if it would) and the count of marked
+//! findings, and opens it with `--open`. Exit 0 when written, 1 when the input or the output
+//! fails.
 
 use std::process::{Command, Stdio};
 
@@ -32,6 +33,11 @@ pub fn run(args: &PreviewArgs) -> u8 {
         return EXIT_FAILURE;
     }
     println!("{}", out.display());
+    if let Some(why) = &preview.refused {
+        eprintln!(
+            "warning: PyPI would not render this description, so it would refuse the upload: {why}"
+        );
+    }
     if !preview.findings.is_empty() {
         eprintln!(
             "{} part(s) will look broken on PyPI (marked in the page; `hoist check` lists them)",

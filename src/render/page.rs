@@ -147,10 +147,14 @@ pub struct Preview {
     /// The whole HTML document.
     pub html: String,
     pub findings: Vec<Finding>,
+    /// Why PyPI would refuse the description, and the upload with it (docutils' first problem
+    /// for reStructuredText, as `hoist check`'s `D001` reports it); `None` when it renders.
+    pub refused: Option<String>,
 }
 
 /// Renders the preview page for a description.
 pub fn render(source: &Source) -> Preview {
+    let mut refused = None;
     let (body, findings) = match source.content_type.as_str() {
         "text/markdown" => {
             let repo = source.repo.as_ref();
@@ -170,17 +174,40 @@ pub fn render(source: &Source) -> Preview {
                 .collect();
             let body = match crate::render::rst::render(&source.text) {
                 Some(html) => mark_images(&html),
-                None => format!(
-                    "<p class=\"hoist-note\">PyPI would not render this reStructuredText (run hoist check to see why): the source is shown as text.</p><pre>{}</pre>",
-                    escape(&source.text)
-                ),
+                None => {
+                    let why = rst_refusal(&source.text);
+                    let body = format!(
+                        "<p class=\"hoist-note\">PyPI would not render this reStructuredText, so it would refuse the upload: {}. The source is shown as text.</p><pre>{}</pre>",
+                        escape(&why),
+                        escape(&source.text)
+                    );
+                    refused = Some(why);
+                    body
+                }
             };
             (body, findings)
         }
     };
     Preview {
-        html: document(source, &body, &findings),
+        html: document(source, &body, &findings, refused.is_some()),
         findings,
+        refused,
+    }
+}
+
+/// docutils' first problem with a reStructuredText description, worded as `hoist check`'s
+/// `D001` hint words it.
+fn rst_refusal(text: &str) -> String {
+    match crate::check::rst::validate(text).first() {
+        Some(p) => match p.line {
+            Some(l) => format!(
+                "line {l} of the description: {}: {}",
+                p.level.as_str(),
+                p.message
+            ),
+            None => format!("{}: {}", p.level.as_str(), p.message),
+        },
+        None => crate::check::rst::EMPTY_RENDER_MESSAGE.to_string(),
     }
 }
 
@@ -302,7 +329,10 @@ pub fn escape(text: &str) -> String {
 /// column's width, body text size and line height, headings, code and tables.
 const STYLE: &str = include_str!("page.css");
 
-fn findings_list(findings: &[Finding]) -> String {
+fn findings_list(findings: &[Finding], refused: bool) -> String {
+    if findings.is_empty() && refused {
+        return "<p>PyPI would refuse this description (see above); once it renders, hoist found nothing else that PyPI shows broken.</p>".into();
+    }
     if findings.is_empty() {
         return "<p class=\"hoist-ok\">hoist found nothing that PyPI shows broken.</p>".into();
     }
@@ -327,7 +357,7 @@ fn findings_list(findings: &[Finding]) -> String {
     s
 }
 
-fn document(source: &Source, body: &str, findings: &[Finding]) -> String {
+fn document(source: &Source, body: &str, findings: &[Finding], refused: bool) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'\">\n\
@@ -339,7 +369,7 @@ Marked boxes are what PyPI shows broken.</header>\n\
 <aside class=\"hoist-findings\"><h2>What PyPI will show broken</h2>{list}</aside>\n</body>\n</html>\n",
         title = escape(&source.title),
         ctype = escape(&source.content_type),
-        list = findings_list(findings),
+        list = findings_list(findings, refused),
     )
 }
 

@@ -98,7 +98,7 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
             &MISSING_DESCRIPTION_CONTENT_TYPE,
             "`long_description_content_type` missing. defaulting to `text/x-rst`.",
         )
-        .hint("Declare the format: readme = \"README.md\" in pyproject.toml sets text/markdown.")
+        .hint("Declare the format: readme = \"README.md\" in pyproject.toml sets text/markdown, readme = \"README.rst\" sets text/x-rst.")
         .at(member.to_string(), None);
     }
     if declared.is_some_and(|v| description_content_type_problem(v).is_some()) {
@@ -135,15 +135,21 @@ pub(super) fn check(dist: &Dist, out: &mut Diagnostics) {
         DescriptionSource::Header => None,
     });
     let mut hint = match first.line {
-        Some(l) => format!("line {l}: {}: {}", first.level, first.message),
+        Some(l) => format!(
+            "line {l} of the description: {}: {}",
+            first.level, first.message
+        ),
         None => format!("{}: {}", first.level, first.message),
     };
     if problems.len() > 1 {
         hint.push_str(&format!(" (and {} more)", problems.len() - 1));
     }
     if declared.is_none() {
+        if !hint.ends_with('.') {
+            hint.push('.');
+        }
         hint.push_str(
-            ". If the README is Markdown, declare it: readme = \"README.md\" sets text/markdown",
+            " If the README is Markdown, declare it: readme = \"README.md\" sets text/markdown",
         );
     }
     out.push(&DESCRIPTION_RENDER, message)
