@@ -47,6 +47,7 @@ fn wheel_of(dir: &Path, label: &str, data_len: u64) -> io::Result<PathBuf> {
 fn options() -> Options {
     Options {
         max_file_size: 2 << 30,
+        ..Options::default()
     }
 }
 

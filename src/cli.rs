@@ -90,7 +90,7 @@ pub enum Format {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Exit status: 0 when every file passes, 1 when any file fails, 2 for usage errors.\n\
-With GITHUB_ACTIONS=true, every error is also written as a ::error annotation."
+With GITHUB_ACTIONS=true, every diagnostic is also written as a ::error or ::warning annotation."
 )]
 pub struct CheckArgs {
     /// Distributions to check (wheels and .tar.gz sdists). Quoted globs are expanded by hoist.
@@ -108,6 +108,24 @@ pub struct CheckArgs {
     /// Largest file PyPI accepts, in bytes. PyPI's default is 100 MiB; projects can be granted more.
     #[arg(long, value_name = "BYTES", default_value_t = crate::check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+
+    /// Turn off a warning rule, by code or name (`P003`, `removed-html`); repeat it or separate
+    /// rules with commas. Error rules cannot be turned off: PyPI rejects those files.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = ignored_rule)]
+    pub ignore: Vec<&'static crate::check::Rule>,
+}
+
+/// Parses a rule for `--ignore`: a known warning rule, by code or name.
+fn ignored_rule(query: &str) -> Result<&'static crate::check::Rule, String> {
+    let rule = crate::check::rules::find(query.trim())
+        .ok_or_else(|| format!("no rule `{query}`; `hoist explain` lists them"))?;
+    if rule.severity == crate::check::Severity::Error {
+        return Err(format!(
+            "{} ({}) is an error: PyPI rejects such files, so it cannot be ignored",
+            rule.code, rule.name
+        ));
+    }
+    Ok(rule)
 }
 
 /// Arguments of `hoist upload`. Flags, `TWINE_*` variables and `.pypirc` work as in twine;
@@ -232,6 +250,10 @@ pub struct UploadArgs {
     /// Largest file the index accepts, in bytes (for the pre-upload check).
     #[arg(long, value_name = "BYTES", default_value_t = crate::check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+
+    /// Turn off a warning rule of the pre-upload check, as `hoist check --ignore` does.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = ignored_rule)]
+    pub ignore: Vec<&'static crate::check::Rule>,
 
     /// Accepted for twine compatibility and ignored: PyPI has ignored PGP signatures since 2023.
     #[arg(short = 's', long, hide = true)]

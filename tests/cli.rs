@@ -500,3 +500,49 @@ fn no_credential_for_pypi_names_trusted_publishing_first() {
         "{err}"
     );
 }
+
+/// `--ignore` turns warning rules off, by code or name, for `check` and `upload`'s check; an
+/// error rule or an unknown one is a usage error (exit 2).
+#[test]
+fn ignore_turns_warning_rules_off_and_refuses_error_rules() {
+    let files: Vec<String> = std::fs::read_dir("fixtures/dist")
+        .expect("fixtures/dist")
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .collect();
+    let mut args = vec!["check", "--strict", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let out = hoist(&args);
+    assert_eq!(out.status.code(), Some(1), "the fixtures have warnings");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut codes: Vec<String> = v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().cloned().unwrap_or_default())
+        .map(|d| d["code"].as_str().expect("code").to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert!(codes.len() >= 2, "{codes:?}");
+    // The first by name, the rest by code, in one comma-separated list.
+    let first = hoist::check::rules::find(&codes[0]).expect("rule").name;
+    let list = std::iter::once(first.to_string())
+        .chain(codes[1..].iter().cloned())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut args = vec!["check", "--strict", "--ignore", &list];
+    args.extend(files.iter().map(String::as_str));
+    let out = hoist(&args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("(0 error(s), 0 warning(s))"), "{stdout}");
+
+    for (bad, why) in [("D001", "is an error"), ("X999", "no rule `X999`")] {
+        for command in ["check", "upload"] {
+            let out = hoist(&[command, "--ignore", bad, &files[0]]);
+            assert_eq!(out.status.code(), Some(2), "{command} --ignore {bad}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains(why));
+        }
+    }
+}

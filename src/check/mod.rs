@@ -34,12 +34,16 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 100 * 1024 * 1024;
 pub struct Options {
     /// The largest file the index accepts, in bytes.
     pub max_file_size: u64,
+    /// Warning rules the user turned off (`--ignore`): their diagnostics are dropped from the
+    /// reports. Error rules cannot be turned off (PyPI rejects those files whatever hoist says).
+    pub ignore: Vec<&'static Rule>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            ignore: Vec::new(),
         }
     }
 }
@@ -121,6 +125,19 @@ pub fn inspect(path: &Path, options: &Options) -> (FileReport, Dist) {
 /// Checks every file, then the rules that look across files.
 pub fn check_files(paths: &[PathBuf], options: &Options) -> Vec<FileReport> {
     let mut reports: Vec<FileReport> = paths.iter().map(|p| check_file(p, options)).collect();
-    rules::release::check(&mut reports);
+    finish(&mut reports, options);
     reports
+}
+
+/// After every file is checked: the rules that look across files, then `options.ignore`.
+pub fn finish(reports: &mut [FileReport], options: &Options) {
+    rules::release::check(reports);
+    if options.ignore.is_empty() {
+        return;
+    }
+    for report in reports.iter_mut() {
+        report
+            .diagnostics
+            .retain(|d| !options.ignore.iter().any(|r| std::ptr::eq(*r, d.rule)));
+    }
 }

@@ -24,6 +24,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let options = Options {
         max_file_size: args.max_file_size,
+        ignore: args.ignore.clone(),
     };
     let reports = check::check_files(&paths, &options);
     let stdout = io::stdout();

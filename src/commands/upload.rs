@@ -85,6 +85,7 @@ fn options(args: &UploadArgs, env: SharedEnv) -> publish::Options {
         files: args.files.clone(),
         check: crate::check::Options {
             max_file_size: args.max_file_size,
+            ignore: args.ignore.clone(),
         },
         no_check: args.no_check,
         comment: args.comment.clone(),

@@ -45,7 +45,7 @@ pub fn check_and_prepare(
         }
         reports.push(report);
     }
-    check::rules::release::check(&mut reports);
+    check::finish(&mut reports, &options.check);
     let failing = reports
         .iter()
         .filter(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error))
