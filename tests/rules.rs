@@ -36,6 +36,7 @@ fn every_case_reports_its_rule_and_nothing_unexpected() {
         let path = write_input(&case.input, dir.path());
         let options = Options {
             max_file_size: case.max_file_size.unwrap_or(check::DEFAULT_MAX_FILE_SIZE),
+            ..Options::default()
         };
         let report = check::check_file(&path, &options);
         let hit = report
