@@ -538,6 +538,25 @@ fn ignore_turns_warning_rules_off_and_refuses_error_rules() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("(0 error(s), 0 warning(s))"), "{stdout}");
 
+    // upload's check leaves them out too (the warnings it prints before a dry run).
+    let home = tempfile::tempdir().expect("home");
+    let upload = |ignore: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hoist"))
+            .args(["upload", "--dry-run", "--non-interactive"])
+            .args(ignore)
+            .args(&files)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("HOME", home.path())
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .expect("run hoist");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stderr(&out)
+    };
+    let warned = format!("[{}]", codes[0]);
+    assert!(upload(&[]).contains(&warned));
+    assert!(!upload(&["--ignore", &codes[0]]).contains(&warned));
+
     for (bad, why) in [("D001", "is an error"), ("X999", "no rule `X999`")] {
         for command in ["check", "upload"] {
             let out = hoist(&[command, "--ignore", bad, &files[0]]);
