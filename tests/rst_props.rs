@@ -1,10 +1,19 @@
-//! Robustness of the rst validator: it must never panic, whatever the input, and must stay
-//! linear on adversarial input. Property tests are bounded by PROPTEST_CASES (scripts/test).
+//! Robustness of the rst validator, parser (`doctree`) and renderer (`render`): they must never
+//! panic, whatever the input, and must stay linear on adversarial input. Property tests are
+//! bounded by PROPTEST_CASES (scripts/test); the structural generators below aim at the
+//! parser's tree, docutils' transforms and the HTML writer.
 
+#[path = "rst_props/linear.rs"]
+mod linear;
 mod rst_corpus;
+#[path = "rst_props/structured.rs"]
+mod structured;
 
-use hoist::check::rst::validate;
+use hoist::check::rst::{doctree, validate};
+use hoist::render::rst::render;
 use proptest::prelude::*;
+use std::time::{Duration, Instant};
+use structured::structured;
 
 /// Characters that matter to reStructuredText, so random strings hit real constructs.
 fn rst_char() -> impl Strategy<Value = char> {
@@ -16,6 +25,51 @@ fn rst_char() -> impl Strategy<Value = char> {
         3 => prop::char::range('a', 'z'),
         1 => any::<char>(),
     ]
+}
+
+/// PROPTEST_CASES (256 in scripts/test) divided by `div`, for the costlier properties.
+fn cases(div: u32) -> ProptestConfig {
+    let n = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(256);
+    ProptestConfig::with_cases((n / div).max(1))
+}
+
+/// Parses and renders `s`, which must not panic and must finish within a time proportional to
+/// its size: a generous bound (debug build, busy cores) that only a hang or a blow-up exceeds.
+fn exercise(s: &str) {
+    let start = Instant::now();
+    let _ = doctree(s);
+    let _ = render(s);
+    let bound = Duration::from_secs(5) + Duration::from_micros(200) * s.len() as u32;
+    assert!(
+        start.elapsed() < bound,
+        "{} bytes took {:?}",
+        s.len(),
+        start.elapsed()
+    );
+}
+
+/// A corpus document with a few random character edits.
+fn edited(docs: &[(String, String)], which: usize, edits: Vec<(usize, char, u8)>) -> String {
+    let mut chars: Vec<char> = docs[which % docs.len()].1.chars().collect();
+    for (at, c, op) in edits {
+        let i = if chars.is_empty() {
+            0
+        } else {
+            at % chars.len()
+        };
+        match op {
+            0 => chars.insert(i, c),
+            1 if !chars.is_empty() => {
+                chars.remove(i);
+            }
+            _ if !chars.is_empty() => chars[i] = c,
+            _ => chars.push(c),
+        }
+    }
+    chars.into_iter().collect()
 }
 
 proptest! {
@@ -34,48 +88,57 @@ proptest! {
 
     #[test]
     fn never_panics_on_edited_corpus_documents(
-        which in any::<prop::sample::Index>(),
-        edits in prop::collection::vec((any::<prop::sample::Index>(), rst_char(), 0u8..3), 1..12),
+        which in any::<usize>(),
+        edits in prop::collection::vec((any::<usize>(), rst_char(), 0u8..3), 1..12),
     ) {
         let docs = rst_corpus::real_docs();
         prop_assume!(!docs.is_empty());
-        let mut chars: Vec<char> = docs[which.index(docs.len())].1.chars().collect();
-        for (at, c, op) in edits {
-            let i = if chars.is_empty() { 0 } else { at.index(chars.len()) };
-            match op {
-                0 => chars.insert(i, c),
-                1 if !chars.is_empty() => { chars.remove(i); }
-                _ if !chars.is_empty() => chars[i] = c,
-                _ => chars.push(c),
-            }
-        }
-        let s: String = chars.into_iter().collect();
-        let _ = validate(&s);
+        let _ = validate(&edited(&docs, which, edits));
     }
 }
 
-/// Inputs that would be quadratic for a naive scanner; each is ~100 KB and must finish.
-#[test]
-fn adversarial_inputs_stay_linear() {
-    let cases = [
-        "a-".repeat(50_000),
-        "(*) ".repeat(25_000),
-        "x_y_".repeat(25_000),
-        format!(".. |{}\n", "   x\n".repeat(20_000)),
-        format!(".. _{}\n", "   x\n".repeat(20_000)),
-        ":a-".repeat(33_000),
-        "`a` ".repeat(25_000),
-        "- ".repeat(50_000),
-        (0..300)
-            .map(|i| format!("{}x\n", " ".repeat(i)))
-            .collect::<String>(),
-        "| a\n".repeat(25_000),
-        "+--+\n|a |\n".repeat(10_000),
-    ];
-    let start = std::time::Instant::now();
-    for c in &cases {
-        let _ = validate(c);
+proptest! {
+    #![proptest_config(cases(1))]
+
+    #[test]
+    fn render_never_panics_on_arbitrary_strings(s in any::<String>()) {
+        exercise(&s);
     }
-    // Not a benchmark: a generous bound that only a quadratic blow-up would exceed.
-    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+
+    #[test]
+    fn render_never_panics_on_rst_like_strings(v in prop::collection::vec(rst_char(), 0..400)) {
+        exercise(&v.into_iter().collect::<String>());
+    }
+
+    #[test]
+    fn render_never_panics_on_structured_documents(seed in any::<u64>()) {
+        exercise(&structured(seed));
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(4))]
+
+    #[test]
+    fn render_never_panics_on_edited_corpus_documents(
+        which in any::<usize>(),
+        edits in prop::collection::vec((any::<usize>(), rst_char(), 0u8..3), 1..12),
+    ) {
+        let docs = rst_corpus::real_docs();
+        prop_assume!(!docs.is_empty());
+        exercise(&edited(&docs, which, edits));
+    }
+}
+
+/// The corpus' own mutations (short underlines, cut literals, corrupt tables...) under seeds
+/// other than the differential's (0x5EED_2024), rendered as a whole.
+#[test]
+fn render_never_panics_on_corpus_mutations() {
+    for seed in [0xB0B5_7EAD, 0x0DD5_EED5] {
+        for (name, text) in rst_corpus::corpus(1, seed) {
+            if name.contains('#') {
+                exercise(&text);
+            }
+        }
+    }
 }

@@ -265,11 +265,17 @@ impl Tree {
         }
     }
 
-    /// Appends to a list attribute.
+    /// Appends to a list attribute, in place: a footnote, citation or target referred to n
+    /// times gets n `backrefs`, and copying the list at each push made that quadratic.
     pub fn push_list(&mut self, id: Id, name: &str, value: &str) {
-        let mut v = self.list(id, name).to_vec();
-        v.push(value.to_string());
-        self.set_list(id, name, v);
+        if let Some(a) = self.attrs_mut(id) {
+            match a.get_mut(name) {
+                Some(Attr::List(v)) => v.push(value.to_string()),
+                _ => {
+                    a.insert(name.to_string(), Attr::List(vec![value.to_string()]));
+                }
+            }
+        }
     }
 
     /// All attributes of an element (for docutils' attribute copies).
