@@ -74,8 +74,12 @@ fn translate(c: char) -> char {
 impl Doc {
     /// docutils' `document.set_id`: gives `el` an id if it has none (from its first name that
     /// makes a free id, else `PREFIX-N` from its name, dupname or tag name) and records it.
-    /// Returns the element's last id.
+    /// Returns the element's last id. Without a tree to build ([`Doc::build_tree`]) it does
+    /// nothing and returns an empty id: only the tree uses ids.
     pub(super) fn set_id(&mut self, el: &mut Element, suggested_prefix: &str) -> String {
+        if !self.build_tree {
+            return String::new();
+        }
         if el.list("ids").is_empty() {
             let id = self.create_id(el, suggested_prefix);
             el.push_to("ids", id);

@@ -390,7 +390,7 @@ pub(super) fn parse_nodes(
     text: &[char],
     line: usize,
 ) -> R<(InlineSummary, Vec<Node>)> {
-    if !doc.inline_nodes {
+    if !doc.build_tree {
         // Only the checks: every construct that can warn needs one of these characters.
         if !text.iter().any(|&c| matches!(c, '*' | '`' | '_' | '|')) {
             return Ok((InlineSummary::default(), Vec::new()));
@@ -972,7 +972,7 @@ mod tests {
 
     fn nodes(doc: &mut Doc, text: &str) -> String {
         let chars: Vec<char> = text.chars().collect();
-        doc.inline_nodes = true;
+        doc.build_tree = true;
         let (_, nodes) = parse_nodes(doc, &chars, 1).expect("valid inline markup");
         serde_json::to_string(&nodes).expect("json")
     }

@@ -124,7 +124,7 @@ pub fn doctree(source: &str) -> Option<node::Element> {
         return None;
     }
     let mut doc = Doc::new(string2lines(source));
-    doc.inline_nodes = true;
+    doc.build_tree = true;
     doc.run().ok()?;
     Some(doc.finish_tree())
 }
@@ -142,7 +142,7 @@ fn validate_lines(source: &str) -> bool {
 #[doc(hidden)]
 pub fn inline_doctree(text: &str, line: usize) -> Option<Vec<node::Node>> {
     let mut doc = Doc::new(Vec::new());
-    doc.inline_nodes = true;
+    doc.build_tree = true;
     let chars: Vec<char> = text.chars().collect();
     inline::parse_nodes(&mut doc, &chars, line)
         .ok()
@@ -301,10 +301,10 @@ struct Doc {
     tree_names: HashMap<String, tree::TreeName>,
     /// Names to move to `dupnames` on an element built earlier, by that element's id.
     dupname_fixups: HashMap<String, Vec<String>>,
-    /// Whether the inline nodes are wanted ([`doctree`]); [`validate`] and [`targets`] only
-    /// need the checks, and skip the text without markup and the search for standalone URIs
-    /// (which never warns).
-    inline_nodes: bool,
+    /// Whether the tree is wanted ([`doctree`]). [`validate`] and [`targets`] only need the
+    /// checks: they skip the inline work only the nodes need (text without markup, the search
+    /// for standalone URIs, which never warns) and the tree's ids and name table.
+    build_tree: bool,
 }
 
 impl Doc {
@@ -337,7 +337,7 @@ impl Doc {
             stack: vec![tree::document()],
             tree_names: HashMap::new(),
             dupname_fixups: HashMap::new(),
-            inline_nodes: false,
+            build_tree: false,
         }
     }
 

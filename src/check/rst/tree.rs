@@ -111,6 +111,9 @@ impl Doc {
 
     /// `document.note_implicit_target`: registers the element's names, then gives it an id.
     pub(super) fn note_implicit_node(&mut self, el: &mut Element) {
+        if !self.build_tree {
+            return;
+        }
         let claimed = self.note_tree_names(el, false);
         self.set_id(el, "");
         self.claim(el, claimed);
@@ -118,6 +121,9 @@ impl Doc {
 
     /// `document.note_explicit_target`.
     pub(super) fn note_explicit_node(&mut self, el: &mut Element) {
+        if !self.build_tree {
+            return;
+        }
         let claimed = self.note_tree_names(el, true);
         self.set_id(el, "");
         self.claim(el, claimed);
@@ -129,6 +135,9 @@ impl Doc {
     /// `dupnames` are decided again here, with the elements built before them (sections,
     /// explicit targets) losing a name where docutils' `set_duplicate_name` says so.
     pub(super) fn note_inline_targets(&mut self, nodes: &mut [Node]) {
+        if !self.build_tree {
+            return;
+        }
         for n in nodes.iter_mut() {
             let Node::Element(e) = n else { continue };
             if e.tag != "target" {
