@@ -26,18 +26,22 @@ use super::table;
 use super::tree::{preserve, text_elem, with};
 use super::{Doc, Elem, FieldInfo, Halt, R};
 
-/// Parse the whole document (the top-level state machine, where section titles are allowed).
-pub(super) fn parse_document(doc: &mut Doc) -> R {
-    let src = std::mem::take(&mut doc.src);
-    let lines: Vec<L> = src
-        .iter()
+/// A view of each line of `src`, whole.
+fn whole_lines(src: &[Vec<char>]) -> Vec<L> {
+    src.iter()
         .enumerate()
         .map(|(abs, l)| L {
             abs,
             start: 0,
             end: l.len(),
         })
-        .collect();
+        .collect()
+}
+
+/// Parse the whole document (the top-level state machine, where section titles are allowed).
+pub(super) fn parse_document(doc: &mut Doc) -> R {
+    let src = std::mem::take(&mut doc.src);
+    let lines = whole_lines(&src);
     let r = {
         let mut sm = Sm::new(&src, doc, lines, true);
         sm.run()
@@ -1490,13 +1494,7 @@ impl Sm<'_, '_> {
         name: Option<&[char]>,
     ) -> R<Element> {
         let refname = if block.last().is_some_and(|l| strip(l).last() == Some(&'_')) {
-            let reference: Vec<char> = block
-                .iter()
-                .map(|l| strip(l).iter().collect::<String>())
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .collect();
+            let reference: Vec<char> = super::chars::join_lines(block, true);
             is_reference(&reference)
         } else {
             None
@@ -1515,13 +1513,7 @@ impl Sm<'_, '_> {
                 self.doc.indirect_targets.push((name, rn, Some(lineno)));
             }
             (Some(name), None) => {
-                let joined: Vec<char> = block
-                    .iter()
-                    .map(|l| l.iter().collect::<String>())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .chars()
-                    .collect();
+                let joined: Vec<char> = super::chars::join_lines(block, false);
                 let uri: String = unescape(&joined).split(is_space).collect();
                 let uri = if uri.is_empty() { None } else { Some(uri) };
                 if let Some(url) = &uri {
@@ -1560,13 +1552,7 @@ impl Sm<'_, '_> {
         if let Some(rn) = refname {
             node.set("refname", normalize_name(rn));
         } else {
-            let joined: Vec<char> = block
-                .iter()
-                .map(|l| l.iter().collect::<String>())
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .collect();
+            let joined: Vec<char> = super::chars::join_lines(block, false);
             let uri = super::tree::target_uri(&joined);
             if !uri.is_empty() {
                 let uri = if name.is_some() && super::tree::is_email(&uri) {
@@ -2148,15 +2134,7 @@ fn parse_detached(doc: &mut Doc, text: &str) -> Option<Vec<Node>> {
         .lines()
         .map(|l| rstrip(&l.chars().collect::<Vec<_>>()).to_vec())
         .collect();
-    let lines: Vec<L> = src
-        .iter()
-        .enumerate()
-        .map(|(abs, l)| L {
-            abs,
-            start: 0,
-            end: l.len(),
-        })
-        .collect();
+    let lines = whole_lines(&src);
     let mut cell = Sm::new(&src, doc, lines, false);
     cell.run().ok()?;
     Some(std::mem::take(&mut cell.nodes))

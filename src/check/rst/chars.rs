@@ -1,7 +1,8 @@
 //! Character classification exactly as docutils' regular expressions see it.
 //!
 //! For the rst validator only: Python's `\s` and `\w`, docutils' punctuation classes for
-//! inline-markup recognition, and `column_width` for title underlines. Not a general Unicode
+//! inline-markup recognition, `column_width` for title underlines, and stripping and joining
+//! lines as docutils' string methods do. Not a general Unicode
 //! library.
 
 use super::tables;
@@ -152,4 +153,18 @@ pub(super) fn is_simplename(s: &[char]) -> bool {
 
 pub(super) fn is_combining(c: char) -> bool {
     !c.is_ascii() && in_ranges(c, tables::COMBINING)
+}
+
+/// Lines joined by single spaces (Python's `' '.join(lines)`), each first stripped of
+/// surrounding whitespace when `strip_each`: how docutils reassembles a target's URI or
+/// reference name from its lines.
+pub(super) fn join_lines(lines: &[Vec<char>], strip_each: bool) -> Vec<char> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.extend_from_slice(if strip_each { strip(l) } else { l });
+    }
+    out
 }

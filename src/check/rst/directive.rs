@@ -989,6 +989,21 @@ fn admonition(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     Ok(one_node(Elem::Other, node))
 }
 
+/// The error of `topic`, `sidebar` and `contents` inside a topic, a body element or a part of
+/// one (docutils 0.23: `BasePseudoSection.run`, `Contents.run`); a sidebar may hold them.
+fn not_in_topic_or_body(sm: &mut Sm, type_name: &str, line: usize) -> R {
+    if matches!(
+        sm.parent,
+        Parent::Structure | Parent::Sidebar | Parent::Plain
+    ) {
+        return Ok(());
+    }
+    Err(sm.doc.error(
+        format!("The \"{type_name}\" directive may not be used within topics or body elements."),
+        Some(line),
+    ))
+}
+
 /// `topic` and `sidebar` (`body.py`: `Topic.run`, `Sidebar.run`): where they may stand,
 /// their title and content.
 fn topic_or_sidebar(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
@@ -1001,19 +1016,7 @@ fn topic_or_sidebar(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
-    // docutils 0.23 (`BasePseudoSection.run`): refused only inside a body element,
-    // a part of one, or a topic.
-    if !matches!(
-        sm.parent,
-        Parent::Structure | Parent::Sidebar | Parent::Plain
-    ) {
-        return Err(sm.doc.error(
-            format!(
-                "The \"{type_name}\" directive may not be used within topics or body elements."
-            ),
-            Some(line),
-        ));
-    }
+    not_in_topic_or_body(sm, type_name, line)?;
     let mut node = Element::new(if type_name == "sidebar" {
         "sidebar"
     } else {
@@ -1044,6 +1047,15 @@ fn topic_or_sidebar(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
 fn inline_arg_nodes(sm: &mut Sm, text: &str, line: usize) -> R<Vec<Node>> {
     let chars: Vec<char> = text.chars().collect();
     Ok(sm.inline_nodes(&chars, line)?.1)
+}
+
+/// A table directive's optional title, its argument parsed as inline text (`tables.py`:
+/// `Table.make_title`).
+fn table_title(sm: &mut Sm, b: &Block, line: usize) -> R<Option<Vec<Node>>> {
+    match b.arguments.first() {
+        Some(t) => Ok(Some(inline_arg_nodes(sm, &t.clone(), line)?)),
+        None => Ok(None),
+    }
 }
 
 /// `line-block` and `parsed-literal` (`body.py`): each content line is inline text.
@@ -1205,10 +1217,7 @@ fn table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir {
         type_name, line, ..
     } = *d;
-    let title = match b.arguments.first() {
-        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
-        None => None,
-    };
+    let title = table_title(sm, &b, line)?;
     content_required(sm, type_name, &b, line)?;
     let (elems, nodes) = sm.nested_nodes(b.content.clone())?;
     let tables = elems.iter().filter(|e| matches!(e, Elem::Table)).count();
@@ -1365,10 +1374,7 @@ fn csv_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
             Some(line),
         ));
     }
-    let title = match b.arguments.first() {
-        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
-        None => None,
-    };
+    let title = table_title(sm, &b, line)?;
     if b.content.is_empty() {
         return Err(sm.doc.warning(
             format!("The \"{type_name}\" directive requires content; none supplied."),
@@ -1552,10 +1558,7 @@ fn list_table(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir {
         type_name, line, ..
     } = *d;
-    let title = match b.arguments.first() {
-        Some(t) => Some(inline_arg_nodes(sm, &t.clone(), line)?),
-        None => None,
-    };
+    let title = table_title(sm, &b, line)?;
     content_required(sm, type_name, &b, line)?;
     let (elems, nodes) = sm.nested_nodes(b.content.clone())?;
     let err = |sm: &mut Sm, detail: String| {
@@ -1734,13 +1737,7 @@ fn image_node(sm: &mut Sm, b: &Block, figure: bool, alt: Option<String>) -> Node
         .collect();
     let mut reference = Element::new("reference");
     let last_ref = block.last().is_some_and(|l| strip(l).last() == Some(&'_'));
-    let joined: Vec<char> = block
-        .iter()
-        .map(|l| strip(l).iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect();
+    let joined: Vec<char> = super::chars::join_lines(&block, true);
     match last_ref.then(|| reference_name(strip(&joined))).flatten() {
         Some(rn) => {
             reference.set("refname", normalize_name(&rn));
@@ -1826,17 +1823,7 @@ fn contents(sm: &mut Sm, d: &Dir, b: Block) -> R<Produced> {
     let Dir {
         type_name, line, ..
     } = *d;
-    if !matches!(
-        sm.parent,
-        Parent::Structure | Parent::Sidebar | Parent::Plain
-    ) {
-        return Err(sm.doc.error(
-            format!(
-                "The \"{type_name}\" directive may not be used within topics or body elements."
-            ),
-            Some(line),
-        ));
-    }
+    not_in_topic_or_body(sm, type_name, line)?;
     let title = match b.arguments.first() {
         Some(t) => Some(with("title", inline_arg_nodes(sm, &t.clone(), line)?)),
         None if opt(&b, "local").is_some() => None,
