@@ -206,22 +206,20 @@ fn preview_spec(dir: &Path, name: &str, spec: Spec) -> PathBuf {
     page
 }
 
-#[test]
-fn preview_page_loads_offline_and_shows_the_broken_image() {
-    let Some(browser) = chromium() else {
+/// The Chromium to run, or `None` after saying the test is skipped.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         println!(
             "SKIPPED: no Chromium on PATH (chromium, chromium-browser, google-chrome); scripts/test installs it with `apt-get install chromium`"
         );
-        return;
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
+    }
+    found
+}
 
-    let broken = preview(
-        dir.path(),
-        "broken.html",
-        "# demo\n\n![project logo](docs/logo.png)\n\nSee [the docs](https://example.com/docs).\n",
-    );
-    let (shot, netlog) = run_chromium(&browser, &broken, dir.path());
+/// Opens `page` in Chromium: it must request nothing and show the broken-image marker.
+fn loads_offline_with_the_marker_visible(browser: &Path, page: &Path, dir: &Path) {
+    let (shot, netlog) = run_chromium(browser, page, dir);
     assert!(!netlog.is_empty(), "chromium wrote no net log");
     assert_eq!(
         page_requests(&netlog),
@@ -233,6 +231,21 @@ fn preview_page_loads_offline_and_shows_the_broken_image() {
         marked > 2000,
         "the broken-image marker is not visible: {marked} marker pixels"
     );
+}
+
+#[test]
+fn preview_page_loads_offline_and_shows_the_broken_image() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    let broken = preview(
+        dir.path(),
+        "broken.html",
+        "# demo\n\n![project logo](docs/logo.png)\n\nSee [the docs](https://example.com/docs).\n",
+    );
+    loads_offline_with_the_marker_visible(&browser, &broken, dir.path());
 
     // Control: nothing broken, no marker.
     let clean = preview(dir.path(), "clean.html", "# demo\n\nAll fine.\n");
@@ -266,10 +279,7 @@ fn preview_page_loads_offline_and_shows_the_broken_image() {
 /// The same for a reStructuredText description, rendered as readme_renderer renders it.
 #[test]
 fn rst_preview_page_loads_offline_and_shows_the_broken_image() {
-    let Some(browser) = chromium() else {
-        println!(
-            "SKIPPED: no Chromium on PATH; scripts/test installs it with `apt-get install chromium`"
-        );
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -279,15 +289,5 @@ fn rst_preview_page_loads_offline_and_shows_the_broken_image() {
     let page = preview_spec(dir.path(), "rst.html", spec);
     let html = std::fs::read_to_string(&page).expect("page");
     assert!(html.contains("https://example.com/docs"), "{html}");
-    let (shot, netlog) = run_chromium(&browser, &page, dir.path());
-    assert_eq!(
-        page_requests(&netlog),
-        Vec::<String>::new(),
-        "network requests"
-    );
-    let marked = marker_pixels(&shot);
-    assert!(
-        marked > 2000,
-        "the broken-image marker is not visible: {marked} marker pixels"
-    );
+    loads_offline_with_the_marker_visible(&browser, &page, dir.path());
 }

@@ -21,6 +21,17 @@ fn preview(input: &std::path::Path, extra: &[&str], out: &std::path::Path) -> Ou
     hoist(&args)
 }
 
+/// Asserts that `hoist preview` exited 0, and returns the page it wrote to `out`.
+fn page_written(o: &Output, out: &std::path::Path) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::read_to_string(out).expect("page")
+}
+
 #[test]
 fn wheel_sdist_and_readme() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -54,13 +65,7 @@ fn wheel_sdist_and_readme() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--content-type"));
     let o = preview(&readme, &["--content-type", "text/x-rst"], &out);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let html = std::fs::read_to_string(&out).expect("page");
+    let html = page_written(&o, &out);
     assert!(html.contains("P001 relative-image"), "{html}");
     // Rendered as PyPI does: the lone title becomes the document title (not in the
     // description), the image is the broken-image box.
@@ -87,13 +92,7 @@ fn rst_is_rendered_as_pypi_does_and_refused_rst_is_shown_as_source() {
     .expect("write");
     let out = dir.path().join("rst.html");
     let o = preview(&readme, &[], &out);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let html = std::fs::read_to_string(&out).expect("page");
+    let html = page_written(&o, &out);
     for want in [
         "<section id=\"user-content-usage\">",
         "Intro \u{201c}quoted\u{201d} \u{2013} see <a href=\"https://example.com/docs\" rel=\"nofollow\">the docs</a>.",
@@ -104,13 +103,7 @@ fn rst_is_rendered_as_pypi_does_and_refused_rst_is_shown_as_source() {
 
     std::fs::write(&readme, "Demo\n====\n\nSee `nowhere`_.\n").expect("write");
     let o = preview(&readme, &[], &out);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let html = std::fs::read_to_string(&out).expect("page");
+    let html = page_written(&o, &out);
     assert!(html.contains("PyPI would not render this reStructuredText, so it would refuse the upload: line 4 of the description: Error: Unknown target name: &quot;nowhere&quot;."), "{html}");
     assert!(html.contains("See `nowhere`_."), "{html}");
     assert!(
